@@ -1,0 +1,173 @@
+"""The ``stodbot`` subcommands. Each takes the parsed arguments and returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from adapters.cli.render import render_terminal
+from adapters.compose import conversation_service, knowledge_base, thresholds
+from bot.messages import ConversationRef, IncomingMessage
+from bot.settings import EXAMPLE_DIR, Settings
+from knowledge.evaluation import evaluate_questions, read_questions, swefaq_accuracy
+from knowledge.lint import lint
+from knowledge.loader import OrganisationError
+from knowledge.matcher import Weights
+from knowledge.normalise import Analyzer
+
+
+class CliError(Exception):
+    """A user error, printed without a traceback."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if getattr(args, "lang", None):
+        settings = settings.model_copy(update={"language": args.lang})
+    return settings
+
+
+def _kb(settings: Settings) -> Any:
+    try:
+        return knowledge_base(settings)
+    except OrganisationError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def ask(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    kb = _kb(settings)
+    result = kb.matcher.match(args.question, thresholds(settings))
+    service = conversation_service(settings, kb)
+    route = None
+    if result.outcome.value == "no_answer":
+        route = service.router.guess(args.question, result.candidates)
+    if args.json:
+        out = {
+            "question": args.question,
+            "outcome": result.outcome.value,
+            "article": result.best.article.id if result.best and result.outcome.value == "answer" else None,
+            "terms": list(result.terms),
+            "candidates": [
+                {
+                    "id": s.article.id,
+                    "title": s.article.title,
+                    "area": s.article.area,
+                    "score": round(s.score, 4),
+                    "lexical": round(s.lexical, 4),
+                    "phrasing": round(s.phrasing, 4),
+                    "fuzzy": round(s.fuzzy, 4),
+                }
+                for s in result.candidates
+            ],
+            "route": None
+            if route is None
+            else {"area": route.area.id, "confidence": route.confidence, "reason": route.reason},
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(f"utfall: {result.outcome.value}")
+    if route is not None:
+        print(f"troligt område: {route.area.id} ({route.area.name}), säkerhet {route.confidence:.2f}")
+    for i, s in enumerate(result.candidates, 1):
+        print(
+            f"{i}. {s.article.id:<32} {s.score:.3f}  "
+            f"(lexikal {s.lexical:.2f}, formulering {s.phrasing:.2f}, fuzzy {s.fuzzy:.2f})  "
+            f"{s.article.title}"
+        )
+    if result.outcome.value == "answer" and result.best:
+        print()
+        print(render_terminal(result.best.article.answer))
+    return 0
+
+
+def chat(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    service = conversation_service(settings, _kb(settings))
+    ref = ConversationRef("cli", f"terminal-{args.user}")
+    interactive = sys.stdin.isatty()
+    print(render_terminal(service.greeting().text))
+    print("(Avsluta med Ctrl-D eller ”sluta”.)" if settings.language == "sv" else "(Ctrl-D or “quit” ends.)")
+    n = 0
+    while True:
+        try:
+            line = input("du> " if interactive else "")
+        except EOFError:
+            print()
+            return 0
+        if not interactive:
+            print(f"du> {line}")
+        if line.strip().casefold() in {"sluta", "hejdå", "quit", "exit"}:
+            return 0
+        n += 1
+        msg = IncomingMessage(ref, args.user, line, event_id=f"cli-{n}")
+        for reply in service.handle(msg):
+            print("stödbot> " + render_terminal(reply.text).replace("\n", "\n         "))
+        print()
+
+
+def kb_lint(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    kb = _kb(settings)
+    problems = lint(kb)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{len(kb.articles)} artiklar, {errors} fel, {warnings} varningar")
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def eval_swefaq(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"hittar inte filen {path}")
+    if args.ablation:
+        variants: list[tuple[str, Any, dict[str, Any]]] = [
+            ("fuzzy only (rapidfuzz)", Analyzer, {"weights": Weights(0, 0, 1)}),
+            ("bm25, no stemming/compounds/repair", functools.partial(
+                Analyzer, stemming=False, compounds=False, repair=False), {"weights": Weights(1, 0, 0)}),
+            ("bm25 + stemming", functools.partial(Analyzer, compounds=False, repair=False),
+             {"weights": Weights(1, 0, 0)}),
+            ("bm25 + stemming + compounds", functools.partial(Analyzer, repair=False),
+             {"weights": Weights(1, 0, 0)}),
+            ("bm25 + stemming + compounds + repair", Analyzer, {"weights": Weights(1, 0, 0)}),
+            ("full (bm25 + fuzzy + phrasing)", Analyzer, {}),
+        ]
+        for name, make, kwargs in variants:
+            acc, n = swefaq_accuracy(path, make, kwargs)
+            print(f"{name:<40} accuracy={acc:.3f} n={n}")
+    acc, n = swefaq_accuracy(path)
+    print(f"swefaq accuracy={acc:.3f} n={n}")
+    return 0
+
+
+def eval_questions(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    kb = _kb(settings)
+    path = Path(args.file) if args.file else EXAMPLE_DIR / "questions.csv"
+    if not path.is_file():
+        raise CliError(f"hittar inte filen {path}")
+    try:
+        rows = list(read_questions(path))
+    except KeyError as exc:
+        raise CliError(f"{path}: kolumnerna ska vara question,expected ({exc} saknas)") from exc
+    unknown = sorted({e for _, e in rows if e != "-" and kb.article(e) is None})
+    if unknown:
+        raise CliError(f"{path}: okända artikel-id: {', '.join(unknown)}")
+    report = evaluate_questions(kb.matcher, rows, thresholds(settings))
+    if args.show:
+        for line in report.failures:
+            print(line)
+    print(
+        f"questions n={report.n} correct={report.share(report.correct):.3f} "
+        f"wrong={report.share(report.wrong):.3f} abstained={report.share(report.abstained):.3f} "
+        f"(clarify offered the right article in {report.clarify_hits} of {report.abstained})"
+    )
+    return 0
+
+

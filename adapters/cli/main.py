@@ -1,0 +1,70 @@
+"""The ``stodbot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from adapters.cli import commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stodbot",
+        description="Stödbot – service desk-bot för kommunens stödfunktioner.",
+    )
+    parser.add_argument("--lang", choices=("sv", "en"), help="språk för svaren / reply language")
+    parser.add_argument("-v", "--verbose", action="store_true", help="visa loggning")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    ask = sub.add_parser("ask", help="ställ en fråga och se utfall, artikel och poäng")
+    ask.add_argument("question", help="frågan, inom citattecken")
+    ask.add_argument("--json", action="store_true", help="maskinläsbar utdata")
+    ask.set_defaults(func=commands.ask)
+
+    chat = sub.add_parser("chat", help="samtala med boten i terminalen")
+    chat.add_argument("--as", dest="user", default="cli-user", help="användar-id (standard: cli-user)")
+    chat.set_defaults(func=commands.chat)
+
+    kb = sub.add_parser("kb", help="kunskapsbanken")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True, metavar="KB-KOMMANDO")
+    lint = kb_sub.add_parser("lint", help="granska artiklarna; fil och rad för varje fel")
+    lint.add_argument("--strict", action="store_true", help="varningar räknas som fel")
+    lint.set_defaults(func=commands.kb_lint)
+
+    ev = sub.add_parser("eval", help="mät matchningens kvalitet")
+    ev_sub = ev.add_subparsers(dest="eval_command", required=True, metavar="MÄTNING")
+    swefaq = ev_sub.add_parser("swefaq", help="SweFAQ-noggrannhet (JSON Lines)")
+    swefaq.add_argument("file")
+    swefaq.add_argument("--ablation", action="store_true", help="mät vad varje del tillför")
+    swefaq.set_defaults(func=commands.eval_swefaq)
+    questions = ev_sub.add_parser("questions", help="andel rätt, fel och avstått (CSV)")
+    questions.add_argument("file", nargs="?", help="CSV (standard: exempelbasens frågor)")
+    questions.add_argument("--show", action="store_true", help="visa frågorna som inte blev rätt")
+    questions.set_defaults(func=commands.eval_questions)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except commands.CliError as exc:
+        print(f"stodbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. piped into head
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""``stodbot kb lint``: checks that name the file and line of each problem."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from knowledge.base import KnowledgeBase
+from knowledge.loader import ParsedArticle, Problem
+
+NEAR_DUPLICATE = 92  # token_sort_ratio on normalised phrasings, 0..100
+REVIEW_INTERVAL = timedelta(days=365)
+
+
+def _line(parsed: ParsedArticle, question_index: int | None = None, key: str = "id") -> int:
+    if question_index is not None and question_index < len(parsed.question_lines):
+        return parsed.question_lines[question_index]
+    return parsed.key_lines.get(key, 2)
+
+
+def _path(parsed: ParsedArticle) -> Path:
+    return parsed.article.source or Path(parsed.article.id)
+
+
+def lint(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
+    today = today or date.today()
+    problems = list(kb.problems)
+    parsed = kb.loaded.parsed
+    ids = {p.article.id for p in parsed}
+    analyzer = kb.matcher.analyzer
+
+    exact: dict[str, tuple[ParsedArticle, int]] = {}
+    phrasings: list[tuple[ParsedArticle, int, str]] = []
+    for p in parsed:
+        for i, question in enumerate(p.article.questions):
+            key = " ".join(analyzer.surface(question))
+            if not key:
+                problems.append(Problem(_path(p), _line(p, i), "question has no content words"))
+                continue
+            seen = exact.get(key)
+            if seen is not None and seen[0].article.id != p.article.id:
+                problems.append(
+                    Problem(
+                        _path(p),
+                        _line(p, i),
+                        f"the same question is in '{seen[0].article.id}' "
+                        f"({_path(seen[0])}:{_line(seen[0], seen[1])}): {question!r}",
+                    )
+                )
+            else:
+                exact.setdefault(key, (p, i))
+                phrasings.append((p, i, key))
+
+    # Near duplicates: compare each phrasing with the phrasings of the articles the
+    # matcher ranks nearest, so the check scales with the base.
+    by_article: dict[str, list[tuple[int, str]]] = {}
+    for p, i, key in phrasings:
+        by_article.setdefault(p.article.id, []).append((i, key))
+    reported: set[tuple[str, str]] = set()
+    parsed_by_id = {p.article.id: p for p in parsed}
+    for p, i, key in phrasings:
+        for other in kb.matcher.rank(p.article.questions[i])[:5]:
+            oid = other.article.id
+            if oid == p.article.id or (oid, p.article.id) in reported:
+                continue
+            for j, okey in by_article.get(oid, []):
+                if okey != key and fuzz.token_sort_ratio(key, okey) >= NEAR_DUPLICATE:
+                    reported.add((p.article.id, oid))
+                    op = parsed_by_id[oid]
+                    problems.append(
+                        Problem(
+                            _path(p),
+                            _line(p, i),
+                            f"near-duplicate of a question in '{oid}' "
+                            f"({_path(op)}:{_line(op, j)}): "
+                            f"{p.article.questions[i]!r} ~ {op.article.questions[j]!r}",
+                            "warning",
+                        )
+                    )
+                    break
+
+    for p in parsed:
+        for ref in p.article.follow_up:
+            if ref not in ids:
+                problems.append(
+                    Problem(_path(p), _line(p, key="follow_up"), f"follow-up '{ref}' does not exist")
+                )
+        reviewed = p.article.reviewed
+        if reviewed is None:
+            problems.append(
+                Problem(_path(p), _line(p, key="id"), "no 'reviewed' date", "warning")
+            )
+        elif reviewed + REVIEW_INTERVAL < today:
+            due = reviewed + REVIEW_INTERVAL
+            problems.append(
+                Problem(
+                    _path(p),
+                    _line(p, key="reviewed"),
+                    f"past its review date: reviewed {reviewed}, due {due}",
+                    "warning",
+                )
+            )
+    return sorted(problems, key=lambda pr: (str(pr.path), pr.line, pr.message))

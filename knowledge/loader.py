@@ -1,0 +1,189 @@
+"""Loading the knowledge base: Markdown articles with YAML front matter.
+
+A broken article never stops the bot: it is skipped, and the problem is
+returned with its file and line so that ``stodbot kb lint`` and the start-up
+log can name it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from knowledge.model import SLA, Area, Article, Link, Organisation, Partner, Unit
+from knowledge.schema import ArticleIn, OrganisationIn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+    severity: str = "error"  # "error" skips the article; "warning" keeps it
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+class OrganisationError(ValueError):
+    """The organisation file is missing or invalid; the bot cannot start without it."""
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    article: Article
+    key_lines: dict[str, int]
+    question_lines: tuple[int, ...]
+
+
+def _front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``---`` front matter from the body; return (yaml, body, body's first line)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            return "".join(lines[1:i]), "".join(lines[i + 1 :]), i + 2
+    return None
+
+
+def _key_lines(source: str) -> tuple[dict[str, int], tuple[int, ...]]:
+    """Line numbers (1-based, in the file) of each top-level key and of each question."""
+    node = yaml.compose(source)
+    keys: dict[str, int] = {}
+    questions: list[int] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            keys[str(key.value)] = key.start_mark.line + 2
+            if key.value == "questions" and isinstance(value, yaml.SequenceNode):
+                questions = [item.start_mark.line + 2 for item in value.value]
+    return keys, tuple(questions)
+
+
+def parse_article(path: Path) -> ParsedArticle | Problem:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Problem(path, 1, f"cannot read file: {exc}")
+    split = _front_matter(text)
+    if split is None:
+        return Problem(path, 1, "no YAML front matter (the file must start with a '---' block)")
+    source, body, _ = split
+    try:
+        data = yaml.safe_load(source)
+        keys, qlines = _key_lines(source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        return Problem(path, line, f"invalid YAML: {getattr(exc, 'problem', exc)}")
+    if not isinstance(data, dict):
+        return Problem(path, 2, "front matter must be a mapping of keys")
+    if not body.strip():
+        return Problem(path, len(text.splitlines()) or 1, "empty answer (the body is empty)")
+    try:
+        meta = ArticleIn.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = str(err["loc"][0]) if err["loc"] else ""
+        line = keys.get(key, 2)
+        where = ".".join(str(p) for p in err["loc"])
+        return Problem(path, line, f"{where}: {err['msg']}")
+    article = Article(
+        id=meta.id,
+        area=meta.area,
+        title=meta.title,
+        questions=tuple(q.strip() for q in meta.questions),
+        answer=body.strip(),
+        keywords=tuple(meta.keywords),
+        links=tuple(Link(link.title, link.url) for link in meta.links),
+        follow_up=tuple(meta.follow_up),
+        owner=meta.owner,
+        reviewed=meta.reviewed,
+        source=path,
+    )
+    return ParsedArticle(article, keys, qlines)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    parsed: tuple[ParsedArticle, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(p.article for p in self.parsed)
+
+
+def load_articles(root: Path, area_ids: frozenset[str] | None = None) -> LoadResult:
+    """Load every ``*.md`` under ``root`` in a stable order, skipping broken ones."""
+    parsed: list[ParsedArticle] = []
+    problems: list[Problem] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(root.rglob("*.md")):
+        if path.name.lower() == "readme.md":
+            continue
+        result = parse_article(path)
+        if isinstance(result, Problem):
+            problems.append(result)
+            continue
+        art = result.article
+        if area_ids is not None and art.area not in area_ids:
+            line = result.key_lines.get("area", 2)
+            problems.append(Problem(path, line, f"unknown area '{art.area}'"))
+            continue
+        if art.id in seen:
+            line = result.key_lines.get("id", 2)
+            problems.append(Problem(path, line, f"duplicate id '{art.id}' (also {seen[art.id]})"))
+            continue
+        seen[art.id] = path
+        parsed.append(result)
+    for problem in problems:
+        log.warning("Skipping article: %s", problem)
+    return LoadResult(tuple(parsed), tuple(problems))
+
+
+def load_organisation(path: Path) -> Organisation:
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        org = OrganisationIn.model_validate(data)
+    except OSError as exc:
+        raise OrganisationError(f"{path}: cannot read the organisation file: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise OrganisationError(f"{path}: invalid YAML: {exc}") from exc
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise OrganisationError(f"{path}: {where}: {err['msg']}") from exc
+    ids = [a.id for a in org.areas]
+    if len(set(ids)) != len(ids):
+        raise OrganisationError(f"{path}: area ids must be unique")
+    if org.triage_area is not None and org.triage_area not in ids:
+        raise OrganisationError(f"{path}: triage_area '{org.triage_area}' is not an area")
+    return Organisation(
+        municipality=org.municipality,
+        example=org.example,
+        triage_area=org.triage_area,
+        areas=tuple(
+            Area(
+                id=a.id,
+                name=a.name,
+                description=a.description,
+                lead=a.lead,
+                confidential=a.confidential,
+                partner=Partner(a.partner.name, a.partner.local_contact) if a.partner else None,
+                keywords=tuple(a.keywords),
+                sla=SLA(a.sla.claim_hours, a.sla.resolve_hours),
+                room=a.room,
+                channel=a.channel,
+            )
+            for a in org.areas
+        ),
+        units=tuple(Unit(u.id, u.name) for u in org.units),
+    )

@@ -1,0 +1,186 @@
+"""The matcher: ranks articles for a question and decides answer / clarify / no answer.
+
+Score of an article for a question, each part in 0..1::
+
+    score = 0.50 * lexical + 0.30 * phrasing + 0.20 * fuzzy
+
+- lexical: BM25 over normalised terms (title, questions and keywords weigh
+  twice the answer text), divided by the score a document holding every query
+  term would get. It says how much of the question the article covers, with
+  rare words counting more.
+- phrasing: the best IDF-weighted overlap (Dice) between the question's terms
+  and one of the article's phrasings. It rewards a phrasing that says the same
+  thing and nothing else.
+- fuzzy: rapidfuzz similarity between the normalised question and the closest
+  phrasing (mean of token_sort_ratio and token_set_ratio), which catches what
+  survives normalisation: word order, leftover typos.
+
+The decision then uses two thresholds and a margin (see ``Thresholds``).
+Everything is deterministic: ties are broken by article id.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from knowledge.index import BM25Index, FieldWeights
+from knowledge.model import Article
+from knowledge.normalise import Analyzer
+
+
+class Outcome(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    NO_ANSWER = "no_answer"
+
+
+@dataclass(frozen=True)
+class Weights:
+    lexical: float = 0.50
+    phrasing: float = 0.30
+    fuzzy: float = 0.20
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """answer: top score >= ``answer`` and ahead of the next by ``margin``;
+    clarify: top score >= ``clarify`` (show up to ``max_choices`` close ones);
+    otherwise no answer."""
+
+    answer: float = 0.55
+    clarify: float = 0.35
+    margin: float = 0.06
+    max_choices: int = 3
+
+
+@dataclass(frozen=True)
+class Scored:
+    article: Article
+    score: float
+    lexical: float
+    phrasing: float
+    fuzzy: float
+
+
+@dataclass(frozen=True)
+class Result:
+    question: str
+    outcome: Outcome
+    candidates: tuple[Scored, ...]
+    terms: tuple[str, ...] = field(default=())
+
+    @property
+    def best(self) -> Scored | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def choices(self) -> tuple[Scored, ...]:
+        """What a clarify question offers (empty unless the outcome is clarify)."""
+        return self.candidates if self.outcome is Outcome.CLARIFY else ()
+
+
+class Matcher:
+    """An index over a fixed set of articles. Build once; ``match`` is read-only."""
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        analyzer: Analyzer,
+        weights: Weights = Weights(),
+        fields: FieldWeights = FieldWeights(),
+        candidates: int = 30,
+    ) -> None:
+        self.articles = tuple(articles)
+        self.analyzer = analyzer
+        self.weights = weights
+        self._candidates = candidates
+        analyzer.fit(
+            text for a in self.articles for text in (*a.phrasings, *a.keywords, a.answer)
+        )
+        self._phrasing_terms: list[list[frozenset[str]]] = []
+        self._phrasing_text: list[list[str]] = []
+        docs = []
+        for a in self.articles:
+            phr_terms = [analyzer.index_terms(p) for p in a.phrasings if p.strip()]
+            kw_terms = [t for k in a.keywords for t in analyzer.index_terms(k)]
+            ans_terms = analyzer.index_terms(a.answer)
+            docs.append(
+                [
+                    ([t for ts in phr_terms for t in ts], fields.phrasings),
+                    (kw_terms, fields.keywords),
+                    (ans_terms, fields.answer),
+                ]
+            )
+            self._phrasing_terms.append([frozenset(ts) for ts in phr_terms])
+            targets = [p for p in a.phrasings if p.strip()] or [a.answer]
+            self._phrasing_text.append([" ".join(analyzer.surface(p)) for p in targets])
+        self.index = BM25Index(docs)
+        self._by_id = {a.id: i for i, a in enumerate(self.articles)}
+
+    def article(self, article_id: str) -> Article | None:
+        i = self._by_id.get(article_id)
+        return None if i is None else self.articles[i]
+
+    def rank(self, question: str, among: Sequence[int] | None = None) -> list[Scored]:
+        """Articles for ``question``, best first (only those sharing a term with it,
+        unless ``among`` names the documents to score)."""
+        terms = self.analyzer.query_terms(question)
+        if not terms and among is None:
+            return []
+        bm25, ceiling = self.index.scores(terms)
+        if among is None:
+            pool = heapq.nsmallest(
+                self._candidates, bm25.items(), key=lambda kv: (-kv[1], self.articles[kv[0]].id)
+            )
+            docs = [d for d, _ in pool]
+        else:
+            docs = list(among)
+        qset = frozenset(terms)
+        q_idf = {t: self.index.idf_of(t) for t in qset}
+        q_mass = sum(q_idf.values())
+        q_text = " ".join(self.analyzer.surface(question))
+        out = []
+        for d in docs:
+            lexical = min(1.0, bm25.get(d, 0.0) / ceiling) if ceiling else 0.0
+            phrasing = 0.0
+            for pset in self._phrasing_terms[d]:
+                shared = sum(q_idf[t] for t in qset & pset)
+                if shared:
+                    p_mass = sum(self.index.idf_of(t) for t in pset)
+                    phrasing = max(phrasing, 2 * shared / (q_mass + p_mass))
+            fuzzy = max(
+                ((fuzz.token_sort_ratio(q_text, p) + fuzz.token_set_ratio(q_text, p)) / 200
+                 for p in self._phrasing_text[d]),
+                default=0.0,
+            ) if q_text else 0.0
+            w = self.weights
+            score = w.lexical * lexical + w.phrasing * phrasing + w.fuzzy * fuzzy
+            out.append(Scored(self.articles[d], round(score, 6), lexical, phrasing, fuzzy))
+        out.sort(key=lambda s: (-s.score, s.article.id))
+        return out
+
+    def match(self, question: str, thresholds: Thresholds = Thresholds()) -> Result:
+        ranked = self.rank(question)
+        terms = self.analyzer.query_terms(question)
+        if not ranked or ranked[0].score < thresholds.clarify:
+            return Result(question, Outcome.NO_ANSWER, tuple(ranked[:5]), terms)
+        top = ranked[0]
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if top.score >= thresholds.answer and (
+            top.score - runner_up >= thresholds.margin or runner_up < thresholds.clarify
+        ):
+            return Result(question, Outcome.ANSWER, tuple(ranked[:5]), terms)
+        close = [
+            s
+            for s in ranked[: thresholds.max_choices]
+            if s.score >= thresholds.clarify and top.score - s.score <= 0.15
+        ]
+        if len(close) < 2:
+            # One plausible article but not a confident one: offer it as the only choice.
+            return Result(question, Outcome.CLARIFY, (top,), terms)
+        return Result(question, Outcome.CLARIFY, tuple(close), terms)

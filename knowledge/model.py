@@ -1,0 +1,96 @@
+"""The knowledge base's domain types: articles, support areas, units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One process article. ``answer`` is the Markdown body of the file."""
+
+    id: str
+    area: str
+    title: str
+    questions: tuple[str, ...]
+    answer: str
+    keywords: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    follow_up: tuple[str, ...] = ()
+    owner: str | None = None
+    reviewed: date | None = None
+    source: Path | None = field(default=None, compare=False)
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """The title and every alternate question: what a user's question is compared with."""
+        return (self.title, *self.questions)
+
+
+@dataclass(frozen=True)
+class Partner:
+    """An inter-municipal partner that runs an area, and the local contact who answers for it."""
+
+    name: str
+    local_contact: str
+
+
+@dataclass(frozen=True)
+class SLA:
+    claim_hours: float = 8
+    resolve_hours: float = 24
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+    description: str
+    lead: str
+    confidential: bool = False
+    partner: Partner | None = None
+    keywords: tuple[str, ...] = ()
+    sla: SLA = SLA()
+    room: str | None = None
+    channel: str | None = None
+
+    @property
+    def responsible(self) -> str:
+        """Who answers for the area locally: the partner's local contact, else the lead."""
+        return self.partner.local_contact if self.partner else self.lead
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    municipality: str
+    areas: tuple[Area, ...]
+    units: tuple[Unit, ...] = ()
+    triage_area: str | None = None
+    example: bool = False
+
+    def area(self, area_id: str) -> Area | None:
+        return next((a for a in self.areas if a.id == area_id), None)
+
+    @property
+    def area_ids(self) -> frozenset[str]:
+        return frozenset(a.id for a in self.areas)
+
+    @property
+    def triage(self) -> Area:
+        """The fallback area for questions nobody else owns."""
+        found = self.area(self.triage_area) if self.triage_area else None
+        return found or self.areas[0]

@@ -1,0 +1,29 @@
+"""Swedish stop words for matching.
+
+Function words and the words managers wrap around a question ("hur gör jag
+för att ...") carry no topic. They are compared in diacritic-folded form, so
+"nar" and "när" are both dropped.
+"""
+
+from __future__ import annotations
+
+_WORDS = """
+alla allt andra annan annat att av bara bli blir blev bör de dem den denna
+denne dess dessa det detta dig din dina ditt du där då efter eftersom ej eller
+en er era ert ett från får fått för gör göra gjorde gäller ha hade han hans har
+hej hen henne hennes hon honom hur här i igen in inom inte ja jag ju kan kunde
+man med mej men mig min mina mitt mot mycket ni nog nu när någon något några
+och också om oss på samma sedan sig sin sina sitt ska skall skulle som så
+till tack under upp ut utan vad var varför vara varit vart vem vi vid vilka
+vilken vilket vill väl åt än är även över snälla kanske behöver måste
+finns fins få går gå hitta hittar vet veta undrar fråga frågan tänkte typ liksom
+när hos nån nåt
+what how where when who can i the a an is do to of for my
+"""
+
+
+def _fold(word: str) -> str:
+    return word.translate(str.maketrans("åäöéü", "aaoeu"))
+
+
+STOPWORDS: frozenset[str] = frozenset(_fold(w) for w in _WORDS.split())
