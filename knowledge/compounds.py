@@ -15,6 +15,7 @@ from functools import lru_cache
 _LINKS = ("", "s", "e", "a", "u", "o")
 MIN_PART = 3
 MIN_WORD = 6
+_HEAD_SUFFIXES = ("arna", "erna", "orna", "et", "en", "na", "ar", "er", "or", "n", "t")
 # Derivational endings are not compound parts: "verksam|het", "vacciner|ing".
 NOT_PARTS = frozenset(
     "het ing ning ande ende are ares lig liga isk iska ger tion tioner skap dom else"
@@ -36,6 +37,16 @@ class CompoundSplitter:
         best = self._best(word)
         return best if best is not None and len(best) >= 2 else ()
 
+    def _inflected_head(self, part: str) -> str:
+        """A last part in a definite or plural form: "rummet" -> "rum", "bilarna" -> "bil"."""
+        for suffix in _HEAD_SUFFIXES:
+            if part.endswith(suffix) and len(part) - len(suffix) >= MIN_PART:
+                base = part[: -len(suffix)]
+                for cand in (base, base[:-1] if base[-1] == base[-2] else ""):
+                    if cand in self._vocab:
+                        return cand
+        return ""
+
     def _best(self, word: str) -> tuple[str, ...] | None:
         # Depth-limited search: a real compound rarely has more than four parts.
         memo: dict[int, tuple[str, ...] | None] = {}
@@ -54,7 +65,9 @@ class CompoundSplitter:
             for end in range(last, i + MIN_PART - 1, -1):
                 part = word[i:end]
                 if part not in self._vocab:
-                    continue
+                    part = self._inflected_head(part) if end == len(word) else ""
+                    if not part:
+                        continue
                 for link in _LINKS:
                     nxt = end + len(link)
                     if link and word[end:nxt] != link:

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from knowledge.base import KnowledgeBase
 from knowledge.loader import ParsedArticle, Problem
 
-NEAR_DUPLICATE = 92  # token_sort_ratio on normalised phrasings, 0..100
+NEAR_DUPLICATE = 88  # token_sort_ratio on normalised phrasings, 0..100
 REVIEW_INTERVAL = timedelta(days=365)
 
 

@@ -1,0 +1,108 @@
+"""The terminal conversation as a user sees it: push text in, read replies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
+from bot.service import ConversationService
+from bot.state import MemoryStateStore
+from knowledge.matcher import Thresholds
+from knowledge.base import KnowledgeBase, load_knowledge_base
+
+
+class Chat:
+    """An in-process chat: ``say`` sends a line as one user and returns the replies."""
+
+    def __init__(self, kb: KnowledgeBase, user: str = "@chef:kommun", language: str = "sv") -> None:
+        self.service = ConversationService(kb, MemoryStateStore(), language=language, max_chars=4000)
+        self.user = user
+        self.n = 0
+
+    def say(self, text: str) -> list[Reply]:
+        self.n += 1
+        msg = IncomingMessage(ConversationRef("test", "room-1"), self.user, text, f"ev{self.n}")
+        return self.service.handle(msg)
+
+
+@pytest.fixture
+def chat(example_kb: KnowledgeBase) -> Chat:
+    return Chat(example_kb)
+
+
+def test_answer_then_helpful(chat: Chat) -> None:
+    [reply] = chat.say("Hur bokar jag en poolbil?")
+    assert reply.kind is ReplyKind.ANSWER and reply.article_id == "service-bilbokning"
+    assert "Var det till hjälp? (ja/nej)" in reply.text
+    [thanks] = chat.say("ja")
+    assert "Tack" in thanks.text
+
+
+def test_follow_up_choice_by_number(chat: Chat) -> None:
+    [reply] = chat.say("Hur bokar jag en poolbil?")
+    assert reply.choices and reply.choices[0].article_id == "service-bil-skada"
+    [follow] = chat.say("1")
+    assert follow.kind is ReplyKind.ANSWER and follow.article_id == "service-bil-skada"
+
+
+def test_not_helpful_offers_to_route_to_the_articles_area(chat: Chat) -> None:
+    chat.say("Hur bokar jag en poolbil?")
+    [offer] = chat.say("nej")
+    assert "Intern service" in offer.text and "(ja/nej)" in offer.text
+    [routed] = chat.say("ja")
+    assert routed.kind is ReplyKind.NO_ANSWER and routed.area_id == "service"
+
+
+def test_clarify_then_pick_by_number(example_kb: KnowledgeBase) -> None:
+    chat = Chat(example_kb)
+    # An answer threshold no article reaches: every match becomes a clarify question.
+    chat.service.thresholds = Thresholds(answer=1.01, clarify=0.3)
+    [reply] = chat.say("poolbil")
+    assert reply.kind is ReplyKind.CLARIFY
+    assert "Svara med en siffra" in reply.text and len(reply.choices) >= 2
+    picked = reply.choices[1]
+    [answer] = chat.say("2")
+    assert answer.kind is ReplyKind.ANSWER and answer.article_id == picked.article_id
+
+
+def test_bad_choice_number_is_explained(chat: Chat) -> None:
+    chat.say("Hur bokar jag en poolbil?")
+    [reply] = chat.say("7")
+    assert "Välj en siffra mellan 1 och" in reply.text
+
+
+def test_unanswerable_names_the_owning_area(chat: Chat) -> None:
+    [reply] = chat.say("Hur många semesterdagar har en anställd med 40 års erfarenhet i löneavtalet?")
+    assert reply.kind in (ReplyKind.NO_ANSWER, ReplyKind.ANSWER, ReplyKind.CLARIFY)
+    [off_topic] = chat.say("Vilket lag vann allsvenskan i fotboll 1987?")
+    assert off_topic.kind is ReplyKind.NO_ANSWER
+    assert "skickar den dit" in off_topic.text
+
+
+def test_empty_and_huge_messages(chat: Chat) -> None:
+    [empty] = chat.say("   ")
+    assert "Skriv en fråga" in empty.text
+    [huge] = chat.say("lön " * 2000)
+    assert huge.kind is ReplyKind.ERROR and "för långt" in huge.text and "4000" in huge.text
+
+
+def test_help_lists_the_registry(chat: Chat) -> None:
+    [reply] = chat.say("hjälp")
+    assert "hjälp" in reply.text and "Ställ en fråga" in reply.text
+
+
+def test_english_replies(example_kb: KnowledgeBase) -> None:
+    chat = Chat(example_kb, language="en")
+    [reply] = chat.say("Hur bokar jag en poolbil?")
+    assert "Was this helpful?" in reply.text
+
+
+def test_users_in_one_room_have_separate_conversations(tiny_base: tuple[Path, Path]) -> None:
+    kb = load_knowledge_base(*tiny_base)
+    service = ConversationService(kb, MemoryStateStore())
+    ref = ConversationRef("test", "shared-room")
+    service.handle(IncomingMessage(ref, "@a:k", "Hur beställer jag en ny dator?", "1"))
+    [other] = service.handle(IncomingMessage(ref, "@b:k", "ja", "2"))
+    assert "Tack" not in other.text  # b never got an answer to give feedback on
