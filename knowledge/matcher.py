@@ -21,11 +21,12 @@ Everything is deterministic: ties are broken by article id.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from knowledge.index import BM25Index, FieldWeights
@@ -120,6 +121,11 @@ class Matcher:
             targets = [p for p in a.phrasings if p.strip()] or [a.answer]
             self._phrasing_text.append([" ".join(analyzer.surface(p)) for p in targets])
         self.index = BM25Index(docs)
+        analyzer.forget_corpus_text()
+        idf = self.index.idf_of
+        self._phrasing_mass = [
+            [sum(idf(t) for t in pset) for pset in psets] for psets in self._phrasing_terms
+        ]
         self._by_id = {a.id: i for i, a in enumerate(self.articles)}
 
     def article(self, article_id: str) -> Article | None:
@@ -134,10 +140,7 @@ class Matcher:
             return []
         bm25, ceiling = self.index.scores(terms)
         if among is None:
-            pool = heapq.nsmallest(
-                self._candidates, bm25.items(), key=lambda kv: (-kv[1], self.articles[kv[0]].id)
-            )
-            docs = [d for d, _ in pool]
+            docs = self._top(bm25)
         else:
             docs = list(among)
         qset = frozenset(terms)
@@ -146,12 +149,11 @@ class Matcher:
         q_text = " ".join(self.analyzer.surface(question))
         out = []
         for d in docs:
-            lexical = min(1.0, bm25.get(d, 0.0) / ceiling) if ceiling else 0.0
+            lexical = min(1.0, float(bm25[d]) / ceiling) if ceiling else 0.0
             phrasing = 0.0
-            for pset in self._phrasing_terms[d]:
+            for pset, p_mass in zip(self._phrasing_terms[d], self._phrasing_mass[d], strict=True):
                 shared = sum(q_idf[t] for t in qset & pset)
                 if shared:
-                    p_mass = sum(self.index.idf_of(t) for t in pset)
                     phrasing = max(phrasing, 2 * shared / (q_mass + p_mass))
             fuzzy = max(
                 ((fuzz.token_sort_ratio(q_text, p) + fuzz.token_set_ratio(q_text, p)) / 200
@@ -163,6 +165,15 @@ class Matcher:
             out.append(Scored(self.articles[d], round(score, 6), lexical, phrasing, fuzzy))
         out.sort(key=lambda s: (-s.score, s.article.id))
         return out
+
+    def _top(self, bm25: npt.NDArray[np.float64]) -> list[int]:
+        """The best-scoring documents by BM25; equal scores in index order (deterministic)."""
+        hits = np.flatnonzero(bm25 > 0)
+        if len(hits) > self._candidates:
+            cut = np.partition(bm25[hits], -self._candidates)[-self._candidates]
+            hits = hits[bm25[hits] >= cut]
+        order = np.lexsort((hits, -bm25[hits]))
+        return [int(d) for d in hits[order][: self._candidates]]
 
     def match(self, question: str, thresholds: Thresholds = Thresholds()) -> Result:
         ranked = self.rank(question)

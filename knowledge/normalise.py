@@ -53,39 +53,55 @@ class Analyzer:
         self._repair_on = repair
         self._stemmer = snowballstemmer.stemmer("swedish")
         self.stem = lru_cache(maxsize=200_000)(self._stem)
+        self.word_term = lru_cache(maxsize=200_000)(self._word_term)
         self.synonyms = SynonymMap(synonym_groups, self.basic)
         self._conflate: dict[str, str] = {}
         self._vocab: dict[str, int] = {}
         self._sorted_vocab: list[str] = []
-        self._by_frequency: list[str] = []
+        self._buckets: dict[tuple[str, int], list[str]] = {}
         self._splitter = CompoundSplitter(())
         self.query_cache = lru_cache(maxsize=4096)(self._query_terms)
+        self._fitted: dict[str, list[str]] = {}
+        self.parts = lru_cache(maxsize=200_000)(self._parts)
 
     def _stem(self, word: str) -> str:
         return fold(self._stemmer.stemWord(word) if self._stemming else word)
 
+    def _word_term(self, word: str) -> str:
+        """A word's term, or "" for a stop word or a one-letter word."""
+        if len(word) < 2 or fold(word) in STOPWORDS:
+            return ""
+        stem = self.stem(word)
+        return stem if len(stem) >= 2 else ""
+
     def basic(self, text: str) -> list[str]:
         """Steps 1–4: content words, stemmed and folded, in order."""
-        out = []
-        for word in words(text):
-            if len(word) < 2 or fold(word) in STOPWORDS:
-                continue
-            stem = self.stem(word)
-            if len(stem) >= 2:
-                out.append(stem)
-        return out
+        term = self.word_term
+        return [t for t in map(term, words(text)) if t]
 
     def surface(self, text: str) -> list[str]:
         """Steps 1–6: what fuzzy string similarity compares."""
-        return [self._conflate.get(t, t) for t in self.synonyms.apply(self.basic(text))]
+        tokens = self._fitted.get(text)
+        if tokens is None:
+            tokens = self.synonyms.apply(self.basic(text))
+        return [self._conflate.get(t, t) for t in tokens]
+
+    def forget_corpus_text(self) -> None:
+        """Drop the per-text analysis kept from ``fit`` once the index is built."""
+        self._fitted = {}
 
     def fit(self, texts: Iterable[str]) -> None:
         """Learn the vocabulary (conflation, compound parts, typo targets) from the corpus."""
         counts: Counter[str] = Counter()
         surface_words: set[str] = set()
+        self._fitted = {}
         for text in texts:
-            counts.update(self.synonyms.apply(self.basic(text)))
-            surface_words.update(fold(w) for w in words(text) if len(w) >= 3)
+            if text in self._fitted:
+                continue
+            tokens = self.synonyms.apply(self.basic(text))
+            self._fitted[text] = tokens
+            counts.update(tokens)
+            surface_words.update(words(text))
         conflate: dict[str, str] = {}
         for term in counts:
             base = self._inflection_base(term, counts)
@@ -97,7 +113,8 @@ class Analyzer:
             vocab[conflate.get(term, term)] += n
         # Compound parts are found among stems and among whole words, since the
         # first part of a compound is often an unstemmed form ("konferens|rum").
-        self._splitter = CompoundSplitter(vocab.keys() | (surface_words - STOPWORDS))
+        folded = {fold(w) for w in surface_words if len(w) >= 3}
+        self._splitter = CompoundSplitter(vocab.keys() | (folded - STOPWORDS))
         self._vocab = dict(vocab)
         for term in list(vocab):
             for part in self._parts(term):
@@ -105,8 +122,13 @@ class Analyzer:
         self._vocab = dict(vocab)
         self._sorted_vocab = sorted(vocab)
         # Typo repair prefers frequent terms, then alphabetical order: deterministic.
-        self._by_frequency = sorted(vocab, key=lambda t: (-vocab[t], t))
+        by_frequency = sorted(vocab, key=lambda t: (-vocab[t], t))
+        buckets: dict[tuple[str, int], list[str]] = {}
+        for term in by_frequency:
+            buckets.setdefault((term[0], len(term)), []).append(term)
+        self._buckets = buckets
         self.query_cache.cache_clear()
+        self.parts.cache_clear()
 
     def _parts(self, term: str, depth: int = 0) -> list[str]:
         """Compound parts of a term, and the parts of those ("arbetsmiljö|arbete" -> "miljö")."""
@@ -146,7 +168,7 @@ class Analyzer:
         out: list[str] = []
         for term in self.surface(text):
             out.append(term)
-            out.extend(self._parts(term))
+            out.extend(self.parts(term))
         return out
 
     def query_terms(self, text: str) -> tuple[str, ...]:
@@ -174,11 +196,22 @@ class Analyzer:
         return [term]
 
     def _nearest(self, term: str) -> str | None:
+        """The closest known term within one edit (two for long words). Typos rarely hit
+        the first letter, so only terms with the same first letter and a length within
+        the limit are compared: a few hundred, not the whole vocabulary."""
         limit = 1 if len(term) <= 8 else 2
-        hit = process.extractOne(
-            term, self._by_frequency, scorer=Levenshtein.distance, score_cutoff=limit
-        )
-        return None if hit is None else str(hit[0])
+        best: tuple[int, int, str] | None = None  # (distance, frequency rank, term)
+        for length in range(len(term) - limit, len(term) + limit + 1):
+            bucket = self._buckets.get((term[0], length))
+            if not bucket:
+                continue
+            hit = process.extractOne(term, bucket, scorer=Levenshtein.distance, score_cutoff=limit)
+            if hit is None:
+                continue
+            cand = (int(hit[1]), -self._vocab[hit[0]], str(hit[0]))
+            if best is None or cand < best:
+                best = cand
+        return None if best is None else best[2]
 
     def _complete(self, prefix: str) -> str | None:
         i = bisect.bisect_left(self._sorted_vocab, prefix)

@@ -50,16 +50,21 @@ class SynonymMap:
                 if key and key != canonical:
                     self._phrases.setdefault(key, canonical)
         self._longest = max((len(k) for k in self._phrases), default=0)
+        self._starts = frozenset(k[0] for k in self._phrases)
 
     def __len__(self) -> int:
         return len(self._phrases)
 
     def apply(self, tokens: list[str]) -> list[str]:
-        if not self._phrases:
+        if not self._phrases or self._starts.isdisjoint(tokens):
             return tokens
         out: list[str] = []
         i = 0
         while i < len(tokens):
+            if tokens[i] not in self._starts:
+                out.append(tokens[i])
+                i += 1
+                continue
             for n in range(min(self._longest, len(tokens) - i), 0, -1):
                 hit = self._phrases.get(tuple(tokens[i : i + n]))
                 if hit is not None:
