@@ -30,31 +30,46 @@ class FieldWeights:
 
 class BM25Index:
     def __init__(self, docs: Sequence[Sequence[tuple[Iterable[str], float]]]) -> None:
-        """``docs``: per document, a list of (terms, field weight) pairs."""
-        tfs: list[dict[str, float]] = []
+        """``docs``: per document, a list of (terms, field weight) pairs.
+
+        Postings are stored CSR-style: for term id ``i``, its documents and
+        weights are ``_docs[_ptr[i]:_ptr[i + 1]]`` and ``_weights[...]``.
+        """
+        term_ids: dict[str, int] = {}
+        col_terms: list[int] = []
+        col_freqs: list[float] = []
+        doc_sizes: list[int] = []
         for fields in docs:
             tf: dict[str, float] = {}
             for terms, weight in fields:
                 for term, n in Counter(terms).items():
                     tf[term] = tf.get(term, 0.0) + n * weight
-            tfs.append(tf)
-        self.size = len(tfs)
-        lengths = [sum(tf.values()) for tf in tfs]
-        total = sum(lengths)
-        avg = total / len(lengths) if total else 1.0
-        doc_ids: dict[str, list[int]] = {}
-        weights: dict[str, list[float]] = {}
-        for doc, (tf, length) in enumerate(zip(tfs, lengths, strict=True)):
-            norm = K1 * (1 - B + B * length / avg)
-            for term, freq in tf.items():
-                doc_ids.setdefault(term, []).append(doc)
-                weights.setdefault(term, []).append(freq * (K1 + 1) / (freq + norm))
-        self.idf: dict[str, float] = {t: self._idf(len(d)) for t, d in doc_ids.items()}
+            col_terms.extend(term_ids.setdefault(t, len(term_ids)) for t in tf)
+            col_freqs.extend(tf.values())
+            doc_sizes.append(len(tf))
+        self.size = len(doc_sizes)
+        terms_arr = np.asarray(col_terms, dtype=np.int32)
+        freqs = np.asarray(col_freqs, dtype=np.float64)
+        doc_arr = np.repeat(np.arange(self.size, dtype=np.int32), doc_sizes)
+        lengths = np.bincount(doc_arr, freqs, self.size) if self.size else np.zeros(0)
+        avg = float(lengths.mean()) if self.size and lengths.sum() else 1.0
+        norm = K1 * (1 - B + B * lengths[doc_arr] / avg)
+        weights = freqs * (K1 + 1) / (freqs + norm)
+        order = np.argsort(terms_arr, kind="stable")  # documents stay in index order
+        df = np.bincount(terms_arr, minlength=len(term_ids))
+        self._ptr = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
+        self._docs = doc_arr[order]
+        self._weights = weights[order]
+        self._term_ids = term_ids
+        self.idf: dict[str, float] = {t: self._idf(int(df[i])) for t, i in term_ids.items()}
         self._unknown_idf = self._idf(1)
-        self.postings: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]] = {
-            t: (np.asarray(d, dtype=np.int32), np.asarray(weights[t], dtype=np.float64))
-            for t, d in doc_ids.items()
-        }
+
+    def postings(self, term: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]] | None:
+        i = self._term_ids.get(term)
+        if i is None:
+            return None
+        lo, hi = self._ptr[i], self._ptr[i + 1]
+        return self._docs[lo:hi], self._weights[lo:hi]
 
     def _idf(self, df: int) -> float:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
@@ -73,7 +88,7 @@ class BM25Index:
         for term in sorted(set(terms)):  # fixed order: float sums are reproducible
             idf = self.idf_of(term)
             ceiling += idf * (K1 + 1)
-            hit = self.postings.get(term)
+            hit = self.postings(term)
             if hit is not None:
                 ids.append(hit[0])
                 vals.append(hit[1] * idf)

@@ -74,10 +74,10 @@ class Analyzer:
         stem = self.stem(word)
         return stem if len(stem) >= 2 else ""
 
-    def basic(self, text: str) -> list[str]:
+    def basic(self, text: str, split: list[str] | None = None) -> list[str]:
         """Steps 1–4: content words, stemmed and folded, in order."""
         term = self.word_term
-        return [t for t in map(term, words(text)) if t]
+        return [t for t in map(term, words(text) if split is None else split) if t]
 
     def surface(self, text: str) -> list[str]:
         """Steps 1–6: what fuzzy string similarity compares."""
@@ -98,10 +98,11 @@ class Analyzer:
         for text in texts:
             if text in self._fitted:
                 continue
-            tokens = self.synonyms.apply(self.basic(text))
+            split = words(text)
+            tokens = self.synonyms.apply(self.basic(text, split))
             self._fitted[text] = tokens
             counts.update(tokens)
-            surface_words.update(words(text))
+            surface_words.update(split)
         conflate: dict[str, str] = {}
         for term in counts:
             base = self._inflection_base(term, counts)
