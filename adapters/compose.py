@@ -1,12 +1,18 @@
-"""The composition root: settings in, a wired knowledge base and service out."""
+"""The composition root: settings in; knowledge base, database and service out.
+Nothing here runs at import time."""
 
 from __future__ import annotations
 
-from bot.service import ConversationService
+from collections.abc import Callable
+from datetime import datetime
+
+from adapters.sql.engine import make_engine, migrate
+from adapters.sql.store import SqlStore
+from bot.service import ConversationService, utcnow
 from bot.settings import Settings
-from bot.state import MemoryStateStore
 from knowledge.base import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Thresholds
+from routing.roles import Roles
 
 
 def thresholds(settings: Settings) -> Thresholds:
@@ -23,11 +29,25 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
     )
 
 
-def conversation_service(settings: Settings, kb: KnowledgeBase | None = None) -> ConversationService:
+def store(settings: Settings) -> SqlStore:
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return SqlStore(engine)
+
+
+def conversation_service(
+    settings: Settings,
+    kb: KnowledgeBase | None = None,
+    sql: SqlStore | None = None,
+    roles: Roles | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> ConversationService:
     return ConversationService(
         kb or knowledge_base(settings),
-        MemoryStateStore(),
-        thresholds(settings),
-        settings.language,
-        settings.max_message_chars,
+        sql or store(settings),
+        roles=roles,
+        thresholds=thresholds(settings),
+        language=settings.language,
+        max_chars=settings.max_message_chars,
+        clock=clock,
     )

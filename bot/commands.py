@@ -6,11 +6,13 @@ and in Matrix lists the same commands.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 H = TypeVar("H", bound=Callable[..., object])
+_NUMBER = re.compile(r"^#?\d+\b")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,17 @@ class Command(Generic[H]):
 
     def help(self, language: str) -> str:
         return self.help_en if language == "en" else self.help_sv
+
+    def accepts(self, rest: str) -> bool:
+        """Whether ``rest`` fits the usage, so that a question which merely starts with
+        a command word ("hjälp, jag har glömt lösenordet", "ta bort ett konto") stays
+        a question."""
+        rest = rest.strip()
+        if self.usage.startswith("NR"):
+            return bool(_NUMBER.match(rest))
+        if self.usage.startswith("["):
+            return len(rest.split()) <= 1
+        return rest == ""
 
 
 @dataclass
@@ -61,9 +74,18 @@ class CommandRegistry(Generic[H]):
             if len(parts) >= n:
                 word = " ".join(parts[:n])
                 if word in self._by_word:
-                    rest = text.strip().lstrip("!/").split(maxsplit=n)
-                    return self._by_word[word], (rest[n] if len(rest) > n else "")
+                    split = text.strip().lstrip("!/").split(maxsplit=n)
+                    rest = split[n] if len(split) > n else ""
+                    cmd = self._by_word[word]
+                    if cmd.accepts(rest.rstrip(" ?!.")):
+                        return cmd, rest
         return None
 
     def all(self) -> list[Command[H]]:
         return list(self._ordered)
+
+
+Handler = Callable[..., None]
+# The one registry every channel reads. Filled by ``bot.asker`` and ``bot.staff``
+# at import; read-only afterwards.
+COMMANDS: CommandRegistry[Handler] = CommandRegistry()

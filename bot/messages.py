@@ -35,8 +35,10 @@ class ReplyKind(StrEnum):
     ANSWER = "answer"
     CLARIFY = "clarify"
     NO_ANSWER = "no_answer"
+    ROUTED = "routed"
     INFO = "info"
     ERROR = "error"
+    NOTICE = "notice"  # to someone other than the sender: relayed answers, ticket cards
 
 
 @dataclass(frozen=True)
@@ -56,3 +58,31 @@ class Reply:
     article_id: str | None = None
     area_id: str | None = None
     asks_feedback: bool = False
+    ticket_id: int | None = None
+    outbox_id: int | None = None  # set when the reply waits in the outbox for delivery
+
+    def to_payload(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.value,
+            "text": self.text,
+            "choices": [[c.number, c.label, c.article_id] for c in self.choices],
+            "article_id": self.article_id,
+            "area_id": self.area_id,
+            "asks_feedback": self.asks_feedback,
+            "ticket_id": self.ticket_id,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, object]) -> Reply:
+        choices = payload.get("choices") or []
+        assert isinstance(choices, list)
+        ticket = payload.get("ticket_id")
+        return cls(
+            kind=ReplyKind(str(payload.get("kind", "info"))),
+            text=str(payload.get("text", "")),
+            choices=tuple(Choice(int(n), str(label), art) for n, label, art in choices),
+            article_id=payload.get("article_id"),  # type: ignore[arg-type]
+            area_id=payload.get("area_id"),  # type: ignore[arg-type]
+            asks_feedback=bool(payload.get("asks_feedback")),
+            ticket_id=int(ticket) if isinstance(ticket, int) else None,
+        )

@@ -1,129 +1,225 @@
 """The conversation service: one platform-neutral brain for every channel.
 
-``handle`` takes an ``IncomingMessage`` and returns the replies. The flow:
-ask -> answer (with follow-ups and "var det till hjälp?") / clarify (numbered
-choices) / no answer (name the owning area). Feedback "nej" offers to pass the
-question on.
+``handle`` takes an ``IncomingMessage`` and returns the replies to its sender.
+Each message is one database transaction: the inbound event id (so a
+redelivery does nothing), the demand-log row, any ticket, the conversation
+state and every outgoing message (the outbox) commit together.
+
+Asker flows: ask -> answer (follow-ups, "var det till hjälp?") / clarify
+(numbered choices) / route (a ticket to the owning area). "nej" after an
+answer offers to route with the question and article attached. Commands come
+from the registry (``bot.commands``); staff commands live in ``bot.staff``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 
-from bot.commands import CommandRegistry
+from rapidfuzz import fuzz, process
+
+from bot import asker as _asker_commands  # noqa: F401  (registers commands)
+from bot import staff as _staff_commands  # noqa: F401  (registers commands)
+from bot.commands import COMMANDS
 from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
-from bot.state import Awaiting, ConversationState, StateStore
+from bot.notify import state_key, ticket_card
+from bot.state import Awaiting, ConversationState
 from bot.texts import NO, YES, Texts
+from bot.turn import Turn
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import Outcome, Result, Thresholds
 from knowledge.model import Article
+from routing.calendar import BusinessCalendar
+from routing.desk import Desk
+from routing.ports import Outgoing, QuestionEntry, Store, StoreUnavailable
+from routing.roles import OrganisationRoles, Roles
 from routing.router import AreaRouter
+from routing.tickets import TicketError
 
-Handler = Callable[["ConversationService", IncomingMessage, str, Texts], list[Reply]]
-COMMANDS: CommandRegistry[Handler] = CommandRegistry()
+log = logging.getLogger(__name__)
 
 
-@COMMANDS.command(
-    "hjälp",
-    aliases=("help", "hjalp", "?", "kommandon"),
-    help_sv="visar vad du kan skriva",
-    help_en="shows what you can type",
-)
-def _help(service: ConversationService, msg: IncomingMessage, rest: str, t: Texts) -> list[Reply]:
-    lines = [t("help_header"), f"- {t('help_ask')}"]
-    for cmd in COMMANDS.all():
-        if not cmd.staff_only:
-            lines.append(f"- **{cmd.name}** {cmd.usage}".rstrip() + f" – {cmd.help(t.language)}")
-    return [Reply(ReplyKind.INFO, "\n".join(lines))]
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 class ConversationService:
     def __init__(
         self,
         kb: KnowledgeBase,
-        states: StateStore,
+        store: Store,
+        *,
+        roles: Roles | None = None,
         thresholds: Thresholds = Thresholds(),
         language: str = "sv",
         max_chars: int = 4000,
+        calendar: BusinessCalendar | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.kb = kb
-        self.states = states
+        self.org = kb.organisation
+        self.store = store
+        self.roles = roles or OrganisationRoles(kb.organisation)
         self.thresholds = thresholds
         self.language = language
         self.max_chars = max_chars
+        self.clock = clock
         self.router = AreaRouter(kb.organisation, kb.matcher.analyzer)
+        self.desk = Desk(kb.organisation, self.roles, calendar or BusinessCalendar())
 
-    def texts(self, msg: IncomingMessage) -> Texts:
-        return Texts(msg.language or self.language)
-
-    @staticmethod
-    def state_key(msg: IncomingMessage) -> str:
-        return f"{msg.channel}|{msg.conversation.conversation_id}|{msg.user_id}"
+    def texts(self, language: str | None = None) -> Texts:
+        return Texts(language or self.language)
 
     def greeting(self, language: str | None = None) -> Reply:
-        t = Texts(language or self.language)
-        return Reply(ReplyKind.INFO, t("greeting", municipality=self.kb.organisation.municipality))
+        t = self.texts(language)
+        return Reply(ReplyKind.INFO, t("greeting", municipality=self.org.municipality))
+
+    # -- the entry point -----------------------------------------------------------
 
     def handle(self, msg: IncomingMessage) -> list[Reply]:
-        t = self.texts(msg)
+        t = self.texts(msg.language)
         text = msg.text.strip()
         if not text:
             return [Reply(ReplyKind.INFO, t("empty"))]
         if len(text) > self.max_chars:
             return [Reply(ReplyKind.ERROR, t("too_long", length=len(text), limit=self.max_chars))]
-        key = self.state_key(msg)
-        state = self.states.get(key)
+        key = state_key(msg.channel, msg.conversation.conversation_id, msg.user_id)
+        try:
+            with self.store.transaction() as tx:
+                now = self.clock()
+                if msg.event_id and not tx.inbound.first_time(msg.channel, msg.event_id, now):
+                    log.info("Ignoring redelivered event %s/%s", msg.channel, msg.event_id)
+                    return []
+                turn = Turn(tx, msg, t, now, ConversationState.from_dict(tx.states.get(key)))
+                self._dispatch(turn, text)
+                tx.states.put(key, turn.state.to_dict(), now)
+                out = []
+                for reply in turn.replies:
+                    item = Outgoing(
+                        channel=msg.channel, conversation_id=msg.conversation.conversation_id,
+                        address=msg.conversation.address, user_id=msg.user_id, kind="reply",
+                        payload=reply.to_payload(),
+                    )
+                    out.append(replace(reply, outbox_id=tx.outbox.add(item, now)))
+                return out
+        except StoreUnavailable as exc:
+            log.warning("Database unavailable: %s", exc)
+            return [Reply(ReplyKind.ERROR, t("store_unavailable"))]
 
-        pending = self._pending(msg, text, state, t)
-        if pending is not None:
-            return pending
-        found = COMMANDS.find(text)
-        if found is not None:
-            command, rest = found
-            return command.handler(self, msg, rest, t)
-        return self.ask(msg, text, t)
+    def _dispatch(self, turn: Turn, text: str) -> None:
+        try:
+            if self._pending(turn, text):
+                return
+            found = COMMANDS.find(text)
+            if found is not None:
+                command, rest = found
+                if command.staff_only and not self.roles.staff_areas(turn.user):
+                    turn.say(Reply(ReplyKind.INFO, turn.t("not_staff")))
+                    return
+                command.handler(self, turn, rest)
+                return
+            self.ask(turn, text)
+        except TicketError as err:
+            details = {k: str(v) for k, v in err.details.items()}
+            details.setdefault("status", "")
+            details.setdefault("by", "")
+            turn.say(Reply(ReplyKind.INFO, turn.t(err.key, ticket=err.ticket_id, **details)))
 
     # -- the pending turn: a number, or ja/nej ------------------------------------
 
-    def _pending(
-        self, msg: IncomingMessage, text: str, state: ConversationState, t: Texts
-    ) -> list[Reply] | None:
-        key = self.state_key(msg)
+    def _pending(self, turn: Turn, text: str) -> bool:
+        state, t = turn.state, turn.t
         word = text.casefold().strip(" .!")
         if state.awaiting is Awaiting.NOTHING:
-            return None
+            return False
+        if state.awaiting is Awaiting.UNIT:
+            unit = self._unit_from(word, state)
+            if unit is None:
+                return False
+            turn.tx.people.set_unit(turn.user, unit, turn.now)
+            name = next(u.name for u in self.org.units if u.id == unit)
+            turn.say(Reply(ReplyKind.INFO, t("unit_set", unit=name)))
+            turn.state = ConversationState()
+            self.ask(turn, state.question)
+            return True
         if word.isdigit() and state.choices:
             n = int(word)
             if n == 0 and state.awaiting is Awaiting.CLARIFY:
-                return self._route(msg, state.question, None, t)
+                self.route(turn, state.question, None, state.question_id)
+                return True
             if 1 <= n <= len(state.choices):
                 article = self.kb.article(state.choices[n - 1])
                 if article is not None:
-                    return self._answer(msg, state.question, article, t)
-            return [Reply(ReplyKind.INFO, t("bad_choice", n=len(state.choices)))]
-        if state.awaiting is Awaiting.FEEDBACK and (word in YES or word in NO):
-            return self.feedback(msg, state, helpful=word in YES, t=t)
-        if state.awaiting is Awaiting.ROUTE_OFFER and (word in YES or word in NO):
-            self.states.put(key, ConversationState())
-            if word in YES:
-                return self._route(msg, state.question, state.article_id, t)
-            return [Reply(ReplyKind.INFO, t("route_declined"))]
-        return None
+                    if state.question_id is not None and state.awaiting is Awaiting.CLARIFY:
+                        turn.tx.questions.update(state.question_id, outcome="answered",
+                                                 article_id=article.id, area_id=article.area)
+                    self._answer(turn, state.question, article, state.question_id)
+                    return True
+            turn.say(Reply(ReplyKind.INFO, t("bad_choice", n=len(state.choices))))
+            return True
+        if word not in YES and word not in NO:
+            return False
+        yes = word in YES
+        if state.awaiting is Awaiting.FEEDBACK:
+            self.feedback(turn, helpful=yes)
+        elif state.awaiting is Awaiting.ROUTE_OFFER:
+            turn.state = ConversationState()
+            if yes:
+                self.route(turn, state.question, state.article_id, state.question_id, state.area_id)
+            else:
+                turn.say(Reply(ReplyKind.INFO, t("route_declined")))
+        elif state.awaiting is Awaiting.TICKET_FEEDBACK and state.ticket_id is not None:
+            self._ticket_feedback(turn, state.ticket_id, yes)
+        else:
+            return False
+        return True
 
-    # -- flows ---------------------------------------------------------------------
+    def _unit_from(self, word: str, state: ConversationState) -> str | None:
+        if word.isdigit() and 1 <= int(word) <= len(state.choices):
+            return state.choices[int(word) - 1]
+        names = {u.id: u.name.casefold() for u in self.org.units}
+        hit = process.extractOne(word, names, scorer=fuzz.WRatio, score_cutoff=85)
+        return None if hit is None else str(hit[2])
 
-    def ask(self, msg: IncomingMessage, question: str, t: Texts) -> list[Reply]:
+    # -- asking --------------------------------------------------------------------
+
+    def unit_of(self, turn: Turn) -> str | None:
+        return turn.tx.people.unit(turn.user) or dict(self.org.people).get(turn.user)
+
+    def ask(self, turn: Turn, question: str) -> None:
+        unit = self.unit_of(turn)
+        if unit is None and self.org.units:
+            choices = tuple(Choice(i, u.name, u.id) for i, u in enumerate(self.org.units, 1))
+            lines = [turn.t("ask_unit"), *(f"{c.number}. {c.label}" for c in choices)]
+            turn.state = ConversationState(Awaiting.UNIT, question, tuple(u.id for u in self.org.units))
+            turn.say(Reply(ReplyKind.INFO, "\n".join(lines), choices=choices))
+            return
         result = self.kb.matcher.match(question, self.thresholds)
-        if result.outcome is Outcome.ANSWER and result.best is not None:
-            return self._answer(msg, question, result.best.article, t)
-        if result.outcome is Outcome.CLARIFY:
-            return self._clarify(msg, question, result, t)
-        return self._route(msg, question, None, t, result)
+        best = result.best
+        if result.outcome is Outcome.ANSWER and best is not None:
+            qid = self._log(turn, question, "answered", best.article.area, best.article.id, best.score)
+            self._answer(turn, question, best.article, qid)
+        elif result.outcome is Outcome.CLARIFY and best is not None:
+            qid = self._log(turn, question, "clarified", best.article.area, None, best.score)
+            self._clarify(turn, question, result, qid)
+        else:
+            guess = self.router.guess(question, result.candidates)
+            score = best.score if best else None
+            qid = self._log(turn, question, "routed", guess.area.id, None, score)
+            self.route(turn, question, None, qid, guess.area.id, guess.confidence, guess.reason)
 
-    def _answer(
-        self, msg: IncomingMessage, question: str, article: Article, t: Texts
-    ) -> list[Reply]:
+    def _log(self, turn: Turn, question: str, outcome: str, area: str | None,
+             article: str | None, score: float | None) -> int:
+        return turn.tx.questions.log(QuestionEntry(
+            asked_at=turn.now, channel=turn.msg.channel, user_id=turn.user,
+            unit_id=self.unit_of(turn), area_id=area, outcome=outcome, article_id=article,
+            score=score, text=question,
+        ))
+
+    def _answer(self, turn: Turn, question: str, article: Article, qid: int | None) -> None:
+        t = turn.t
         follow = [a for a in (self.kb.article(i) for i in article.follow_up) if a is not None]
         parts = [t("answer_header", title=article.title), article.answer]
         if article.links:
@@ -132,68 +228,80 @@ class ConversationService:
         if choices:
             parts.append(t("follow_ups") + "\n" + "\n".join(f"{c.number}. {c.label}" for c in choices))
         parts.append(t("ask_feedback"))
-        self.states.put(
-            self.state_key(msg),
-            ConversationState(
-                Awaiting.FEEDBACK, question, tuple(a.id for a in follow), article.id, article.area
-            ),
+        turn.state = ConversationState(
+            Awaiting.FEEDBACK, question, tuple(a.id for a in follow), article.id, article.area, qid
         )
-        return [
-            Reply(
-                ReplyKind.ANSWER,
-                "\n\n".join(parts),
-                choices=choices,
-                article_id=article.id,
-                area_id=article.area,
-                asks_feedback=True,
-            )
-        ]
+        turn.say(Reply(ReplyKind.ANSWER, "\n\n".join(parts), choices=choices,
+                       article_id=article.id, area_id=article.area, asks_feedback=True))
 
-    def _clarify(
-        self, msg: IncomingMessage, question: str, result: Result, t: Texts
-    ) -> list[Reply]:
+    def _clarify(self, turn: Turn, question: str, result: Result, qid: int) -> None:
         choices = tuple(
             Choice(i, s.article.title, s.article.id) for i, s in enumerate(result.choices, 1)
         )
+        t = turn.t
         lines = [t("clarify"), *(f"{c.number}. {c.label}" for c in choices), t("clarify_none")]
-        self.states.put(
-            self.state_key(msg),
-            ConversationState(Awaiting.CLARIFY, question, tuple(c.article_id or "" for c in choices)),
+        turn.state = ConversationState(
+            Awaiting.CLARIFY, question, tuple(c.article_id or "" for c in choices), question_id=qid
         )
-        return [Reply(ReplyKind.CLARIFY, "\n".join(lines), choices=choices)]
+        turn.say(Reply(ReplyKind.CLARIFY, "\n".join(lines), choices=choices))
 
-    def feedback(
-        self, msg: IncomingMessage, state: ConversationState, helpful: bool, t: Texts
-    ) -> list[Reply]:
-        key = self.state_key(msg)
+    def feedback(self, turn: Turn, helpful: bool) -> None:
+        state, t = turn.state, turn.t
+        if state.question_id is not None:
+            turn.tx.questions.set_feedback(
+                state.question_id, "helpful" if helpful else "not_helpful", turn.now
+            )
         if helpful:
-            self.states.put(key, ConversationState())
-            return [Reply(ReplyKind.INFO, t("thanks_helpful"), article_id=state.article_id)]
-        area = self.kb.organisation.area(state.area_id or "") or self.kb.organisation.triage
-        self.states.put(key, replace(state, awaiting=Awaiting.ROUTE_OFFER, choices=()))
-        return [Reply(ReplyKind.INFO, t("sorry_not_helpful", area=area.name), area_id=area.id)]
+            turn.state = ConversationState()
+            turn.say(Reply(ReplyKind.INFO, t("thanks_helpful"), article_id=state.article_id))
+            return
+        area = self.org.area(state.area_id or "") or self.org.triage
+        turn.state = replace(state, awaiting=Awaiting.ROUTE_OFFER, choices=())
+        turn.say(Reply(ReplyKind.INFO, t("sorry_not_helpful", area=area.name), area_id=area.id))
 
-    def _route(
-        self,
-        msg: IncomingMessage,
-        question: str,
-        article_id: str | None,
-        t: Texts,
-        result: Result | None = None,
-    ) -> list[Reply]:
-        nearest = result.candidates if result is not None else self.kb.matcher.rank(question)[:5]
-        guess = self.router.guess(question, nearest)
-        area = guess.area
-        if article_id is not None:
-            article = self.kb.article(article_id)
-            area = self.kb.organisation.area(article.area) if article else area
-            assert area is not None
-        self.states.put(self.state_key(msg), ConversationState())
-        text = "\n".join(
-            [
-                t("no_answer", area=area.name),
-                t("no_answer_responsible", area=area.name, who=area.responsible),
-                t("routed_preview", who=area.responsible),
-            ]
+    # -- routing to a ticket -------------------------------------------------------
+
+    def route(self, turn: Turn, question: str, article_id: str | None, qid: int | None,
+              area_id: str | None = None, confidence: float = 1.0, reason: str = "feedback") -> None:
+        if area_id is None:
+            guess = self.router.guess(question, self.kb.matcher.rank(question)[:5])
+            area_id, confidence, reason = guess.area.id, guess.confidence, guess.reason
+        area = self.org.area(area_id) or self.org.triage
+        ticket = self.desk.open(
+            turn.tx, area_id=area.id, asker_id=turn.user, channel=turn.msg.channel,
+            conversation_id=turn.msg.conversation.conversation_id,
+            address=turn.msg.conversation.address, language=turn.t.language,
+            unit_id=self.unit_of(turn), question=question, article_id=article_id,
+            question_id=qid, confidence=confidence, reason=reason, at=turn.now,
         )
-        return [Reply(ReplyKind.NO_ANSWER, text, area_id=area.id)]
+        if qid is not None:
+            turn.tx.questions.link_ticket(qid, ticket.id, area.id)
+        t = turn.t
+        lines = [t("routed", area=area.name, ticket=ticket.id, claim_due=t.time(ticket.claim_due))]
+        if area.partner:
+            lines.append(t("routed_partner", area=area.name, partner=area.partner.name,
+                           who=area.partner.local_contact))
+        turn.state = ConversationState()
+        turn.say(Reply(ReplyKind.ROUTED, "\n".join(lines), area_id=area.id, ticket_id=ticket.id))
+        for item in ticket_card(self.org, ticket, self.texts()):
+            turn.notify(item)
+
+    def _ticket_feedback(self, turn: Turn, ticket_id: int, solved: bool) -> None:
+        t = turn.t
+        ticket = turn.tx.tickets.get(ticket_id)
+        turn.state = ConversationState()
+        if ticket is None:
+            return
+        if ticket.question_id is not None:
+            turn.tx.questions.set_feedback(
+                ticket.question_id, "helpful" if solved else "not_helpful", turn.now
+            )
+        if solved:
+            self.desk.close(turn.tx, ticket_id, turn.user, turn.now)
+            turn.say(Reply(ReplyKind.INFO, t("ticket_closed_thanks", ticket=ticket_id)))
+            return
+        reopened = self.desk.reopen(turn.tx, ticket_id, turn.user, turn.now)
+        area = self.org.area(reopened.area_id) or self.org.triage
+        turn.say(Reply(ReplyKind.INFO, t("ticket_reopen_offer", ticket=ticket_id, area=area.name)))
+        for item in ticket_card(self.org, reopened, self.texts(), kind="ticket_update"):
+            turn.notify(item)

@@ -22,3 +22,14 @@ class Settings(BaseSettings):
     clarify_threshold: float = Field(default=0.35, ge=0, le=1)
     clarify_margin: float = Field(default=0.06, ge=0, le=1)
     max_message_chars: int = Field(default=4000, gt=0)
+
+    database_url: str = Field(
+        default="sqlite:///stodbot.db",
+        description="SQLAlchemy URL; SQLite file in the working directory by default",
+    )
+    retention_days: int | None = Field(
+        default=None, gt=0, description="Delete question text older than this many days"
+    )
+    retention_decision: str | None = Field(
+        default=None, description="The decision (e.g. 'KS 2026-05-12 § 45') that allows deletion"
+    )

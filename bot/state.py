@@ -1,11 +1,11 @@
-"""What the bot remembers between two messages of one conversation, and the port
-that stores it (in memory for the terminal; in the database later)."""
+"""What the bot remembers between two messages of one person in one conversation.
+Stored as JSON in the database, so a restart forgets nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
-from typing import Protocol
+from typing import Any
 
 
 class Awaiting(StrEnum):
@@ -13,29 +13,31 @@ class Awaiting(StrEnum):
     CLARIFY = "clarify"  # numbered article choices are open
     FEEDBACK = "feedback"  # an answer was given: ja/nej, or a follow-up number
     ROUTE_OFFER = "route_offer"  # "shall I pass it on?" was asked
+    UNIT = "unit"  # "which förvaltning do you work in?" was asked
+    TICKET_FEEDBACK = "ticket_feedback"  # staff answered a ticket: "did it solve it?"
 
 
 @dataclass(frozen=True)
 class ConversationState:
     awaiting: Awaiting = Awaiting.NOTHING
     question: str = ""
-    choices: tuple[str, ...] = ()  # article ids behind the numbers 1..n
+    choices: tuple[str, ...] = ()  # ids behind the numbers 1..n (articles or units)
     article_id: str | None = None  # the article last answered with
     area_id: str | None = None  # the area a route offer would go to
+    question_id: int | None = None  # the demand-log row of the question
+    ticket_id: int | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["choices"] = list(self.choices)
+        return data
 
-class StateStore(Protocol):
-    def get(self, key: str) -> ConversationState: ...
-
-    def put(self, key: str, state: ConversationState) -> None: ...
-
-
-class MemoryStateStore:
-    def __init__(self) -> None:
-        self._states: dict[str, ConversationState] = {}
-
-    def get(self, key: str) -> ConversationState:
-        return self._states.get(key, ConversationState())
-
-    def put(self, key: str, state: ConversationState) -> None:
-        self._states[key] = state
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> ConversationState:
+        if not data:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["awaiting"] = Awaiting(values.get("awaiting", ""))
+        values["choices"] = tuple(values.get("choices", ()))
+        return cls(**values)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 SV: dict[str, str] = {
     "greeting": (
@@ -20,12 +22,6 @@ SV: dict[str, str] = {
     "ask_feedback": "Var det till hjälp? (ja/nej)",
     "clarify": "Jag är inte säker på vad du menar. Menar du något av detta? Svara med en siffra.",
     "clarify_none": "Inget av dem – skriv ”0” så skickar jag frågan vidare.",
-    "no_answer": (
-        "Det hittar jag inget säkert svar på. Frågan hör troligen till **{area}**, "
-        "och jag skickar den dit."
-    ),
-    "no_answer_responsible": "{area} ansvarar, kontakt: {who}.",
-    "routed_preview": "(I den här versionen skickas inga ärenden än – kontakta {who} direkt.)",
     "thanks_helpful": "Tack! Skönt att det hjälpte.",
     "sorry_not_helpful": "Tack för svaret. Vill du att jag skickar frågan till {area}? (ja/nej)",
     "route_declined": "Okej. Ställ gärna frågan på ett annat sätt.",
@@ -34,6 +30,66 @@ SV: dict[str, str] = {
     "help_ask": "Ställ en fråga med egna ord, så letar jag i kunskapsbanken.",
     "store_unavailable": "Just nu kommer jag inte åt databasen. Försök igen om en liten stund.",
     "score_line": "träff {score:.2f}",
+    "routed": (
+        "Jag hittar inget säkert svar, så jag har skickat frågan till **{area}** "
+        "som ärende **{ticket}**. De tar hand om den senast {claim_due}. "
+        "Du får svaret här. Skriv ”mina ärenden” för att se läget."
+    ),
+    "routed_partner": "{area} drivs av {partner}; {who} ansvarar för ärendet här hos oss.",
+    "ask_unit": "Innan jag svarar: vilken förvaltning eller vilket kontor arbetar du på? Svara med en siffra.",
+    "unit_set": "Tack, jag har noterat {unit}.",
+    "my_tickets_none": "Du har inga ärenden.",
+    "my_tickets": "Dina ärenden:",
+    "ticket_line": "**{ticket}** {status} – {area} – {question}",
+    "status_open": "väntar på handläggare",
+    "status_claimed": "handläggs av {who}",
+    "status_waiting": "väntar på svar från dig",
+    "status_resolved": "besvarat",
+    "status_reopened": "återöppnat",
+    "status_closed": "avslutat",
+    "ticket_not_found": "Det finns inget ärende {ticket}.",
+    "ticket_not_allowed": "Du har inte behörighet till ärende {ticket}.",
+    "ticket_already_claimed": "Ärende {ticket} har redan tagits av {by}.",
+    "ticket_wrong_state": "Det går inte med ärende {ticket} just nu (det är {status}).",
+    "ticket_error": "Det gick inte med ärende {ticket}.",
+    "usage": "Skriv så här: {usage}",
+    "info_added": "Tack, jag har lagt till det i ärende {ticket}.",
+    "info_from_asker": "Frågeställaren har kompletterat ärende **{ticket}**:\n{text}",
+    "reopened": "Ärende {ticket} är återöppnat och ligger hos {area} igen.",
+    "staff_claimed": "Du har tagit ärende **{ticket}**.",
+    "staff_unclaimed": "Du har släppt ärende **{ticket}**; det ligger i kön igen.",
+    "staff_answered": "Svaret är skickat och ärende **{ticket}** är besvarat.",
+    "staff_asked": "Frågan är skickad; ärende **{ticket}** väntar på svar.",
+    "staff_noted": "Anteckningen är sparad i ärende **{ticket}** (syns inte för frågeställaren).",
+    "staff_transferred": "Ärende **{ticket}** är flyttat till {area}.",
+    "staff_resolved": "Ärende **{ticket}** är löst.",
+    "asker_claimed": "{who} på {area} har tagit ditt ärende **{ticket}**.",
+    "asker_answer": "Svar på ditt ärende **{ticket}** från {area}:\n\n{text}\n\nLöste det din fråga? (ja/nej)",
+    "asker_question": "{area} behöver veta mer om ärende **{ticket}**:\n\n{text}\n\nSvara med ”komplettera {ticket} …”.",
+    "asker_transferred": "Ditt ärende **{ticket}** har flyttats till {area}, som tar hand om det.",
+    "asker_resolved": "Ditt ärende **{ticket}** är löst.{text}\n\nLöste det din fråga? (ja/nej)",
+    "ticket_closed_thanks": "Tack! Ärende {ticket} är avslutat.",
+    "ticket_reopen_offer": "Då återöppnar jag ärende {ticket} så att {area} tittar igen.",
+    "queue_empty": "Kön är tom för {areas}.",
+    "queue_header": "Ärenden för {areas}:",
+    "queue_line": "**{ticket}** {status} – {unit} – {question} (ta senast {claim_due})",
+    "not_staff": "Det kommandot är för stödfunktionernas handläggare.",
+    "card": (
+        "Nytt ärende **{ticket}** till **{area}**\n"
+        "Fråga: {question}\nFörvaltning: {unit}\nTa senast: {claim_due} · Klart senast: {resolve_due}\n"
+        "Kommandon: ta {ticket} · svara {ticket} … · fråga {ticket} … · notera {ticket} … · "
+        "flytta {ticket} OMRÅDE orsak · lös {ticket}"
+    ),
+    "card_state": "Ärende **{ticket}** – {area} – {status}",
+    "escalated": (
+        "Ärende **{ticket}** till {area} har inte tagits inom målet ({claim_due}). "
+        "{lead}, kan du se till att någon tar det?"
+    ),
+    "ticket_view": "Ärende **{ticket}** – {area} – {status}\nFråga: {question}",
+    "ticket_event": "- {at} {who}: {text}",
+    "confidential_hidden": "(sekretess – frågan visas bara för området)",
+    "unknown_unit": "okänd förvaltning",
+    "unknown_area": "Det finns inget område som heter {area}. Områden: {areas}.",
 }
 
 EN: dict[str, str] = {
@@ -52,12 +108,6 @@ EN: dict[str, str] = {
     "ask_feedback": "Was this helpful? (yes/no)",
     "clarify": "I am not sure what you mean. Is it one of these? Reply with a number.",
     "clarify_none": "None of them – reply “0” and I will pass the question on.",
-    "no_answer": (
-        "I found no reliable answer. The question most likely belongs to **{area}**, "
-        "and I will pass it on to them."
-    ),
-    "no_answer_responsible": "{area} is responsible, contact: {who}.",
-    "routed_preview": "(This version does not create tickets yet – contact {who} directly.)",
     "thanks_helpful": "Thank you! Glad it helped.",
     "sorry_not_helpful": "Thanks. Shall I pass the question on to {area}? (yes/no)",
     "route_declined": "All right. Feel free to ask in another way.",
@@ -66,11 +116,85 @@ EN: dict[str, str] = {
     "help_ask": "Ask a question in your own words and I will search the knowledge base.",
     "store_unavailable": "I cannot reach the database right now. Please try again in a moment.",
     "score_line": "match {score:.2f}",
+    "routed": (
+        "I found no reliable answer, so I have passed the question to **{area}** "
+        "as ticket **{ticket}**. They will pick it up by {claim_due}. "
+        "You will get the answer here. Type “my tickets” to see where it is."
+    ),
+    "routed_partner": "{area} is run by {partner}; {who} answers for the ticket here.",
+    "ask_unit": "Before I answer: which department or office do you work in? Reply with a number.",
+    "unit_set": "Thanks, I have noted {unit}.",
+    "my_tickets_none": "You have no tickets.",
+    "my_tickets": "Your tickets:",
+    "ticket_line": "**{ticket}** {status} – {area} – {question}",
+    "status_open": "waiting for a handler",
+    "status_claimed": "handled by {who}",
+    "status_waiting": "waiting for your reply",
+    "status_resolved": "answered",
+    "status_reopened": "reopened",
+    "status_closed": "closed",
+    "ticket_not_found": "There is no ticket {ticket}.",
+    "ticket_not_allowed": "You may not access ticket {ticket}.",
+    "ticket_already_claimed": "Ticket {ticket} was already taken by {by}.",
+    "ticket_wrong_state": "That is not possible for ticket {ticket} now (it is {status}).",
+    "ticket_error": "That did not work for ticket {ticket}.",
+    "usage": "Type it like this: {usage}",
+    "info_added": "Thanks, I have added it to ticket {ticket}.",
+    "info_from_asker": "The asker added to ticket **{ticket}**:\n{text}",
+    "reopened": "Ticket {ticket} is reopened and back with {area}.",
+    "staff_claimed": "You have taken ticket **{ticket}**.",
+    "staff_unclaimed": "You have released ticket **{ticket}**; it is back in the queue.",
+    "staff_answered": "The answer is sent and ticket **{ticket}** is answered.",
+    "staff_asked": "The question is sent; ticket **{ticket}** waits for a reply.",
+    "staff_noted": "The note is saved on ticket **{ticket}** (the asker does not see it).",
+    "staff_transferred": "Ticket **{ticket}** is moved to {area}.",
+    "staff_resolved": "Ticket **{ticket}** is resolved.",
+    "asker_claimed": "{who} at {area} has taken your ticket **{ticket}**.",
+    "asker_answer": "Answer to your ticket **{ticket}** from {area}:\n\n{text}\n\nDid that solve it? (yes/no)",
+    "asker_question": "{area} needs more about ticket **{ticket}**:\n\n{text}\n\nReply with “komplettera {ticket} …”.",
+    "asker_transferred": "Your ticket **{ticket}** was moved to {area}, who will handle it.",
+    "asker_resolved": "Your ticket **{ticket}** is resolved.{text}\n\nDid that solve it? (yes/no)",
+    "ticket_closed_thanks": "Thanks! Ticket {ticket} is closed.",
+    "ticket_reopen_offer": "Then I reopen ticket {ticket} so that {area} looks again.",
+    "queue_empty": "The queue is empty for {areas}.",
+    "queue_header": "Tickets for {areas}:",
+    "queue_line": "**{ticket}** {status} – {unit} – {question} (take by {claim_due})",
+    "not_staff": "That command is for the support areas' staff.",
+    "card": (
+        "New ticket **{ticket}** for **{area}**\n"
+        "Question: {question}\nDepartment: {unit}\nTake by: {claim_due} · Resolve by: {resolve_due}\n"
+        "Commands: ta {ticket} · svara {ticket} … · fråga {ticket} … · notera {ticket} … · "
+        "flytta {ticket} AREA reason · lös {ticket}"
+    ),
+    "card_state": "Ticket **{ticket}** – {area} – {status}",
+    "escalated": (
+        "Ticket **{ticket}** for {area} was not taken within the target ({claim_due}). "
+        "{lead}, can you make sure someone takes it?"
+    ),
+    "ticket_view": "Ticket **{ticket}** – {area} – {status}\nQuestion: {question}",
+    "ticket_event": "- {at} {who}: {text}",
+    "confidential_hidden": "(confidential – shown to the area only)",
+    "unknown_unit": "unknown department",
+    "unknown_area": "There is no area called {area}. Areas: {areas}.",
 }
 
 LANGUAGES = {"sv": SV, "en": EN}
 YES = frozenset({"ja", "j", "japp", "jo", "yes", "y", "👍", "tack", "absolut", "precis"})
 NO = frozenset({"nej", "n", "nä", "nää", "no", "👎", "inte", "nope"})
+
+
+def swedish_time(value: datetime, tz: ZoneInfo = ZoneInfo("Europe/Stockholm")) -> str:
+    """Swedish date and time: "27 nov 2026 kl. 10.30" (local time)."""
+    local = value.astimezone(tz)
+    return f"{local.day} {_MONTHS_SV[local.month - 1]} {local.year} kl. {local:%H.%M}"
+
+
+def english_time(value: datetime, tz: ZoneInfo = ZoneInfo("Europe/Stockholm")) -> str:
+    local = value.astimezone(tz)
+    return f"{local.day} {local:%b %Y %H:%M}"
+
+
+_MONTHS_SV = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
 
 
 class Texts:
@@ -80,3 +204,6 @@ class Texts:
 
     def __call__(self, key: str, **values: Any) -> str:
         return self._table[key].format(**values)
+
+    def time(self, value: datetime) -> str:
+        return english_time(value) if self.language == "en" else swedish_time(value)

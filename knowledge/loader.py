@@ -176,6 +176,10 @@ def load_organisation(path: Path) -> Organisation:
         raise OrganisationError(f"{path}: area ids must be unique")
     if org.triage_area is not None and org.triage_area not in ids:
         raise OrganisationError(f"{path}: triage_area '{org.triage_area}' is not an area")
+    unit_ids = {u.id for u in org.units}
+    for user, unit in org.people.items():
+        if unit not in unit_ids:
+            raise OrganisationError(f"{path}: people.{user}: unknown unit '{unit}'")
     return Organisation(
         municipality=org.municipality,
         example=org.example,
@@ -192,8 +196,14 @@ def load_organisation(path: Path) -> Organisation:
                 sla=SLA(a.sla.claim_hours, a.sla.resolve_hours),
                 room=a.room,
                 channel=a.channel,
+                staff=tuple(a.staff),
+                lead_user=a.lead_user,
             )
             for a in org.areas
         ),
         units=tuple(Unit(u.id, u.name) for u in org.units),
+        leadership=tuple(org.leadership),
+        leadership_room=org.leadership_room,
+        leadership_channel=org.leadership_channel,
+        people=tuple(sorted(org.people.items())),
     )

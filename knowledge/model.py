@@ -61,6 +61,8 @@ class Area:
     sla: SLA = SLA()
     room: str | None = None
     channel: str | None = None
+    staff: tuple[str, ...] = ()  # platform user ids of the area's support staff
+    lead_user: str | None = None  # the lead's platform user id, for escalations
 
     @property
     def responsible(self) -> str:
@@ -81,6 +83,10 @@ class Organisation:
     units: tuple[Unit, ...] = ()
     triage_area: str | None = None
     example: bool = False
+    leadership: tuple[str, ...] = ()  # platform user ids who read the summaries
+    leadership_room: str | None = None
+    leadership_channel: str | None = None
+    people: tuple[tuple[str, str], ...] = ()  # (user id, unit id) known in advance
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)

@@ -58,6 +58,8 @@ class AreaIn(_Strict):
     sla: SLAIn = SLAIn()
     room: str | None = None
     channel: str | None = None
+    staff: list[str] = []
+    lead_user: str | None = None
 
 
 class UnitIn(_Strict):
@@ -72,3 +74,7 @@ class OrganisationIn(_Strict):
     triage_area: str | None = None
     areas: list[AreaIn] = Field(min_length=1)
     units: list[UnitIn] = []
+    leadership: list[str] = []
+    leadership_room: str | None = None
+    leadership_channel: str | None = None
+    people: dict[str, str] = {}  # user id -> unit id

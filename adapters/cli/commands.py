@@ -6,10 +6,13 @@ import argparse
 import functools
 import json
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
 from adapters.cli.render import render_terminal
+from bot.outbox import deliver_pending
+from routing.router import AreaRouter
 from adapters.compose import conversation_service, knowledge_base, thresholds
 from bot.messages import ConversationRef, IncomingMessage
 from bot.settings import EXAMPLE_DIR, Settings
@@ -42,10 +45,11 @@ def ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
     kb = _kb(settings)
     result = kb.matcher.match(args.question, thresholds(settings))
-    service = conversation_service(settings, kb)
     route = None
     if result.outcome.value == "no_answer":
-        route = service.router.guess(args.question, result.candidates)
+        route = AreaRouter(kb.organisation, kb.matcher.analyzer).guess(
+            args.question, result.candidates
+        )
     if args.json:
         out = {
             "question": args.question,
@@ -85,14 +89,30 @@ def ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_reply(text: str) -> None:
+    print("stödbot> " + render_terminal(text).replace("\n", "\n         "))
+    print()
+
+
 def chat(args: argparse.Namespace) -> int:
     settings = _settings(args)
     service = conversation_service(settings, _kb(settings))
-    ref = ConversationRef("cli", f"terminal-{args.user}")
+    ref = ConversationRef("cli", f"terminal:{args.user}")
     interactive = sys.stdin.isatty()
+
+    def deliver() -> None:
+        deliver_pending(
+            service.store, "cli",
+            lambda item: _print_reply(str(item.payload.get("text", ""))),
+            user_id=args.user,
+        )
+
     print(render_terminal(service.greeting().text))
-    print("(Avsluta med Ctrl-D eller ”sluta”.)" if settings.language == "sv" else "(Ctrl-D or “quit” ends.)")
-    n = 0
+    hint = "(Avsluta med Ctrl-D eller ”sluta”. Du är {user}.)" if settings.language == "sv" \
+        else "(Ctrl-D or “quit” ends. You are {user}.)"
+    print(hint.format(user=args.user))
+    print()
+    deliver()  # answers that arrived while you were away
     while True:
         try:
             line = input("du> " if interactive else "")
@@ -103,11 +123,11 @@ def chat(args: argparse.Namespace) -> int:
             print(f"du> {line}")
         if line.strip().casefold() in {"sluta", "hejdå", "quit", "exit"}:
             return 0
-        n += 1
-        msg = IncomingMessage(ref, args.user, line, event_id=f"cli-{n}")
+        msg = IncomingMessage(ref, args.user, line, event_id=f"cli-{uuid.uuid4().hex}")
         for reply in service.handle(msg):
-            print("stödbot> " + render_terminal(reply.text).replace("\n", "\n         "))
-        print()
+            if reply.outbox_id is None:  # not stored: refusals, "try again"
+                _print_reply(reply.text)
+        deliver()
 
 
 def kb_lint(args: argparse.Namespace) -> int:

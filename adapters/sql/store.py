@@ -1,0 +1,357 @@
+"""The storage ports on SQLAlchemy Core: one ``Store``, repositories per table."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+
+from adapters.sql import tables as t
+from routing.ports import (
+    AuditEntry,
+    NewTicket,
+    OutboxItem,
+    Outgoing,
+    QuestionEntry,
+    QuestionRow,
+    StoreUnavailable,
+    Tx,
+)
+from routing.tickets import Status, Ticket, TicketEvent
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _insert_ignoring_conflict(conn: Connection, stmt: Any) -> bool:
+    """Run an INSERT in a savepoint; False if a unique constraint refused it."""
+    try:
+        with conn.begin_nested():
+            conn.execute(stmt)
+        return True
+    except IntegrityError:
+        return False
+
+
+class SqlInbound:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def first_time(self, channel: str, event_id: str, at: datetime) -> bool:
+        stmt = insert(t.inbound_events).values(channel=channel, event_id=event_id, received_at=at)
+        return _insert_ignoring_conflict(self.conn, stmt)
+
+
+class SqlPeople:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def unit(self, user_id: str) -> str | None:
+        return self.conn.execute(
+            select(t.people.c.unit_id).where(t.people.c.user_id == user_id)
+        ).scalar_one_or_none()
+
+    def set_unit(self, user_id: str, unit_id: str, at: datetime) -> None:
+        done = self.conn.execute(
+            update(t.people).where(t.people.c.user_id == user_id).values(unit_id=unit_id, updated_at=at)
+        )
+        if done.rowcount == 0:
+            self.conn.execute(insert(t.people).values(user_id=user_id, unit_id=unit_id, updated_at=at))
+
+
+class SqlStates:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        raw = self.conn.execute(
+            select(t.conversation_states.c.state).where(t.conversation_states.c.key == key)
+        ).scalar_one_or_none()
+        return None if raw is None else dict(json.loads(raw))
+
+    def put(self, key: str, state: dict[str, Any], at: datetime) -> None:
+        raw = json.dumps(state, ensure_ascii=False)
+        tbl = t.conversation_states
+        done = self.conn.execute(update(tbl).where(tbl.c.key == key).values(state=raw, updated_at=at))
+        if done.rowcount == 0:
+            self.conn.execute(insert(tbl).values(key=key, state=raw, updated_at=at))
+
+
+class SqlQuestions:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def log(self, entry: QuestionEntry) -> int:
+        result = self.conn.execute(insert(t.questions).values(**asdict(entry)).returning(t.questions.c.id))
+        return int(result.scalar_one())
+
+    def set_feedback(self, question_id: int, feedback: str, at: datetime) -> None:
+        self.conn.execute(
+            update(t.questions)
+            .where(t.questions.c.id == question_id)
+            .values(feedback=feedback, feedback_at=at)
+        )
+
+    def link_ticket(self, question_id: int, ticket_id: int, area_id: str) -> None:
+        self.conn.execute(
+            update(t.questions)
+            .where(t.questions.c.id == question_id)
+            .values(ticket_id=ticket_id, area_id=area_id)
+        )
+
+    def update(self, question_id: int, **changes: Any) -> None:
+        self.conn.execute(update(t.questions).where(t.questions.c.id == question_id).values(**changes))
+
+    def between(self, start: datetime, end: datetime) -> list[QuestionRow]:
+        rows = self.conn.execute(
+            select(t.questions)
+            .where(and_(t.questions.c.asked_at >= start, t.questions.c.asked_at < end))
+            .order_by(t.questions.c.id)
+        ).mappings()
+        names = {f.name for f in fields(QuestionRow)}
+        out = []
+        for r in rows:
+            data = {k: v for k, v in r.items() if k in names}
+            data["asked_at"] = utc(data["asked_at"])
+            data["feedback_at"] = utc(data["feedback_at"])
+            out.append(QuestionRow(**data))
+        return out
+
+    def purge_text_before(self, cutoff: datetime) -> int:
+        done = self.conn.execute(
+            update(t.questions)
+            .where(and_(t.questions.c.asked_at < cutoff, t.questions.c.text.is_not(None)))
+            .values(text=None)
+        )
+        purged = int(done.rowcount or 0)
+        done = self.conn.execute(
+            update(t.tickets)
+            .where(and_(t.tickets.c.created_at < cutoff, t.tickets.c.question.is_not(None),
+                        t.tickets.c.status == Status.CLOSED.value))
+            .values(question=None)
+        )
+        return purged + int(done.rowcount or 0)
+
+
+_TIME_FIELDS = ("created_at", "claimed_at", "resolved_at", "closed_at", "claim_due", "resolve_due",
+                "escalated_at")
+
+
+def _ticket(row: Any) -> Ticket:
+    data = dict(row)
+    for name in _TIME_FIELDS:
+        data[name] = utc(data[name])
+    data["status"] = Status(data["status"])
+    return Ticket(**data)
+
+
+class SqlTickets:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def create(self, new: NewTicket) -> Ticket:
+        values = asdict(new)
+        values.update(status=Status.OPEN.value, original_area_id=new.area_id, reopened=0, version=1)
+        ticket_id = self.conn.execute(insert(t.tickets).values(**values).returning(t.tickets.c.id)).scalar_one()
+        found = self.get(int(ticket_id))
+        assert found is not None
+        return found
+
+    def get(self, ticket_id: int) -> Ticket | None:
+        row = self.conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id)).mappings().first()
+        return None if row is None else _ticket(row)
+
+    def claim(self, ticket_id: int, staff_id: str, at: datetime) -> bool:
+        c = t.tickets.c
+        done = self.conn.execute(
+            update(t.tickets)
+            .where(and_(c.id == ticket_id, c.claimed_by.is_(None),
+                        c.status.in_([s.value for s in (Status.OPEN, Status.REOPENED)])))
+            .values(claimed_by=staff_id, claimed_at=func.coalesce(c.claimed_at, at),
+                    status=Status.CLAIMED.value, version=c.version + 1)
+        )
+        return done.rowcount == 1
+
+    def update(self, ticket: Ticket, **changes: Any) -> Ticket | None:
+        c = t.tickets.c
+        values = {k: (v.value if isinstance(v, Status) else v) for k, v in changes.items()}
+        done = self.conn.execute(
+            update(t.tickets)
+            .where(and_(c.id == ticket.id, c.version == ticket.version))
+            .values(**values, version=c.version + 1)
+        )
+        return self.get(ticket.id) if done.rowcount == 1 else None
+
+    def for_asker(self, user_id: str) -> list[Ticket]:
+        rows = self.conn.execute(
+            select(t.tickets).where(t.tickets.c.asker_id == user_id).order_by(t.tickets.c.id.desc())
+        ).mappings()
+        return [_ticket(r) for r in rows]
+
+    def queue(self, area_ids: Sequence[str], statuses: Sequence[Status]) -> list[Ticket]:
+        rows = self.conn.execute(
+            select(t.tickets)
+            .where(and_(t.tickets.c.area_id.in_(list(area_ids)),
+                        t.tickets.c.status.in_([s.value for s in statuses])))
+            .order_by(t.tickets.c.claim_due, t.tickets.c.id)
+        ).mappings()
+        return [_ticket(r) for r in rows]
+
+    def unclaimed_past_due(self, now: datetime) -> list[Ticket]:
+        c = t.tickets.c
+        rows = self.conn.execute(
+            select(t.tickets)
+            .where(and_(c.claimed_by.is_(None), c.escalated_at.is_(None), c.claim_due < now,
+                        c.status.in_([Status.OPEN.value, Status.REOPENED.value])))
+            .order_by(c.id)
+        ).mappings()
+        return [_ticket(r) for r in rows]
+
+    def mark_escalated(self, ticket_id: int, at: datetime) -> bool:
+        c = t.tickets.c
+        done = self.conn.execute(
+            update(t.tickets).where(and_(c.id == ticket_id, c.escalated_at.is_(None)))
+            .values(escalated_at=at)
+        )
+        return done.rowcount == 1
+
+    def created_between(self, start: datetime, end: datetime) -> list[Ticket]:
+        c = t.tickets.c
+        rows = self.conn.execute(
+            select(t.tickets).where(and_(c.created_at >= start, c.created_at < end)).order_by(c.id)
+        ).mappings()
+        return [_ticket(r) for r in rows]
+
+    def add_event(self, event: TicketEvent) -> None:
+        self.conn.execute(insert(t.ticket_events).values(**asdict(event)))
+
+    def events(self, ticket_id: int) -> list[TicketEvent]:
+        rows = self.conn.execute(
+            select(t.ticket_events).where(t.ticket_events.c.ticket_id == ticket_id)
+            .order_by(t.ticket_events.c.id)
+        ).mappings()
+        return [
+            TicketEvent(r["ticket_id"], utc(r["at"]) or r["at"], r["actor"], r["kind"], r["text"],
+                        bool(r["visible_to_asker"]))
+            for r in rows
+        ]
+
+
+class SqlOutbox:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, item: Outgoing, at: datetime) -> int | None:
+        values = asdict(item)
+        values["payload"] = json.dumps(item.payload, ensure_ascii=False)
+        values.update(created_at=at, txn_id=uuid.uuid4().hex, attempts=0)
+        if item.dedupe_key is not None:
+            exists = self.conn.execute(
+                select(t.outbox.c.id).where(t.outbox.c.dedupe_key == item.dedupe_key)
+            ).first()
+            if exists:
+                return None
+            try:
+                with self.conn.begin_nested():
+                    return int(self.conn.execute(insert(t.outbox).values(**values)
+                                                 .returning(t.outbox.c.id)).scalar_one())
+            except IntegrityError:
+                return None
+        return int(self.conn.execute(insert(t.outbox).values(**values).returning(t.outbox.c.id)).scalar_one())
+
+    def pending(self, channel: str, user_id: str | None = None, limit: int = 100) -> list[OutboxItem]:
+        c = t.outbox.c
+        cond = and_(c.channel == channel, c.sent_at.is_(None))
+        if user_id is not None:
+            cond = and_(cond, c.user_id == user_id)
+        rows = self.conn.execute(select(t.outbox).where(cond).order_by(c.id).limit(limit)).mappings()
+        return [
+            OutboxItem(
+                channel=r["channel"], conversation_id=r["conversation_id"], kind=r["kind"],
+                payload=json.loads(r["payload"]), address=r["address"], user_id=r["user_id"],
+                dedupe_key=r["dedupe_key"], id=r["id"], txn_id=r["txn_id"],
+                created_at=utc(r["created_at"]), attempts=r["attempts"],
+            )
+            for r in rows
+        ]
+
+    def mark_sent(self, item_id: int, at: datetime) -> None:
+        self.conn.execute(
+            update(t.outbox).where(and_(t.outbox.c.id == item_id, t.outbox.c.sent_at.is_(None)))
+            .values(sent_at=at)
+        )
+
+    def mark_attempt(self, item_id: int) -> None:
+        self.conn.execute(
+            update(t.outbox).where(t.outbox.c.id == item_id).values(attempts=t.outbox.c.attempts + 1)
+        )
+
+
+class SqlAudit:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def append(self, entry: AuditEntry) -> None:
+        self.conn.execute(insert(t.audit_log).values(**asdict(entry)))
+
+    def for_entity(self, entity: str, entity_id: str) -> list[AuditEntry]:
+        c = t.audit_log.c
+        rows = self.conn.execute(
+            select(t.audit_log).where(and_(c.entity == entity, c.entity_id == entity_id)).order_by(c.id)
+        ).mappings()
+        return [
+            AuditEntry(utc(r["at"]) or r["at"], r["actor"], r["action"], r["entity"], r["entity_id"],
+                       r["old"], r["new"])
+            for r in rows
+        ]
+
+
+class SqlAdapterState:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, key: str) -> str | None:
+        return self.conn.execute(
+            select(t.adapter_state.c.value).where(t.adapter_state.c.key == key)
+        ).scalar_one_or_none()
+
+    def put(self, key: str, value: str, at: datetime) -> None:
+        tbl = t.adapter_state
+        done = self.conn.execute(update(tbl).where(tbl.c.key == key).values(value=value, updated_at=at))
+        if done.rowcount == 0:
+            self.conn.execute(insert(tbl).values(key=key, value=value, updated_at=at))
+
+
+class SqlStore:
+    """``with store.transaction() as tx:`` – one database transaction, all repositories."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        try:
+            with self.engine.begin() as conn:
+                yield Tx(
+                    inbound=SqlInbound(conn),
+                    people=SqlPeople(conn),
+                    states=SqlStates(conn),
+                    questions=SqlQuestions(conn),
+                    tickets=SqlTickets(conn),
+                    outbox=SqlOutbox(conn),
+                    audit=SqlAudit(conn),
+                    adapter=SqlAdapterState(conn),
+                )
+        except (OperationalError, InterfaceError) as exc:
+            raise StoreUnavailable(str(exc.orig) if exc.orig else str(exc)) from exc

@@ -1,0 +1,160 @@
+"""The database schema (SQLAlchemy Core). Alembic migrations create it; this
+module is what the repositories query. Times are stored as UTC."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+UTC_TIME = DateTime(timezone=True)
+
+inbound_events = Table(
+    "inbound_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(32), nullable=False),
+    Column("event_id", String(255), nullable=False),
+    Column("received_at", UTC_TIME, nullable=False),
+    UniqueConstraint("channel", "event_id", name="uq_inbound_channel_event"),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("user_id", String(255), primary_key=True),
+    Column("unit_id", String(64)),
+    Column("language", String(8)),
+    Column("updated_at", UTC_TIME, nullable=False),
+)
+
+conversation_states = Table(
+    "conversation_states",
+    metadata,
+    Column("key", String(600), primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("updated_at", UTC_TIME, nullable=False),
+)
+
+questions = Table(
+    "questions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("asked_at", UTC_TIME, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("user_id", String(255), nullable=False),
+    Column("unit_id", String(64)),
+    Column("area_id", String(64)),
+    Column("outcome", String(16), nullable=False),  # answered, clarified, routed
+    Column("article_id", String(128)),
+    Column("ticket_id", Integer),
+    Column("score", Float),
+    Column("text", Text),  # the question itself; removed by retention, never in summaries
+    Column("feedback", String(16)),  # helpful, not_helpful
+    Column("feedback_at", UTC_TIME),
+    Index("ix_questions_asked_at", "asked_at"),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("area_id", String(64), nullable=False),
+    Column("original_area_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("asker_id", String(255), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("conversation_id", String(255), nullable=False),
+    Column("address", Text, nullable=False, default=""),
+    Column("language", String(8), nullable=False, default="sv"),
+    Column("unit_id", String(64)),
+    Column("question", Text),
+    Column("article_id", String(128)),
+    Column("question_id", Integer, ForeignKey("questions.id")),
+    Column("claimed_by", String(255)),
+    Column("created_at", UTC_TIME, nullable=False),
+    Column("claimed_at", UTC_TIME),
+    Column("resolved_at", UTC_TIME),
+    Column("closed_at", UTC_TIME),
+    Column("claim_due", UTC_TIME, nullable=False),
+    Column("resolve_due", UTC_TIME, nullable=False),
+    Column("escalated_at", UTC_TIME),
+    Column("route_confidence", Float, nullable=False, default=0.0),
+    Column("route_reason", String(32), nullable=False, default=""),
+    Column("reopened", Integer, nullable=False, default=0),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_tickets_area_status", "area_id", "status"),
+    Index("ix_tickets_asker", "asker_id"),
+)
+
+ticket_events = Table(
+    "ticket_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("at", UTC_TIME, nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("text", Text),
+    Column("visible_to_asker", Boolean, nullable=False),
+    Index("ix_ticket_events_ticket", "ticket_id"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", UTC_TIME, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("conversation_id", String(255), nullable=False),
+    Column("address", Text, nullable=False, default=""),
+    Column("user_id", String(255)),
+    Column("kind", String(32), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("txn_id", String(64), nullable=False, unique=True),
+    Column("dedupe_key", String(255), unique=True),
+    Column("sent_at", UTC_TIME),
+    Column("attempts", Integer, nullable=False, default=0),
+    Index("ix_outbox_pending", "channel", "sent_at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTC_TIME, nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("old", Text),
+    Column("new", Text),
+)
+
+adapter_state = Table(
+    "adapter_state",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UTC_TIME, nullable=False),
+)

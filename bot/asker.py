@@ -1,0 +1,122 @@
+"""Commands for anyone asking: help, my tickets, a ticket, add information, reopen, unit."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.commands import COMMANDS
+from bot.messages import Choice, Reply, ReplyKind
+from bot.notify import preview, status_text, ticket_card
+from bot.state import Awaiting, ConversationState
+from bot.turn import Turn
+
+if TYPE_CHECKING:
+    from bot.service import ConversationService
+
+_TICKET = re.compile(r"^\s*#?(\d{1,9})\b\s*(.*)$", re.S)
+
+
+def parse_ticket(rest: str) -> tuple[int, str] | None:
+    """"42 resten" -> (42, "resten"); None without a number."""
+    m = _TICKET.match(rest)
+    return (int(m.group(1)), m.group(2).strip()) if m else None
+
+
+def usage(turn: Turn, text: str) -> None:
+    turn.say(Reply(ReplyKind.INFO, turn.t("usage", usage=text)))
+
+
+@COMMANDS.command(
+    "hjälp", aliases=("help", "hjalp", "?", "kommandon"),
+    help_sv="visar vad du kan skriva", help_en="shows what you can type",
+)
+def help_(service: ConversationService, turn: Turn, rest: str) -> None:
+    t = turn.t
+    staff = bool(service.roles.staff_areas(turn.user))
+    lines = [t("help_header"), f"- {t('help_ask')}"]
+    for cmd in COMMANDS.all():
+        if staff or not cmd.staff_only:
+            lines.append(f"- **{cmd.name}** {cmd.usage}".rstrip() + f" – {cmd.help(t.language)}")
+    turn.say(Reply(ReplyKind.INFO, "\n".join(lines)))
+
+
+@COMMANDS.command(
+    "mina ärenden", aliases=("mina arenden", "my tickets", "ärenden"),
+    help_sv="dina ärenden och var de ligger", help_en="your tickets and their status",
+)
+def my_tickets(service: ConversationService, turn: Turn, rest: str) -> None:
+    t = turn.t
+    tickets = turn.tx.tickets.for_asker(turn.user)
+    if not tickets:
+        turn.say(Reply(ReplyKind.INFO, t("my_tickets_none")))
+        return
+    lines = [t("my_tickets")]
+    for ticket in tickets[:20]:
+        area = service.org.area(ticket.area_id)
+        lines.append("- " + t("ticket_line", ticket=ticket.id, status=status_text(t, ticket),
+                                 area=area.name if area else ticket.area_id,
+                                 question=preview(ticket.question)[:80]))
+    turn.say(Reply(ReplyKind.INFO, "\n".join(lines)))
+
+
+@COMMANDS.command(
+    "ärende", aliases=("arende", "ticket", "visa"), usage="NR",
+    help_sv="visar ett ärende och vad som hänt", help_en="shows a ticket and its history",
+)
+def show_ticket(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None:
+        return usage(turn, "ärende 42")
+    t = turn.t
+    ticket, events = service.desk.read(turn.tx, parsed[0], turn.user, turn.now)
+    area = service.org.area(ticket.area_id)
+    lines = [t("ticket_view", ticket=ticket.id, area=area.name if area else ticket.area_id,
+               status=status_text(t, ticket), question=ticket.question or "")]
+    for event in events:
+        if event.text:
+            lines.append(t("ticket_event", at=t.time(event.at), who=event.actor, text=event.text))
+    turn.say(Reply(ReplyKind.INFO, "\n".join(lines), ticket_id=ticket.id))
+
+
+@COMMANDS.command(
+    "komplettera", aliases=("lägg till", "add"), usage="NR text",
+    help_sv="lägger till information i ditt ärende", help_en="adds information to your ticket",
+)
+def add_info(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None or not parsed[1]:
+        return usage(turn, "komplettera 42 Det gäller min dator i Grannby.")
+    ticket = service.desk.add_info(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
+    turn.say(Reply(ReplyKind.INFO, turn.t("info_added", ticket=ticket.id), ticket_id=ticket.id))
+    for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
+        turn.notify(item)
+
+
+@COMMANDS.command(
+    "återöppna", aliases=("ateroppna", "reopen"), usage="NR",
+    help_sv="öppnar ett besvarat ärende igen", help_en="reopens an answered ticket",
+)
+def reopen(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None:
+        return usage(turn, "återöppna 42")
+    ticket = service.desk.reopen(turn.tx, parsed[0], turn.user, turn.now)
+    area = service.org.area(ticket.area_id)
+    turn.say(Reply(ReplyKind.INFO, turn.t("reopened", ticket=ticket.id,
+                                          area=area.name if area else ticket.area_id)))
+    for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
+        turn.notify(item)
+
+
+@COMMANDS.command(
+    "enhet", aliases=("förvaltning", "unit"),
+    help_sv="byter vilken förvaltning du hör till", help_en="changes your department",
+)
+def set_unit(service: ConversationService, turn: Turn, rest: str) -> None:
+    units = service.org.units
+    choices = tuple(Choice(i, u.name, u.id) for i, u in enumerate(units, 1))
+    turn.state = ConversationState(Awaiting.UNIT, "", tuple(u.id for u in units))
+    turn.say(Reply(ReplyKind.INFO, "\n".join([turn.t("ask_unit"),
+                                              *(f"{c.number}. {c.label}" for c in choices)]),
+                   choices=choices))

@@ -1,0 +1,83 @@
+"""Messages to people other than the sender: the asker of a ticket, the area's
+room or channel, the lead on escalation. Built here, queued in the outbox by
+the caller's transaction."""
+
+from __future__ import annotations
+
+from bot.messages import Reply, ReplyKind
+from bot.state import Awaiting, ConversationState
+from bot.texts import Texts
+from knowledge.model import Area, Organisation
+from routing.ports import Outgoing, Tx
+from routing.tickets import Status, Ticket
+
+MAX_PREVIEW = 300
+
+
+def state_key(channel: str, conversation_id: str, user_id: str) -> str:
+    return f"{channel}|{conversation_id}|{user_id}"
+
+
+def status_text(t: Texts, ticket: Ticket) -> str:
+    key = f"status_{ticket.status.value}"
+    return t(key, who=ticket.claimed_by or "") if ticket.status is Status.CLAIMED else t(key)
+
+
+def to_asker(ticket: Ticket, text: str, kind: str = "notice") -> Outgoing:
+    reply = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=ticket.area_id)
+    return Outgoing(
+        channel=ticket.channel, conversation_id=ticket.conversation_id, address=ticket.address,
+        user_id=ticket.asker_id, kind=kind, payload=reply.to_payload(),
+    )
+
+
+def await_ticket_feedback(tx: Tx, ticket: Ticket, at: object) -> None:
+    """After staff answered: the asker's next "ja/nej" is about this ticket."""
+    key = state_key(ticket.channel, ticket.conversation_id, ticket.asker_id)
+    state = ConversationState(Awaiting.TICKET_FEEDBACK, ticket_id=ticket.id,
+                              question_id=ticket.question_id, area_id=ticket.area_id)
+    tx.states.put(key, state.to_dict(), at)  # type: ignore[arg-type]
+
+
+def _destinations(area: Area) -> list[tuple[str, str]]:
+    out = []
+    if area.room:
+        out.append(("matrix", area.room))
+    if area.channel:
+        out.append(("teams", area.channel))
+    return out
+
+
+def preview(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= MAX_PREVIEW else text[: MAX_PREVIEW - 1] + "…"
+
+
+def ticket_card(org: Organisation, ticket: Ticket, t: Texts, kind: str = "ticket_card") -> list[Outgoing]:
+    """The card posted (or, on a change, edited) in the area's room or channel."""
+    area = org.area(ticket.area_id) or org.triage
+    unit = next((u.name for u in org.units if u.id == ticket.unit_id), t("unknown_unit"))
+    text = t("card", ticket=ticket.id, area=area.name, question=preview(ticket.question),
+             unit=unit, claim_due=t.time(ticket.claim_due), resolve_due=t.time(ticket.resolve_due))
+    if kind != "ticket_card":
+        text = t("card_state", ticket=ticket.id, area=area.name, status=status_text(t, ticket)) + "\n" + text
+    payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=area.id).to_payload()
+    payload["status"] = ticket.status.value
+    payload["claimed_by"] = ticket.claimed_by
+    return [
+        Outgoing(channel=ch, conversation_id=room, kind=kind, payload=payload)
+        for ch, room in _destinations(area)
+    ]
+
+
+def escalation(org: Organisation, ticket: Ticket, t: Texts) -> list[Outgoing]:
+    area = org.area(ticket.area_id) or org.triage
+    text = t("escalated", ticket=ticket.id, area=area.name, claim_due=t.time(ticket.claim_due),
+             lead=area.lead)
+    payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=area.id).to_payload()
+    payload["mention"] = area.lead_user
+    return [
+        Outgoing(channel=ch, conversation_id=room, kind="escalation", payload=payload,
+                 user_id=area.lead_user, dedupe_key=f"escalation:{ticket.id}:{ch}")
+        for ch, room in _destinations(area)
+    ]

@@ -1,0 +1,175 @@
+"""Commands for support staff: the queue, claim, answer, ask, note, transfer, resolve.
+
+The asker hears of every change they should know about (outbox, same
+transaction); the area's card is updated; internal notes reach nobody.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.asker import parse_ticket, usage
+from bot.commands import COMMANDS
+from bot.messages import Reply, ReplyKind
+from bot.notify import await_ticket_feedback, preview, status_text, ticket_card, to_asker
+from bot.texts import Texts
+from bot.turn import Turn
+from routing.tickets import ACTIVE, Ticket
+
+if TYPE_CHECKING:
+    from bot.service import ConversationService
+
+
+def _area_name(service: ConversationService, area_id: str) -> str:
+    area = service.org.area(area_id)
+    return area.name if area else area_id
+
+
+def _asker_texts(service: ConversationService, ticket: Ticket) -> Texts:
+    return service.texts(ticket.language)
+
+
+def _card(service: ConversationService, turn: Turn, ticket: Ticket) -> None:
+    for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
+        turn.notify(item)
+
+
+@COMMANDS.command(
+    "kö", aliases=("ko", "queue"), usage="[OMRÅDE]", staff_only=True,
+    help_sv="ärendena i ditt områdes kö", help_en="the tickets in your area's queue",
+)
+def queue(service: ConversationService, turn: Turn, rest: str) -> None:
+    t = turn.t
+    mine = service.roles.staff_areas(turn.user)
+    wanted = [a for a in mine if a == rest.strip().casefold()] or mine
+    names = ", ".join(_area_name(service, a) for a in wanted)
+    tickets = turn.tx.tickets.queue(wanted, ACTIVE)
+    if not tickets:
+        turn.say(Reply(ReplyKind.INFO, t("queue_empty", areas=names)))
+        return
+    lines = [t("queue_header", areas=names)]
+    units = {u.id: u.name for u in service.org.units}
+    for ticket in tickets[:30]:
+        lines.append("- " + t("queue_line", ticket=ticket.id, status=status_text(t, ticket),
+                                 unit=units.get(ticket.unit_id or "", t("unknown_unit")),
+                                 question=preview(ticket.question)[:100],
+                                 claim_due=t.time(ticket.claim_due)))
+    turn.say(Reply(ReplyKind.INFO, "\n".join(lines)))
+
+
+@COMMANDS.command(
+    "ta", aliases=("claim", "ta ärende"), usage="NR", staff_only=True,
+    help_sv="tar ett ärende", help_en="claims a ticket",
+)
+def claim(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None:
+        return usage(turn, "ta 42")
+    ticket = service.desk.claim(turn.tx, parsed[0], turn.user, turn.now)
+    turn.say(Reply(ReplyKind.INFO, turn.t("staff_claimed", ticket=ticket.id), ticket_id=ticket.id))
+    ta = _asker_texts(service, ticket)
+    turn.notify(to_asker(ticket, ta("asker_claimed", who=turn.user, ticket=ticket.id,
+                                    area=_area_name(service, ticket.area_id))))
+    _card(service, turn, ticket)
+
+
+@COMMANDS.command(
+    "släpp", aliases=("slapp", "unclaim"), usage="NR", staff_only=True,
+    help_sv="lämnar tillbaka ett ärende till kön", help_en="puts a ticket back in the queue",
+)
+def unclaim(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None:
+        return usage(turn, "släpp 42")
+    ticket = service.desk.unclaim(turn.tx, parsed[0], turn.user, turn.now)
+    turn.say(Reply(ReplyKind.INFO, turn.t("staff_unclaimed", ticket=ticket.id), ticket_id=ticket.id))
+    _card(service, turn, ticket)
+
+
+@COMMANDS.command(
+    "svara", aliases=("answer",), usage="NR text", staff_only=True,
+    help_sv="skickar svaret till frågeställaren och avslutar ärendet",
+    help_en="sends the answer to the asker and resolves the ticket",
+)
+def answer(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None or not parsed[1]:
+        return usage(turn, "svara 42 Du hittar blanketten på intranätet under HR.")
+    ticket = service.desk.answer(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
+    turn.say(Reply(ReplyKind.INFO, turn.t("staff_answered", ticket=ticket.id), ticket_id=ticket.id))
+    ta = _asker_texts(service, ticket)
+    turn.notify(to_asker(ticket, ta("asker_answer", ticket=ticket.id, text=parsed[1],
+                                    area=_area_name(service, ticket.area_id))))
+    await_ticket_feedback(turn.tx, ticket, turn.now)
+    _card(service, turn, ticket)
+
+
+@COMMANDS.command(
+    "fråga", aliases=("fraga", "ask"), usage="NR text", staff_only=True,
+    help_sv="ber frågeställaren om mer information", help_en="asks the asker for more information",
+)
+def ask_asker(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None or not parsed[1]:
+        return usage(turn, "fråga 42 Vilken skrivare gäller det?")
+    ticket = service.desk.ask_asker(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
+    turn.say(Reply(ReplyKind.INFO, turn.t("staff_asked", ticket=ticket.id), ticket_id=ticket.id))
+    ta = _asker_texts(service, ticket)
+    turn.notify(to_asker(ticket, ta("asker_question", ticket=ticket.id, text=parsed[1],
+                                    area=_area_name(service, ticket.area_id))))
+    _card(service, turn, ticket)
+
+
+@COMMANDS.command(
+    "notera", aliases=("note",), usage="NR text", staff_only=True,
+    help_sv="intern anteckning som frågeställaren aldrig ser",
+    help_en="an internal note the asker never sees",
+)
+def note(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None or not parsed[1]:
+        return usage(turn, "notera 42 Kollat med lönekontoret.")
+    ticket = service.desk.note(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
+    turn.say(Reply(ReplyKind.INFO, turn.t("staff_noted", ticket=ticket.id), ticket_id=ticket.id))
+
+
+@COMMANDS.command(
+    "flytta", aliases=("transfer",), usage="NR OMRÅDE orsak", staff_only=True,
+    help_sv="flyttar ärendet till ett annat område (med orsak)",
+    help_en="moves the ticket to another area (with a reason)",
+)
+def transfer(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    parts = parsed[1].split(maxsplit=1) if parsed else []
+    if parsed is None or len(parts) < 2:
+        return usage(turn, "flytta 42 it Gäller behörighet i systemet, inte lön.")
+    to_area, reason = parts[0].casefold(), parts[1]
+    if service.org.area(to_area) is None:
+        areas = ", ".join(a.id for a in service.org.areas)
+        turn.say(Reply(ReplyKind.INFO, turn.t("unknown_area", area=to_area, areas=areas)))
+        return
+    ticket = service.desk.transfer(turn.tx, parsed[0], turn.user, to_area, reason, turn.now)
+    name = _area_name(service, ticket.area_id)
+    turn.say(Reply(ReplyKind.INFO, turn.t("staff_transferred", ticket=ticket.id, area=name),
+                   ticket_id=ticket.id))
+    ta = _asker_texts(service, ticket)
+    turn.notify(to_asker(ticket, ta("asker_transferred", ticket=ticket.id, area=name)))
+    for item in ticket_card(service.org, ticket, service.texts()):
+        turn.notify(item)
+
+
+@COMMANDS.command(
+    "lös", aliases=("los", "resolve", "klar"), usage="NR [text]", staff_only=True,
+    help_sv="markerar ärendet som löst", help_en="marks the ticket resolved",
+)
+def resolve(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None:
+        return usage(turn, "lös 42 Kontot är upplåst.")
+    ticket = service.desk.resolve(turn.tx, parsed[0], turn.user, parsed[1] or None, turn.now)
+    turn.say(Reply(ReplyKind.INFO, turn.t("staff_resolved", ticket=ticket.id), ticket_id=ticket.id))
+    ta = _asker_texts(service, ticket)
+    extra = f"\n\n{parsed[1]}" if parsed[1] else ""
+    turn.notify(to_asker(ticket, ta("asker_resolved", ticket=ticket.id, text=extra)))
+    await_ticket_feedback(turn.tx, ticket, turn.now)
+    _card(service, turn, ticket)

@@ -1,0 +1,32 @@
+"""One incoming message being handled, inside one database transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.messages import IncomingMessage, Reply
+from bot.state import ConversationState
+from bot.texts import Texts
+from routing.ports import Outgoing, Tx
+
+
+@dataclass
+class Turn:
+    tx: Tx
+    msg: IncomingMessage
+    t: Texts
+    now: datetime
+    state: ConversationState
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def user(self) -> str:
+        return self.msg.user_id
+
+    def say(self, reply: Reply) -> None:
+        self.replies.append(reply)
+
+    def notify(self, item: Outgoing) -> None:
+        """Queue a message to someone else, in this transaction."""
+        self.tx.outbox.add(item, self.now)

@@ -1,0 +1,230 @@
+"""The service desk: what askers and support staff do with tickets.
+
+Each operation runs inside the caller's transaction (``Tx``), checks who may
+do it, changes the ticket with a version check (or, for a claim, one
+conditional UPDATE), records a ticket event and appends to the audit log.
+Messages to people are the caller's business: it gets the changed ticket back.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from knowledge.model import Organisation
+from routing.calendar import BusinessCalendar
+from routing.ports import AuditEntry, NewTicket, Tx
+from routing.roles import Roles
+from routing.tickets import (
+    CLAIMABLE,
+    AlreadyClaimed,
+    NotAllowed,
+    NotFound,
+    Status,
+    Ticket,
+    TicketEvent,
+    WrongState,
+)
+
+SYSTEM = "stodbot"
+
+
+class Desk:
+    def __init__(self, organisation: Organisation, roles: Roles, calendar: BusinessCalendar) -> None:
+        self.org = organisation
+        self.roles = roles
+        self.calendar = calendar
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _audit(self, tx: Tx, at: datetime, actor: str, action: str, ticket_id: int,
+               old: object = None, new: object = None) -> None:
+        tx.audit.append(AuditEntry(
+            at, actor, action, "ticket", str(ticket_id),
+            None if old is None else json.dumps(old, ensure_ascii=False, default=str),
+            None if new is None else json.dumps(new, ensure_ascii=False, default=str),
+        ))
+
+    def _get(self, tx: Tx, ticket_id: int) -> Ticket:
+        ticket = tx.tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(ticket_id)
+        return ticket
+
+    def _staff(self, tx: Tx, ticket_id: int, actor: str) -> Ticket:
+        ticket = self._get(tx, ticket_id)
+        if not self.roles.is_staff(actor, ticket.area_id):
+            raise NotAllowed(ticket_id, area=ticket.area_id)
+        return ticket
+
+    def _asker(self, tx: Tx, ticket_id: int, actor: str) -> Ticket:
+        ticket = self._get(tx, ticket_id)
+        if ticket.asker_id != actor:
+            raise NotAllowed(ticket_id)
+        return ticket
+
+    def _change(self, tx: Tx, ticket: Ticket, at: datetime, actor: str, action: str,
+                **changes: object) -> Ticket:
+        updated = tx.tickets.update(ticket, **changes)
+        if updated is None:  # somebody changed it since we read it
+            raise WrongState(ticket.id, status=self._get(tx, ticket.id).status)
+        old = {k: getattr(ticket, k) for k in changes}
+        self._audit(tx, at, actor, action, ticket.id, old, changes)
+        return updated
+
+    def _event(self, tx: Tx, ticket: Ticket, at: datetime, actor: str, kind: str,
+               text: str | None, visible: bool) -> None:
+        tx.tickets.add_event(TicketEvent(ticket.id, at, actor, kind, text, visible))
+
+    def can_read(self, ticket: Ticket, actor: str) -> bool:
+        """Confidential areas: only the area's staff and the asker. Others: any support staff too."""
+        if actor == ticket.asker_id or self.roles.is_staff(actor, ticket.area_id):
+            return True
+        area = self.org.area(ticket.area_id)
+        return not (area and area.confidential) and bool(self.roles.staff_areas(actor))
+
+    # -- reading -------------------------------------------------------------------
+
+    def read(self, tx: Tx, ticket_id: int, actor: str, at: datetime) -> tuple[Ticket, list[TicketEvent]]:
+        ticket = self._get(tx, ticket_id)
+        if not self.can_read(ticket, actor):
+            self._audit(tx, at, actor, "read_denied", ticket_id)
+            raise NotAllowed(ticket_id)
+        area = self.org.area(ticket.area_id)
+        if area is not None and area.confidential:
+            self._audit(tx, at, actor, "read", ticket_id)
+        events = tx.tickets.events(ticket_id)
+        if actor == ticket.asker_id and not self.roles.is_staff(actor, ticket.area_id):
+            events = [e for e in events if e.visible_to_asker]
+        return ticket, events
+
+    # -- the asker -----------------------------------------------------------------
+
+    def open(self, tx: Tx, *, area_id: str, asker_id: str, channel: str, conversation_id: str,
+             address: str, language: str, unit_id: str | None, question: str,
+             article_id: str | None, question_id: int | None, confidence: float, reason: str,
+             at: datetime) -> Ticket:
+        area = self.org.area(area_id) or self.org.triage
+        ticket = tx.tickets.create(NewTicket(
+            area_id=area.id, asker_id=asker_id, channel=channel, conversation_id=conversation_id,
+            address=address, language=language, unit_id=unit_id, question=question,
+            article_id=article_id, question_id=question_id, created_at=at,
+            claim_due=self.calendar.add_business_hours(at, area.sla.claim_hours),
+            resolve_due=self.calendar.add_business_hours(at, area.sla.resolve_hours),
+            route_confidence=confidence, route_reason=reason,
+        ))
+        self._event(tx, ticket, at, asker_id, "created", None, True)
+        self._audit(tx, at, asker_id, "create", ticket.id, None,
+                    {"area": area.id, "confidence": confidence, "reason": reason})
+        return ticket
+
+    def add_info(self, tx: Tx, ticket_id: int, asker: str, text: str, at: datetime) -> Ticket:
+        ticket = self._asker(tx, ticket_id, asker)
+        if ticket.status in (Status.RESOLVED, Status.CLOSED):
+            raise WrongState(ticket_id, status=ticket.status)
+        self._event(tx, ticket, at, asker, "asker_info", text, True)
+        if ticket.status is Status.WAITING:
+            back = Status.CLAIMED if ticket.claimed_by else Status.OPEN
+            return self._change(tx, ticket, at, asker, "add_info", status=back)
+        self._audit(tx, at, asker, "add_info", ticket_id)
+        return ticket
+
+    def reopen(self, tx: Tx, ticket_id: int, asker: str, at: datetime) -> Ticket:
+        ticket = self._asker(tx, ticket_id, asker)
+        if ticket.status not in (Status.RESOLVED, Status.CLOSED):
+            raise WrongState(ticket_id, status=ticket.status)
+        self._event(tx, ticket, at, asker, "reopened", None, True)
+        return self._change(tx, ticket, at, asker, "reopen", status=Status.REOPENED,
+                            claimed_by=None, resolved_at=None, closed_at=None,
+                            reopened=ticket.reopened + 1)
+
+    def close(self, tx: Tx, ticket_id: int, asker: str, at: datetime) -> Ticket:
+        ticket = self._asker(tx, ticket_id, asker)
+        if ticket.status is not Status.RESOLVED:
+            raise WrongState(ticket_id, status=ticket.status)
+        return self._change(tx, ticket, at, asker, "close", status=Status.CLOSED, closed_at=at)
+
+    # -- support staff -------------------------------------------------------------
+
+    def claim(self, tx: Tx, ticket_id: int, staff: str, at: datetime) -> Ticket:
+        ticket = self._staff(tx, ticket_id, staff)
+        if not tx.tickets.claim(ticket_id, staff, at):
+            now = self._get(tx, ticket_id)
+            if now.claimed_by:
+                raise AlreadyClaimed(ticket_id, by=now.claimed_by)
+            raise WrongState(ticket_id, status=now.status)
+        self._audit(tx, at, staff, "claim", ticket_id, {"status": ticket.status},
+                    {"status": Status.CLAIMED, "claimed_by": staff})
+        self._event(tx, ticket, at, staff, "claimed", None, True)
+        return self._get(tx, ticket_id)
+
+    def unclaim(self, tx: Tx, ticket_id: int, staff: str, at: datetime) -> Ticket:
+        ticket = self._staff(tx, ticket_id, staff)
+        if ticket.status is not Status.CLAIMED:
+            raise WrongState(ticket_id, status=ticket.status)
+        if ticket.claimed_by != staff and self.org.area(ticket.area_id).lead_user != staff:  # type: ignore[union-attr]
+            raise AlreadyClaimed(ticket_id, by=ticket.claimed_by)
+        self._event(tx, ticket, at, staff, "unclaimed", None, False)
+        return self._change(tx, ticket, at, staff, "unclaim", status=Status.OPEN, claimed_by=None)
+
+    def _own(self, tx: Tx, ticket_id: int, staff: str, at: datetime) -> Ticket:
+        """The ticket, claimed by ``staff`` (claiming it now if nobody has)."""
+        ticket = self._staff(tx, ticket_id, staff)
+        if ticket.status in CLAIMABLE:
+            ticket = self.claim(tx, ticket_id, staff, at)
+        if ticket.status in (Status.RESOLVED, Status.CLOSED):
+            raise WrongState(ticket_id, status=ticket.status)
+        if ticket.claimed_by != staff:
+            raise AlreadyClaimed(ticket_id, by=ticket.claimed_by)
+        return ticket
+
+    def answer(self, tx: Tx, ticket_id: int, staff: str, text: str, at: datetime) -> Ticket:
+        """The answer goes to the asker and resolves the ticket."""
+        ticket = self._own(tx, ticket_id, staff, at)
+        self._event(tx, ticket, at, staff, "answer", text, True)
+        return self._change(tx, ticket, at, staff, "answer", status=Status.RESOLVED, resolved_at=at)
+
+    def ask_asker(self, tx: Tx, ticket_id: int, staff: str, text: str, at: datetime) -> Ticket:
+        ticket = self._own(tx, ticket_id, staff, at)
+        self._event(tx, ticket, at, staff, "question_to_asker", text, True)
+        return self._change(tx, ticket, at, staff, "ask_asker", status=Status.WAITING)
+
+    def note(self, tx: Tx, ticket_id: int, staff: str, text: str, at: datetime) -> Ticket:
+        ticket = self._staff(tx, ticket_id, staff)
+        self._event(tx, ticket, at, staff, "note", text, False)
+        self._audit(tx, at, staff, "note", ticket_id)
+        return ticket
+
+    def transfer(self, tx: Tx, ticket_id: int, staff: str, to_area: str, reason: str,
+                 at: datetime) -> Ticket:
+        ticket = self._staff(tx, ticket_id, staff)
+        area = self.org.area(to_area)
+        if area is None:
+            raise NotFound(ticket_id, area=to_area)
+        if ticket.status in (Status.RESOLVED, Status.CLOSED) or area.id == ticket.area_id:
+            raise WrongState(ticket_id, status=ticket.status)
+        self._event(tx, ticket, at, staff, "transfer", f"{ticket.area_id} → {area.id}: {reason}", False)
+        return self._change(
+            tx, ticket, at, staff, "transfer", area_id=area.id, status=Status.OPEN, claimed_by=None,
+            claim_due=self.calendar.add_business_hours(at, area.sla.claim_hours),
+            resolve_due=self.calendar.add_business_hours(at, area.sla.resolve_hours),
+            escalated_at=None,
+        )
+
+    def resolve(self, tx: Tx, ticket_id: int, staff: str, text: str | None, at: datetime) -> Ticket:
+        ticket = self._own(tx, ticket_id, staff, at)
+        self._event(tx, ticket, at, staff, "resolved", text, True)
+        return self._change(tx, ticket, at, staff, "resolve", status=Status.RESOLVED, resolved_at=at)
+
+    # -- SLA -----------------------------------------------------------------------
+
+    def escalate_overdue(self, tx: Tx, now: datetime) -> list[Ticket]:
+        """Unclaimed tickets past their claim target, each escalated once."""
+        escalated = []
+        for ticket in tx.tickets.unclaimed_past_due(now):
+            if tx.tickets.mark_escalated(ticket.id, now):
+                self._audit(tx, now, SYSTEM, "escalate", ticket.id, None,
+                            {"lead": self.org.area(ticket.area_id).lead if self.org.area(ticket.area_id) else None})
+                self._event(tx, ticket, now, SYSTEM, "escalated", None, False)
+                escalated.append(ticket)
+        return escalated

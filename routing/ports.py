@@ -1,0 +1,191 @@
+"""Ports the core needs from storage. ``adapters/sql`` implements them on
+SQLite and PostgreSQL; one transaction (``Store.transaction``) is one unit of
+work: everything written in it commits together or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from routing.tickets import Status, Ticket, TicketEvent
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached right now; the caller should say "try again"."""
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    asked_at: datetime
+    channel: str
+    user_id: str
+    unit_id: str | None
+    area_id: str | None
+    outcome: str  # answered, clarified, routed
+    article_id: str | None = None
+    ticket_id: int | None = None
+    score: float | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionRow(QuestionEntry):
+    id: int = 0
+    feedback: str | None = None
+    feedback_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    area_id: str
+    asker_id: str
+    channel: str
+    conversation_id: str
+    address: str
+    language: str
+    unit_id: str | None
+    question: str
+    article_id: str | None
+    question_id: int | None
+    created_at: datetime
+    claim_due: datetime
+    resolve_due: datetime
+    route_confidence: float
+    route_reason: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to deliver: where, to whom, and what (a JSON-able payload)."""
+
+    channel: str
+    conversation_id: str
+    kind: str
+    payload: dict[str, Any]
+    address: str = ""
+    user_id: str | None = None
+    dedupe_key: str | None = None  # at most one row per key, ever
+
+
+@dataclass(frozen=True)
+class OutboxItem(Outgoing):
+    id: int = 0
+    txn_id: str = ""
+    created_at: datetime | None = None
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    old: str | None = None
+    new: str | None = None
+
+
+class InboundRepo(Protocol):
+    def first_time(self, channel: str, event_id: str, at: datetime) -> bool:
+        """Record an inbound event; False if it was seen before (a redelivery)."""
+
+
+class PeopleRepo(Protocol):
+    def unit(self, user_id: str) -> str | None: ...
+
+    def set_unit(self, user_id: str, unit_id: str, at: datetime) -> None: ...
+
+
+class StateRepo(Protocol):
+    def get(self, key: str) -> dict[str, Any] | None: ...
+
+    def put(self, key: str, state: dict[str, Any], at: datetime) -> None: ...
+
+
+class QuestionRepo(Protocol):
+    def log(self, entry: QuestionEntry) -> int: ...
+
+    def set_feedback(self, question_id: int, feedback: str, at: datetime) -> None: ...
+
+    def link_ticket(self, question_id: int, ticket_id: int, area_id: str) -> None: ...
+
+    def update(self, question_id: int, **changes: Any) -> None: ...
+
+    def between(self, start: datetime, end: datetime) -> list[QuestionRow]: ...
+
+    def purge_text_before(self, cutoff: datetime) -> int: ...
+
+
+class TicketRepo(Protocol):
+    def create(self, new: NewTicket) -> Ticket: ...
+
+    def get(self, ticket_id: int) -> Ticket | None: ...
+
+    def claim(self, ticket_id: int, staff_id: str, at: datetime) -> bool:
+        """One conditional UPDATE: True only for the one caller that got it."""
+
+    def update(self, ticket: Ticket, **changes: Any) -> Ticket | None:
+        """Apply ``changes`` if nobody changed the ticket since it was read (version check)."""
+
+    def for_asker(self, user_id: str) -> list[Ticket]: ...
+
+    def queue(self, area_ids: Sequence[str], statuses: Sequence[Status]) -> list[Ticket]: ...
+
+    def unclaimed_past_due(self, now: datetime) -> list[Ticket]: ...
+
+    def mark_escalated(self, ticket_id: int, at: datetime) -> bool:
+        """Conditional: True only the first time."""
+
+    def created_between(self, start: datetime, end: datetime) -> list[Ticket]: ...
+
+    def add_event(self, event: TicketEvent) -> None: ...
+
+    def events(self, ticket_id: int) -> list[TicketEvent]: ...
+
+
+class OutboxRepo(Protocol):
+    def add(self, item: Outgoing, at: datetime) -> int | None:
+        """Queue a message; None if its dedupe key was used before."""
+
+    def pending(
+        self, channel: str, user_id: str | None = None, limit: int = 100
+    ) -> list[OutboxItem]: ...
+
+    def mark_sent(self, item_id: int, at: datetime) -> None: ...
+
+    def mark_attempt(self, item_id: int) -> None: ...
+
+
+class AuditRepo(Protocol):
+    def append(self, entry: AuditEntry) -> None: ...
+
+    def for_entity(self, entity: str, entity_id: str) -> list[AuditEntry]: ...
+
+
+class AdapterStateRepo(Protocol):
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, value: str, at: datetime) -> None: ...
+
+
+@dataclass
+class Tx:
+    """The repositories of one open transaction."""
+
+    inbound: InboundRepo
+    people: PeopleRepo
+    states: StateRepo
+    questions: QuestionRepo
+    tickets: TicketRepo
+    outbox: OutboxRepo
+    audit: AuditRepo
+    adapter: AdapterStateRepo
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractContextManager[Tx]: ...
