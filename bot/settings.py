@@ -18,9 +18,9 @@ class Settings(BaseSettings):
     synonyms_file: Path | None = EXAMPLE_DIR / "synonyms.yaml"
     language: str = Field(default="sv", pattern="^(sv|en)$")
 
-    answer_threshold: float = Field(default=0.55, ge=0, le=1)
-    clarify_threshold: float = Field(default=0.35, ge=0, le=1)
-    clarify_margin: float = Field(default=0.06, ge=0, le=1)
+    answer_threshold: float = Field(default=0.36, ge=0, le=1)
+    clarify_threshold: float = Field(default=0.34, ge=0, le=1)
+    clarify_margin: float = Field(default=0.12, ge=0, le=1)
     max_message_chars: int = Field(default=4000, gt=0)
 
     database_url: str = Field(

@@ -2,7 +2,7 @@
 
 Score of an article for a question, each part in 0..1::
 
-    score = 0.50 * lexical + 0.30 * phrasing + 0.20 * fuzzy
+    score = 0.60 * lexical + 0.20 * phrasing + 0.20 * fuzzy
 
 - lexical: BM25 over normalised terms (title, questions and keywords weigh
   twice the answer text), divided by the score a document holding every query
@@ -34,6 +34,13 @@ from knowledge.model import Article
 from knowledge.normalise import Analyzer
 
 
+def _dice(shared: float, q_mass: float, p_mass: float) -> float:
+    return 2 * shared / (q_mass + p_mass)
+
+
+PHRASING = _dice
+
+
 class Outcome(StrEnum):
     ANSWER = "answer"
     CLARIFY = "clarify"
@@ -42,8 +49,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Weights:
-    lexical: float = 0.50
-    phrasing: float = 0.30
+    lexical: float = 0.60
+    phrasing: float = 0.20
     fuzzy: float = 0.20
 
 
@@ -53,9 +60,9 @@ class Thresholds:
     clarify: top score >= ``clarify`` (show up to ``max_choices`` close ones);
     otherwise no answer."""
 
-    answer: float = 0.55
-    clarify: float = 0.35
-    margin: float = 0.06
+    answer: float = 0.36
+    clarify: float = 0.34
+    margin: float = 0.12
     max_choices: int = 3
 
 
@@ -154,7 +161,7 @@ class Matcher:
             for pset, p_mass in zip(self._phrasing_terms[d], self._phrasing_mass[d], strict=True):
                 shared = sum(q_idf[t] for t in qset & pset)
                 if shared:
-                    phrasing = max(phrasing, 2 * shared / (q_mass + p_mass))
+                    phrasing = max(phrasing, PHRASING(shared, q_mass, p_mass))
             fuzzy = max(
                 ((fuzz.token_sort_ratio(q_text, p) + fuzz.token_set_ratio(q_text, p)) / 200
                  for p in self._phrasing_text[d]),

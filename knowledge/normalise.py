@@ -31,9 +31,13 @@ from knowledge.stopwords import STOPWORDS
 from knowledge.synonyms import SynonymMap
 from knowledge.text import fold, words
 
-# Definite and plural endings that Snowball leaves ("datorn", "rummet").
-_CONFLATE_SUFFIXES = ("erna", "arna", "orna", "en", "et", "na", "n", "t")
+# Definite and plural endings that Snowball leaves ("datorn", "rummet"), and
+# verbal nouns ("bokning" -> "bok", "rekrytering" -> "rekryter"); a term is only
+# conflated with a base the corpus itself uses.
+_CONFLATE_SUFFIXES = ("erna", "arna", "orna", "ning", "ing", "ande", "ende", "en", "et", "na", "n", "t")
 _MIN_BASE = 4
+_MIN_DERIVED_BASE = 3
+_DERIVATIONAL = ("ning", "ing", "ande", "ende")
 
 
 class Analyzer:
@@ -115,7 +119,11 @@ class Analyzer:
         # Compound parts are found among stems and among whole words, since the
         # first part of a compound is often an unstemmed form ("konferens|rum").
         folded = {fold(w) for w in surface_words if len(w) >= 3}
-        self._splitter = CompoundSplitter(vocab.keys() | (folded - STOPWORDS))
+        # Three-letter parts ("lön", "bil", "rum") only where the corpus uses them as words
+        # of their own more than once; otherwise "samtal" would split into "sam" + "tal".
+        parts_vocab = {w for w in vocab.keys() | (folded - STOPWORDS) if len(w) > 3}
+        parts_vocab |= {w for w, n in vocab.items() if len(w) == 3 and n >= 2}
+        self._splitter = CompoundSplitter(parts_vocab)
         self._vocab = dict(vocab)
         for term in list(vocab):
             for part in self._parts(term):
@@ -150,7 +158,7 @@ class Analyzer:
             if not term.endswith(suffix):
                 continue
             base = term[: -len(suffix)]
-            if len(base) < _MIN_BASE:
+            if len(base) < (_MIN_DERIVED_BASE if suffix in _DERIVATIONAL else _MIN_BASE):
                 continue
             candidates = [base, self.stem(base)] if self._stemming else [base]
             if len(base) > _MIN_BASE and base[-1] == base[-2]:  # "rummet" -> "rum"
@@ -189,7 +197,8 @@ class Analyzer:
         parts = self._parts(term)
         if term in self._vocab or parts or not self._repair_on:
             return [term, *parts]
-        fixed = self._nearest(term) if len(term) >= 4 else None
+        # Words of four letters or fewer are too short to repair safely ("kord" is no "kort").
+        fixed = self._nearest(term) if len(term) >= 5 else None
         if fixed is None and len(term) >= 5:
             fixed = self._complete(term)
         if fixed is not None:

@@ -17,7 +17,9 @@ och också om oss på samma sedan sig sin sina sitt ska skall skulle som så
 till tack under upp ut utan vad var varför vara varit vart vem vi vid vilka
 vilken vilket vill väl åt än är även över snälla kanske behöver måste
 finns fins få går gå hitta hittar vet veta undrar fråga frågan tänkte typ liksom
-när hos nån nåt ta tar tas
+när hos nån nåt ta tar tas idag igår imorgon inget ingen inga aldrig alltid själv
+själva egen eget egna mkt nånstans någonstans hemma iväg ens redan lite mer mest
+många flera nått va okej ok eller hej hallå ju nog väl sådan sånt sån dessutom annars
 what how where when who can i the a an is do to of for my
 """
 

@@ -1,11 +1,80 @@
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from adapters.sql.engine import make_engine, migrate
+from adapters.sql.store import SqlStore
 from bot.settings import EXAMPLE_DIR
 from knowledge.base import KnowledgeBase, load_knowledge_base
+
+PG_URL = os.environ.get("STODBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_reason() -> str | None:
+    """None if PostgreSQL answers at PG_URL, else why not (the skip reason)."""
+    try:
+        engine = make_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure means: no PostgreSQL here
+        return f"no PostgreSQL at {PG_URL} ({type(exc).__name__}); set STODBOT_TEST_PG_URL"
+
+
+PG_SKIP = _pg_reason()
+
+
+def sqlite_store(path: Path) -> SqlStore:
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    return SqlStore(engine)
+
+
+@pytest.fixture
+def sql_store(tmp_path: Path) -> SqlStore:
+    return sqlite_store(tmp_path / "stodbot.db")
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    """A PostgreSQL URL whose connections use a fresh schema, dropped afterwards."""
+    if PG_SKIP:
+        pytest.skip(PG_SKIP)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def pg_store(schema: str, **kwargs: object) -> SqlStore:
+    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"}, **kwargs)
+    migrate(engine)
+    return SqlStore(engine)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    """The same test on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield sqlite_store(tmp_path / "contract.db")
+        return
+    schema = request.getfixturevalue("pg_schema")
+    store = pg_store(schema, pool_size=10, max_overflow=10)
+    yield store
+    store.engine.dispose()
 
 
 @pytest.fixture(scope="session")

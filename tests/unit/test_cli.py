@@ -26,9 +26,10 @@ def test_ask_no_answer_names_an_area(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_chat_reads_lines_until_end(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lines = iter(["hur bokar jag en poolbil", "ja"])
+    monkeypatch.setenv("STODBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'chat.db'}")
+    lines = iter(["hur bokar jag en poolbil", "2", "ja"])
 
     def fake_input(prompt: str = "") -> str:
         try:
@@ -39,6 +40,8 @@ def test_chat_reads_lines_until_end(
     monkeypatch.setattr("builtins.input", fake_input)
     assert main(["chat"]) == 0
     out = capsys.readouterr().out
+    assert "vilken förvaltning" in out  # a new user is asked for their unit first
+    assert "Barn- och utbildningsförvaltningen" in out
     assert "Boka en gemensam bil" in out and "Var det till hjälp?" in out and "Tack!" in out
 
 

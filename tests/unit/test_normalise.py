@@ -28,14 +28,19 @@ def test_stop_words_are_dropped_and_stems_kept() -> None:
 
 
 def test_compound_meets_its_parts() -> None:
-    a = fitted("Din lön betalas ut den 25:e.", "En specifikation av beloppen.")
+    a = fitted("Din lön betalas ut den 25:e.", "Lön och skatt.", "En specifikation av beloppen.")
     terms = a.query_terms("lönespecifikationen")
     assert "lon" in terms and "specifikation" in terms
 
 
 def test_compound_in_the_base_meets_a_part_in_the_question() -> None:
-    a = fitted("Boka konferensrummet i receptionen.", "Ett rum", "konferens")
+    a = fitted("Boka konferensrummet i receptionen.", "Ett rum", "Stort rum", "konferens")
     assert "rum" in a.index_terms("konferensrummet")
+
+
+def test_rare_three_letter_parts_do_not_split_words() -> None:
+    a = fitted("Ett samtal med chefen", "Sam kommer", "ett tal")
+    assert a.index_terms("samtal") == ["samtal"]
 
 
 def test_splitter_does_not_split_on_derivational_endings() -> None:
