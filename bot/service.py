@@ -277,7 +277,8 @@ class ConversationService:
         if qid is not None:
             turn.tx.questions.link_ticket(qid, ticket.id, area.id)
         t = turn.t
-        lines = [t("routed", area=area.name, ticket=ticket.id, claim_due=t.time(ticket.claim_due))]
+        key = "routed_feedback" if article_id else "routed"
+        lines = [t(key, area=area.name, ticket=ticket.id, claim_due=t.time(ticket.claim_due))]
         if area.partner:
             lines.append(t("routed_partner", area=area.name, partner=area.partner.name,
                            who=area.partner.local_contact))

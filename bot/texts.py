@@ -35,6 +35,10 @@ SV: dict[str, str] = {
         "som ärende **{ticket}**. De tar hand om den senast {claim_due}. "
         "Du får svaret här. Skriv ”mina ärenden” för att se läget."
     ),
+    "routed_feedback": (
+        "Jag har skickat frågan till **{area}** som ärende **{ticket}**, med svaret du fick "
+        "bifogat. De tar hand om den senast {claim_due}. Du får svaret här."
+    ),
     "routed_partner": "{area} drivs av {partner}; {who} ansvarar för ärendet här hos oss.",
     "ask_unit": "Innan jag svarar: vilken förvaltning eller vilket kontor arbetar du på? Svara med en siffra.",
     "unit_set": "Tack, jag har noterat {unit}.",
@@ -120,6 +124,10 @@ EN: dict[str, str] = {
         "I found no reliable answer, so I have passed the question to **{area}** "
         "as ticket **{ticket}**. They will pick it up by {claim_due}. "
         "You will get the answer here. Type “my tickets” to see where it is."
+    ),
+    "routed_feedback": (
+        "I have passed the question to **{area}** as ticket **{ticket}**, with the answer you "
+        "got attached. They will pick it up by {claim_due}. You will get the answer here."
     ),
     "routed_partner": "{area} is run by {partner}; {who} answers for the ticket here.",
     "ask_unit": "Before I answer: which department or office do you work in? Reply with a number.",

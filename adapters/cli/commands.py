@@ -7,10 +7,14 @@ import functools
 import json
 import sys
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from adapters.cli.render import render_terminal
+from adapters.cli.report import render_weekly
+from bot.jobs import RetentionNotConfigured, apply_retention, escalate_overdue
+from routing.report import build_weekly, week_bounds, week_of
 from bot.outbox import deliver_pending
 from routing.router import AreaRouter
 from adapters.compose import conversation_service, knowledge_base, thresholds
@@ -191,3 +195,50 @@ def eval_questions(args: argparse.Namespace) -> int:
     return 0
 
 
+
+
+def report_weekly(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    kb = _kb(settings)
+    service = conversation_service(settings, kb)
+    now = service.clock()
+    week = args.week or week_of(now - timedelta(days=7))
+    try:
+        start, end = week_bounds(week)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    with service.store.transaction() as tx:
+        questions = tx.questions.between(start, end)
+        previous = tx.questions.between(start - timedelta(days=28), start)
+        tickets = tx.tickets.created_between(start, end)
+    viewer = service.roles.staff_areas(args.user) if args.user else []
+    analyzer = kb.matcher.analyzer
+    report = build_weekly(
+        kb.organisation, service.desk.calendar, week, questions, previous, tickets, now,
+        normalise=lambda text: " ".join(analyzer.surface(text)), viewer_areas=viewer,
+    )
+    print(render_weekly(report, {u.id: u.name for u in kb.organisation.units}))
+    return 0
+
+
+def sla_check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    service = conversation_service(settings, _kb(settings))
+    escalated = escalate_overdue(service)
+    print(f"eskalerade ärenden: {', '.join(map(str, escalated)) or 'inga'}")
+    return 0
+
+
+def retention_apply(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    service = conversation_service(settings, _kb(settings))
+    try:
+        result = apply_retention(service, settings.retention_days, settings.retention_decision)
+    except RetentionNotConfigured:
+        raise CliError(
+            "ingen gallring: sätt STODBOT_RETENTION_DAYS och STODBOT_RETENTION_DECISION "
+            "(beslutet som tillåter gallringen); utan beslut raderas ingenting"
+        ) from None
+    print(f"gallrat {result.cleared} frågetexter före {result.cutoff:%Y-%m-%d} "
+          f"enligt beslut {result.decision}")
+    return 0

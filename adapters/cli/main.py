@@ -34,6 +34,23 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--strict", action="store_true", help="varningar räknas som fel")
     lint.set_defaults(func=commands.kb_lint)
 
+    report = sub.add_parser("report", help="rapporter för ledningen")
+    rep_sub = report.add_subparsers(dest="report_command", required=True, metavar="RAPPORT")
+    weekly = rep_sub.add_parser("weekly", help="veckans efterfrågan per område")
+    weekly.add_argument("--week", help="ISO-vecka, t.ex. 2026-W48 (standard: förra veckan)")
+    weekly.add_argument("--as", dest="user", help="visa exempelfrågor för dina egna områden")
+    weekly.set_defaults(func=commands.report_weekly)
+
+    sla = sub.add_parser("sla", help="servicenivåer")
+    sla_sub = sla.add_subparsers(dest="sla_command", required=True, metavar="SLA-KOMMANDO")
+    check = sla_sub.add_parser("check", help="eskalera ärenden som ingen tagit i tid")
+    check.set_defaults(func=commands.sla_check)
+
+    ret = sub.add_parser("retention", help="gallring enligt beslut")
+    ret_sub = ret.add_subparsers(dest="retention_command", required=True, metavar="GALLRING")
+    apply = ret_sub.add_parser("apply", help="rensa frågetext äldre än beslutet tillåter")
+    apply.set_defaults(func=commands.retention_apply)
+
     ev = sub.add_parser("eval", help="mät matchningens kvalitet")
     ev_sub = ev.add_subparsers(dest="eval_command", required=True, metavar="MÄTNING")
     swefaq = ev_sub.add_parser("swefaq", help="SweFAQ-noggrannhet (JSON Lines)")
