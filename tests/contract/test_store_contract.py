@@ -1,0 +1,128 @@
+"""One contract suite for every storage backend: SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from adapters.sql.store import SqlStore
+from routing.ports import AuditEntry, NewTicket, Outgoing, QuestionEntry
+from routing.tickets import Status
+
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+def new_ticket(area: str = "hr", asker: str = "@anna:k") -> NewTicket:
+    return NewTicket(
+        area_id=area, asker_id=asker, channel="test", conversation_id="dm", address="",
+        language="sv", unit_id="bou", question="Hur gör jag?", article_id=None, question_id=None,
+        created_at=NOW, claim_due=NOW + timedelta(hours=4), resolve_due=NOW + timedelta(hours=16),
+        route_confidence=0.8, route_reason="articles",
+    )
+
+
+def test_inbound_event_is_recorded_once(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        assert tx.inbound.first_time("matrix", "$ev1", NOW) is True
+        assert tx.inbound.first_time("matrix", "$ev1", NOW) is False
+        assert tx.inbound.first_time("teams", "$ev1", NOW) is True  # unique per channel
+    with any_store.transaction() as tx:
+        assert tx.inbound.first_time("matrix", "$ev1", NOW) is False
+
+
+def test_concurrent_claims_have_exactly_one_winner(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        ids = [tx.tickets.create(new_ticket()).id for _ in range(10)]
+    for ticket_id in ids:
+        barrier = threading.Barrier(8)
+        wins: list[str] = []
+        errors: list[BaseException] = []
+
+        def claim(staff: str, tid: int = ticket_id, b: threading.Barrier = barrier) -> None:
+            try:
+                b.wait()
+                with any_store.transaction() as tx:
+                    if tx.tickets.claim(tid, staff, NOW):
+                        wins.append(staff)
+            except BaseException as exc:  # surfaced below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=claim, args=(f"@staff{k}:k",)) for k in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+        assert errors == []
+        assert len(wins) == 1, wins
+        with any_store.transaction() as tx:
+            got = tx.tickets.get(ticket_id)
+        assert got is not None and got.claimed_by == wins[0] and got.status is Status.CLAIMED
+
+
+def test_failed_transaction_leaves_no_ticket_and_no_outbox_row(any_store: SqlStore) -> None:
+    with pytest.raises(RuntimeError), any_store.transaction() as tx:
+        tx.tickets.create(new_ticket())
+        tx.outbox.add(Outgoing("test", "dm", "reply", {"text": "hej"}), NOW)
+        raise RuntimeError("crash between the change and the commit")
+    with any_store.transaction() as tx:
+        assert tx.outbox.pending("test") == []
+        assert tx.tickets.for_asker("@anna:k") == []
+
+
+def test_outbox_pending_until_marked_sent_and_dedupe_key_is_once(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        first = tx.outbox.add(Outgoing("matrix", "!room", "weekly", {"t": 1}, dedupe_key="w48"), NOW)
+        again = tx.outbox.add(Outgoing("matrix", "!room", "weekly", {"t": 2}, dedupe_key="w48"), NOW)
+        other = tx.outbox.add(Outgoing("matrix", "!room", "reply", {"text": "å ä ö"}), NOW)
+    assert first is not None and again is None and other is not None
+    with any_store.transaction() as tx:
+        pending = tx.outbox.pending("matrix")
+        assert [p.id for p in pending] == [first, other]
+        assert pending[1].payload == {"text": "å ä ö"} and len(pending[1].txn_id) == 32
+        tx.outbox.mark_sent(first, NOW)
+    with any_store.transaction() as tx:
+        assert [p.id for p in tx.outbox.pending("matrix")] == [other]
+
+
+def test_audit_log_is_append_only(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        tx.audit.append(AuditEntry(NOW, "@maria:k", "claim", "ticket", "1", None, '{"a": 1}'))
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"), any_store.transaction() as tx:
+            tx.tickets.conn.execute(text(statement))  # type: ignore[attr-defined]
+    with any_store.transaction() as tx:
+        [entry] = tx.audit.for_entity("ticket", "1")
+    assert entry.actor == "@maria:k" and entry.at == NOW
+
+
+def test_stale_update_is_refused(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        ticket = tx.tickets.create(new_ticket())
+        assert tx.tickets.update(ticket, status=Status.WAITING) is not None
+        assert tx.tickets.update(ticket, status=Status.RESOLVED) is None  # version moved on
+
+
+def test_question_log_round_trip_in_utc(any_store: SqlStore) -> None:
+    entry = QuestionEntry(NOW, "matrix", "@anna:k", "bou", "hr", "answered", "hr-sjuklon",
+                          None, 0.71, "Sjuklön dag 1?")
+    with any_store.transaction() as tx:
+        qid = tx.questions.log(entry)
+        tx.questions.set_feedback(qid, "helpful", NOW + timedelta(minutes=1))
+    with any_store.transaction() as tx:
+        [row] = tx.questions.between(NOW - timedelta(days=1), NOW + timedelta(days=1))
+        assert tx.questions.between(NOW + timedelta(hours=1), NOW + timedelta(days=1)) == []
+    assert row.asked_at == NOW and row.feedback == "helpful" and row.text == "Sjuklön dag 1?"
+
+
+def test_escalation_mark_is_once(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        ticket = tx.tickets.create(new_ticket())
+        later = NOW + timedelta(days=1)
+        assert [t.id for t in tx.tickets.unclaimed_past_due(later)] == [ticket.id]
+        assert tx.tickets.mark_escalated(ticket.id, later) is True
+        assert tx.tickets.mark_escalated(ticket.id, later) is False
+        assert tx.tickets.unclaimed_past_due(later) == []

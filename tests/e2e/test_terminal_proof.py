@@ -1,0 +1,57 @@
+"""The terminal proof, as people would run it: separate `stodbot chat --as` processes
+against one database, then `stodbot report weekly`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+MANAGER = "@anna.chef:exempelkommun.se"
+HR = "@maria.lindqvist:exempelkommun.se"
+
+
+def run(args: list[str], db: Path, stdin: str = "") -> str:
+    env = {**os.environ, "STODBOT_DATABASE_URL": f"sqlite:///{db}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli.main", *args], input=stdin, env=env,
+        capture_output=True, text=True, timeout=120, cwd=db.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_manager_staff_manager_report(tmp_path: Path) -> None:
+    db = tmp_path / "stodbot.db"
+    out = run(["chat", "--as", MANAGER], db,
+              "Vilka regler gäller för cykelförmån via bruttolöneavdrag?\n")
+    number = re.search(r"som ärende (\d+)", out)
+    assert number, out
+    ticket = number.group(1)
+
+    staff = run(["chat", "--as", HR], db,
+                f"kö\nta {ticket}\nsvara {ticket} Vi har ingen cykelförmån ännu.\n")
+    assert f"{ticket} väntar på handläggare" in staff
+    assert f"Du har tagit ärende {ticket}" in staff and "Svaret är skickat" in staff
+
+    back = run(["chat", "--as", MANAGER], db, "ja\n")
+    assert "Vi har ingen cykelförmån ännu." in back  # delivered when the manager returns
+    assert f"Ärende {ticket} är avslutat" in back
+
+    week = run(["report", "weekly", "--week", _this_week()], db)
+    hr_line = next(line for line in week.splitlines() if line.startswith("HR "))
+    numbers = hr_line.split()
+    assert numbers[1:5] == ["1", "0", "1", "1"]  # questions, answered, routed, helpful
+    assert "cykelförmån" not in week  # leadership sees no question text
+    own = run(["report", "weekly", "--week", _this_week(), "--as", HR], db)
+    assert "cykelförmån" in own  # the owning area sees its example question
+
+
+def _this_week() -> str:
+    from datetime import UTC, datetime
+
+    from routing.report import week_of
+
+    return week_of(datetime.now(UTC))

@@ -1,0 +1,168 @@
+"""Tickets as the people involved see them: a manager, HR staff, other staff, the lead."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from adapters.sql.store import SqlStore
+from bot.jobs import escalate_overdue
+from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
+from bot.service import ConversationService
+from knowledge.base import KnowledgeBase
+
+MANAGER = "@anna.chef:exempelkommun.se"
+HR1 = "@maria.lindqvist:exempelkommun.se"  # HR lead and staff
+HR2 = "@hr.konsult:exempelkommun.se"
+IT = "@karin.dahl:exempelkommun.se"
+HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
+
+
+class Office:
+    """Several people talking to one bot over one database, with a controllable clock."""
+
+    def __init__(self, kb: KnowledgeBase, store: SqlStore) -> None:
+        self.now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday, 10:00 in Stockholm
+        self.service = ConversationService(kb, store, clock=lambda: self.now)
+        self.store = store
+        self.n = 0
+
+    def say(self, user: str, text: str, event_id: str | None = None) -> list[Reply]:
+        self.n += 1
+        msg = IncomingMessage(ConversationRef("test", f"dm:{user}"), user, text,
+                              event_id or f"ev{self.n}")
+        return self.service.handle(msg)
+
+    def inbox(self, user: str) -> list[str]:
+        """Messages waiting for ``user`` that they did not get as a direct reply."""
+        with self.store.transaction() as tx:
+            return [str(i.payload["text"]) for i in tx.outbox.pending("test", user)
+                    if i.kind != "reply"]
+
+    def ticket(self, manager: str = MANAGER) -> int:
+        [reply] = self.say(manager, HR_QUESTION)
+        assert reply.kind is ReplyKind.ROUTED and reply.ticket_id is not None
+        return reply.ticket_id
+
+
+@pytest.fixture
+def office(example_kb: KnowledgeBase, sql_store: SqlStore) -> Office:
+    return Office(example_kb, sql_store)
+
+
+def test_unanswered_question_becomes_a_ticket_in_the_owning_queue(office: Office) -> None:
+    ticket = office.ticket()
+    [queue] = office.say(HR2, "kö")
+    assert f"**{ticket}**" in queue.text and "cykelförmån" in queue.text
+    assert "Barn- och utbildningsförvaltningen" in queue.text
+    [queue_it] = office.say(IT, "kö")
+    assert "tom" in queue_it.text
+
+
+def test_second_claimer_is_told_who_has_it(office: Office) -> None:
+    ticket = office.ticket()
+    [won] = office.say(HR1, f"ta {ticket}")
+    [lost] = office.say(HR2, f"ta {ticket}")
+    assert "Du har tagit" in won.text
+    assert f"redan tagits av {HR1}" in lost.text
+    assert any("har tagit ditt ärende" in m for m in office.inbox(MANAGER))
+
+
+def test_answer_is_relayed_and_the_note_is_not(office: Office) -> None:
+    ticket = office.ticket()
+    office.say(HR1, f"ta {ticket}")
+    office.say(HR1, f"notera {ticket} Internt: facket har synpunkter")
+    office.say(HR1, f"svara {ticket} Vi har ingen cykelförmån ännu.")
+    inbox = office.inbox(MANAGER)
+    assert any("Vi har ingen cykelförmån ännu." in m and "Löste det din fråga?" in m for m in inbox)
+    assert not any("facket" in m for m in inbox)
+    [view] = office.say(MANAGER, f"ärende {ticket}")
+    assert "Vi har ingen cykelförmån" in view.text and "facket" not in view.text
+    [staff_view] = office.say(HR2, f"ärende {ticket}")
+    assert "facket" in staff_view.text
+    [closed] = office.say(MANAGER, "ja")
+    assert f"Ärende {ticket} är avslutat" in closed.text
+    [mine] = office.say(MANAGER, "mina ärenden")
+    assert "avslutat" in mine.text
+
+
+def test_not_solved_reopens_and_the_asker_can_add_information(office: Office) -> None:
+    ticket = office.ticket()
+    office.say(HR1, f"fråga {ticket} Gäller det elcykel?")
+    assert any("behöver veta mer" in m for m in office.inbox(MANAGER))
+    [added] = office.say(MANAGER, f"komplettera {ticket} Ja, elcykel.")
+    assert "lagt till" in added.text
+    office.say(HR1, f"svara {ticket} Nej tyvärr.")
+    [reopened] = office.say(MANAGER, "nej")
+    assert "återöppnar" in reopened.text
+    [queue] = office.say(HR2, "kö")
+    assert f"**{ticket}** återöppnat" in queue.text
+
+
+def test_confidential_ticket_is_hidden_from_other_areas_and_reads_are_audited(office: Office) -> None:
+    ticket = office.ticket()
+    [denied] = office.say(IT, f"ärende {ticket}")
+    assert "inte behörighet" in denied.text and "cykelförmån" not in denied.text
+    office.say(HR2, f"ärende {ticket}")
+    with office.store.transaction() as tx:
+        actions = [(e.actor, e.action) for e in tx.audit.for_entity("ticket", str(ticket))]
+    assert (IT, "read_denied") in actions and (HR2, "read") in actions and (MANAGER, "create") in actions
+
+
+def test_staff_of_another_area_cannot_claim(office: Office) -> None:
+    ticket = office.ticket()
+    [reply] = office.say(IT, f"ta {ticket}")
+    assert "inte behörighet" in reply.text
+
+
+def test_transfer_moves_the_ticket_and_is_logged_as_a_correction(office: Office) -> None:
+    ticket = office.ticket()
+    [moved] = office.say(HR1, f"flytta {ticket} it Gäller behörighet i ett system")
+    assert "flyttat till IT-drift" in moved.text
+    assert any("flyttats till IT-drift" in m for m in office.inbox(MANAGER))
+    [queue] = office.say(IT, "kö")
+    assert f"**{ticket}**" in queue.text
+    with office.store.transaction() as tx:
+        t = tx.tickets.get(ticket)
+        assert t is not None and t.original_area_id == "hr" and t.area_id == "it"
+        assert any(e.action == "transfer" for e in tx.audit.for_entity("ticket", str(ticket)))
+
+
+def test_redelivered_message_creates_no_second_ticket(office: Office) -> None:
+    first = office.say(MANAGER, HR_QUESTION, event_id="$same")
+    again = office.say(MANAGER, HR_QUESTION, event_id="$same")
+    assert first and again == []
+    with office.store.transaction() as tx:
+        assert len(tx.tickets.for_asker(MANAGER)) == 1
+
+
+def test_unclaimed_ticket_past_target_is_escalated_once(office: Office) -> None:
+    ticket = office.ticket()
+    office.now += timedelta(hours=2)
+    assert escalate_overdue(office.service) == []  # HR's claim target is 4 business hours
+    office.now += timedelta(days=1)
+    assert escalate_overdue(office.service) == [ticket]
+    assert escalate_overdue(office.service) == []
+    with office.store.transaction() as tx:
+        lead_msgs = [i for i in tx.outbox.pending("cli", HR1) if i.kind == "escalation"]
+        escalations = [e for e in tx.audit.for_entity("ticket", str(ticket)) if e.action == "escalate"]
+    assert len(lead_msgs) == 1 and len(escalations) == 1
+
+
+def test_question_starting_with_a_command_word_stays_a_question(office: Office) -> None:
+    [reply] = office.say(MANAGER, "ta bort behörighet i systemet för en som slutat")
+    assert reply.kind is not ReplyKind.INFO or "handläggare" not in reply.text
+
+
+def test_unknown_user_is_asked_for_unit_once(office: Office) -> None:
+    newbie = "@ny.chef:exempelkommun.se"
+    [ask] = office.say(newbie, "Hur bokar jag en poolbil?")
+    assert "vilken förvaltning" in ask.text and len(ask.choices) == 5
+    replies = office.say(newbie, "3")
+    assert "Socialförvaltningen" in replies[0].text and replies[1].kind is ReplyKind.ANSWER
+    [again] = office.say(newbie, "Var hittar jag min lönespecifikation?")
+    assert again.kind is ReplyKind.ANSWER
+    with office.store.transaction() as tx:
+        units = {q.unit_id for q in tx.questions.between(office.now - timedelta(1), office.now + timedelta(1))}
+    assert units == {"soc"}
