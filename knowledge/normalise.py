@@ -121,7 +121,7 @@ class Analyzer:
         folded = {fold(w) for w in surface_words if len(w) >= 3}
         # Three-letter parts ("lön", "bil", "rum") only where the corpus uses them as words
         # of their own more than once; otherwise "samtal" would split into "sam" + "tal".
-        parts_vocab = {w for w in vocab.keys() | (folded - STOPWORDS) if len(w) > 3}
+        parts_vocab = {w for w in vocab.keys() | counts.keys() | (folded - STOPWORDS) if len(w) > 3}
         parts_vocab |= {w for w, n in vocab.items() if len(w) == 3 and n >= 2}
         self._splitter = CompoundSplitter(parts_vocab)
         self._vocab = dict(vocab)

@@ -34,6 +34,17 @@ def read_groups(path: Path) -> list[list[str]]:
     return [[str(w) for w in g] for g in data]
 
 
+# Definite and plural endings, so "kärran" and "mobilerna" match "kärra" and "mobil".
+_ENDINGS = ("", "n", "en", "et", "na", "ar", "er", "or", "arna", "erna", "orna")
+
+
+def _forms(member: str) -> list[str]:
+    """A single-word member and its inflected forms; a phrase as it is."""
+    if " " in member.strip():
+        return [member]
+    return [member + ending for ending in _ENDINGS]
+
+
 class SynonymMap:
     """Rewrites analysed token sequences to each group's canonical tokens."""
 
@@ -46,9 +57,10 @@ class SynonymMap:
             if not canonical:
                 continue
             for member in group[1:]:
-                key = tuple(analyse(member))
-                if key and key != canonical:
-                    self._phrases.setdefault(key, canonical)
+                for form in _forms(member):
+                    key = tuple(analyse(form))
+                    if key and key != canonical:
+                        self._phrases.setdefault(key, canonical)
         self._longest = max((len(k) for k in self._phrases), default=0)
         self._starts = frozenset(k[0] for k in self._phrases)
 
