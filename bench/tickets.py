@@ -1,8 +1,8 @@
 """Ticket creation throughput and claim latency on SQLite and PostgreSQL.
 
-    python bench/tickets.py                               # 10,000 tickets, 8 claimers, both backends
+    python bench/tickets.py                       # 10,000 tickets, 8 claimers, both backends
     python bench/tickets.py --tickets 2000 --claimers 4 --backends sqlite
-    python bench/tickets.py --batch 0                     # skip the batched-creation variant
+    python bench/tickets.py --batch 0             # skip the batched-creation variant
 
 Needs the project installed with its dev extras plus the PostgreSQL driver:
 

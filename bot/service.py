@@ -85,28 +85,32 @@ class ConversationService:
             return [Reply(ReplyKind.INFO, t("empty"))]
         if len(text) > self.max_chars:
             return [Reply(ReplyKind.ERROR, t("too_long", length=len(text), limit=self.max_chars))]
+        for attempt in (1, 2):  # a connection dropped since last use fails once, then reconnects
+            try:
+                return self._handle_once(msg, text, t)
+            except StoreUnavailable as exc:
+                log.warning("Database unavailable (attempt %d): %s", attempt, exc)
+        return [Reply(ReplyKind.ERROR, t("store_unavailable"))]
+
+    def _handle_once(self, msg: IncomingMessage, text: str, t: Texts) -> list[Reply]:
         key = state_key(msg.channel, msg.conversation.conversation_id, msg.user_id)
-        try:
-            with self.store.transaction() as tx:
-                now = self.clock()
-                if msg.event_id and not tx.inbound.first_time(msg.channel, msg.event_id, now):
-                    log.info("Ignoring redelivered event %s/%s", msg.channel, msg.event_id)
-                    return []
-                turn = Turn(tx, msg, t, now, ConversationState.from_dict(tx.states.get(key)))
-                self._dispatch(turn, text)
-                tx.states.put(key, turn.state.to_dict(), now)
-                out = []
-                for reply in turn.replies:
-                    item = Outgoing(
-                        channel=msg.channel, conversation_id=msg.conversation.conversation_id,
-                        address=msg.conversation.address, user_id=msg.user_id, kind="reply",
-                        payload=reply.to_payload(),
-                    )
-                    out.append(replace(reply, outbox_id=tx.outbox.add(item, now)))
-                return out
-        except StoreUnavailable as exc:
-            log.warning("Database unavailable: %s", exc)
-            return [Reply(ReplyKind.ERROR, t("store_unavailable"))]
+        with self.store.transaction() as tx:
+            now = self.clock()
+            if msg.event_id and not tx.inbound.first_time(msg.channel, msg.event_id, now):
+                log.info("Ignoring redelivered event %s/%s", msg.channel, msg.event_id)
+                return []
+            turn = Turn(tx, msg, t, now, ConversationState.from_dict(tx.states.get(key)))
+            self._dispatch(turn, text)
+            tx.states.put(key, turn.state.to_dict(), now)
+            out = []
+            for reply in turn.replies:
+                item = Outgoing(
+                    channel=msg.channel, conversation_id=msg.conversation.conversation_id,
+                    address=msg.conversation.address, user_id=msg.user_id, kind="reply",
+                    payload=reply.to_payload(),
+                )
+                out.append(replace(reply, outbox_id=tx.outbox.add(item, now)))
+            return out
 
     def _dispatch(self, turn: Turn, text: str) -> None:
         try:

@@ -166,6 +166,23 @@ class AuditRepo(Protocol):
     def for_entity(self, entity: str, entity_id: str) -> list[AuditEntry]: ...
 
 
+@dataclass(frozen=True)
+class InboxItem:
+    id: int
+    channel: str
+    event_id: str
+    payload: dict[str, Any]
+
+
+class InboxRepo(Protocol):
+    def add(self, channel: str, event_id: str, payload: dict[str, Any], at: datetime) -> bool:
+        """Store a platform event for processing; False if it is already there."""
+
+    def pending(self, channel: str, limit: int = 100) -> list[InboxItem]: ...
+
+    def mark_processed(self, item_id: int, at: datetime) -> None: ...
+
+
 class AdapterStateRepo(Protocol):
     def get(self, key: str) -> str | None: ...
 
@@ -184,6 +201,7 @@ class Tx:
     outbox: OutboxRepo
     audit: AuditRepo
     adapter: AdapterStateRepo
+    inbox: InboxRepo
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -39,7 +39,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping round trip on every checkout (it halves ticket throughput); a dropped
+    # connection fails its transaction, SQLAlchemy empties the pool, and the caller
+    # retries once (see ConversationService.handle).
+    kwargs.setdefault("pool_recycle", 1800)
     return create_engine(parsed, **kwargs)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from adapters.sql import tables as t
 from routing.ports import (
     AuditEntry,
+    InboxItem,
     NewTicket,
     OutboxItem,
     Outgoing,
@@ -160,13 +161,15 @@ class SqlTickets:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    # Built once: compiling an INSERT per ticket costs more than the database does.
+    _CREATE = insert(t.tickets).returning(*t.tickets.c)
+
     def create(self, new: NewTicket) -> Ticket:
         values = asdict(new)
-        values.update(status=Status.OPEN.value, original_area_id=new.area_id, reopened=0, version=1)
-        ticket_id = self.conn.execute(insert(t.tickets).values(**values).returning(t.tickets.c.id)).scalar_one()
-        found = self.get(int(ticket_id))
-        assert found is not None
-        return found
+        values.update(status=Status.OPEN.value, original_area_id=new.area_id, reopened=0,
+                      version=1, claimed_by=None, claimed_at=None, resolved_at=None,
+                      closed_at=None, escalated_at=None)
+        return _ticket(self.conn.execute(self._CREATE, values).mappings().one())
 
     def get(self, ticket_id: int) -> Ticket | None:
         row = self.conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id)).mappings().first()
@@ -333,6 +336,27 @@ class SqlAdapterState:
             self.conn.execute(insert(tbl).values(key=key, value=value, updated_at=at))
 
 
+class SqlInbox:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, channel: str, event_id: str, payload: dict[str, Any], at: datetime) -> bool:
+        stmt = insert(t.inbox).values(channel=channel, event_id=event_id, received_at=at,
+                                      payload=json.dumps(payload, ensure_ascii=False))
+        return _insert_ignoring_conflict(self.conn, stmt)
+
+    def pending(self, channel: str, limit: int = 100) -> list[InboxItem]:
+        c = t.inbox.c
+        rows = self.conn.execute(
+            select(t.inbox).where(and_(c.channel == channel, c.processed_at.is_(None)))
+            .order_by(c.id).limit(limit)
+        ).mappings()
+        return [InboxItem(r["id"], r["channel"], r["event_id"], json.loads(r["payload"])) for r in rows]
+
+    def mark_processed(self, item_id: int, at: datetime) -> None:
+        self.conn.execute(update(t.inbox).where(t.inbox.c.id == item_id).values(processed_at=at))
+
+
 class SqlStore:
     """``with store.transaction() as tx:`` – one database transaction, all repositories."""
 
@@ -352,6 +376,7 @@ class SqlStore:
                     outbox=SqlOutbox(conn),
                     audit=SqlAudit(conn),
                     adapter=SqlAdapterState(conn),
+                    inbox=SqlInbox(conn),
                 )
         except (OperationalError, InterfaceError) as exc:
             raise StoreUnavailable(str(exc.orig) if exc.orig else str(exc)) from exc

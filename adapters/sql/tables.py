@@ -158,3 +158,16 @@ adapter_state = Table(
     Column("value", Text, nullable=False),
     Column("updated_at", UTC_TIME, nullable=False),
 )
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(32), nullable=False),
+    Column("event_id", String(255), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("received_at", UTC_TIME, nullable=False),
+    Column("processed_at", UTC_TIME),
+    UniqueConstraint("channel", "event_id", name="uq_inbox_channel_event"),
+    Index("ix_inbox_pending", "channel", "processed_at"),
+)
