@@ -23,8 +23,9 @@ def status_text(t: Texts, ticket: Ticket) -> str:
     return t(key, who=ticket.claimed_by or "") if ticket.status is Status.CLAIMED else t(key)
 
 
-def to_asker(ticket: Ticket, text: str, kind: str = "notice") -> Outgoing:
-    reply = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=ticket.area_id)
+def to_asker(ticket: Ticket, text: str, kind: str = "notice", asks_feedback: bool = False) -> Outgoing:
+    reply = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=ticket.area_id,
+                  asks_feedback=asks_feedback)
     return Outgoing(
         channel=ticket.channel, conversation_id=ticket.conversation_id, address=ticket.address,
         user_id=ticket.asker_id, kind=kind, payload=reply.to_payload(),

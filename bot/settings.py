@@ -27,6 +27,21 @@ class Settings(BaseSettings):
         default="sqlite:///stodbot.db",
         description="SQLAlchemy URL; SQLite file in the working directory by default",
     )
+    # Matrix (see the README): the adapter starts when homeserver and user are set.
+    matrix_homeserver: str | None = None
+    matrix_user_id: str | None = None
+    matrix_access_token: str | None = None
+    matrix_password: str | None = None
+    matrix_device_id: str = "STODBOT"
+    matrix_allowed_servers: list[str] = Field(
+        default_factory=list, description="Accept invites from users on these servers"
+    )
+    matrix_allowed_users: list[str] = Field(default_factory=list)
+    matrix_staff_power_level: int = 0
+    matrix_e2e: bool = False
+    matrix_store_path: Path = Path("matrix-store")
+    matrix_sync_timeout_ms: int = 30000
+
     retention_days: int | None = Field(
         default=None, gt=0, description="Delete question text older than this many days"
     )

@@ -99,7 +99,8 @@ def answer(service: ConversationService, turn: Turn, rest: str) -> None:
     turn.say(Reply(ReplyKind.INFO, turn.t("staff_answered", ticket=ticket.id), ticket_id=ticket.id))
     ta = _asker_texts(service, ticket)
     turn.notify(to_asker(ticket, ta("asker_answer", ticket=ticket.id, text=parsed[1],
-                                    area=_area_name(service, ticket.area_id))))
+                                    area=_area_name(service, ticket.area_id)),
+                         asks_feedback=True))
     await_ticket_feedback(turn.tx, ticket, turn.now)
     _card(service, turn, ticket)
 
@@ -170,6 +171,7 @@ def resolve(service: ConversationService, turn: Turn, rest: str) -> None:
     turn.say(Reply(ReplyKind.INFO, turn.t("staff_resolved", ticket=ticket.id), ticket_id=ticket.id))
     ta = _asker_texts(service, ticket)
     extra = f"\n\n{parsed[1]}" if parsed[1] else ""
-    turn.notify(to_asker(ticket, ta("asker_resolved", ticket=ticket.id, text=extra)))
+    turn.notify(to_asker(ticket, ta("asker_resolved", ticket=ticket.id, text=extra),
+                         asks_feedback=True))
     await_ticket_feedback(turn.tx, ticket, turn.now)
     _card(service, turn, ticket)

@@ -1,0 +1,424 @@
+"""Stödbot on Matrix (matrix-nio).
+
+Reliability, in order of what happens to an event:
+1. ``/sync`` returns events and a ``next_batch`` token. Both are written to the
+   database in ONE transaction (the inbox and the stored token), so the token
+   never runs ahead of what was stored.
+2. Each stored event is handled by the conversation service, which dedupes on
+   the event id; then it is marked processed. A crash in between handles it
+   again and the dedupe makes that a no-op.
+3. Replies and notifications wait in the outbox with a transaction id, sent as
+   the Matrix ``txnId``: a resend after a crash is deduplicated by the server.
+   ``M_LIMIT_EXCEEDED`` waits as long as the server says, then goes on.
+On the very first start the backlog is skipped; after a restart everything
+sent while the bot was down is handled, once.
+
+Database work runs in worker threads (``asyncio.to_thread``) so it never
+blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    LoginResponse,
+    ReactionEvent,
+    RoomMessageText,
+    RoomSendError,
+    SyncError,
+    SyncResponse,
+)
+
+from adapters.matrix.render import message_content
+from adapters.matrix.roles import MatrixRoles
+from bot.jobs import escalate_overdue
+from bot.messages import ConversationRef, IncomingMessage
+from bot.service import ConversationService
+from bot.settings import Settings
+from knowledge.base import KnowledgeBase
+from knowledge.matcher import Thresholds
+from routing.ports import OutboxItem, Store
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "matrix"
+TOKEN_KEY = "matrix:next_batch"
+YES_REACTIONS = {"👍", "👍️", "+1"}
+NO_REACTIONS = {"👎", "👎️", "-1"}
+CLAIM_REACTIONS = {"✋", "✋️", "🤚"}
+SYNC_FILTER = {"room": {"timeline": {"limit": 100}, "state": {"lazy_load_members": False}}}
+_REPLY_FALLBACK = re.compile(r"^(> .*\n)+\n", re.M)
+
+
+class MatrixStartupError(RuntimeError):
+    """The adapter cannot start as configured; the message says what to fix."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def encryption_available() -> bool:
+    try:
+        from nio.crypto import ENCRYPTION_ENABLED
+    except ImportError:  # pragma: no cover - very old nio
+        return False
+    return bool(ENCRYPTION_ENABLED)
+
+
+class MatrixBot:
+    def __init__(
+        self,
+        settings: Settings,
+        kb: KnowledgeBase,
+        store: Store,
+        *,
+        thresholds: Thresholds = Thresholds(),
+        clock: Callable[[], datetime] = utcnow,
+        escalate_every: float = 60.0,
+    ) -> None:
+        if not settings.matrix_homeserver or not settings.matrix_user_id:
+            raise MatrixStartupError(
+                "STODBOT_MATRIX_HOMESERVER och STODBOT_MATRIX_USER_ID måste vara satta"
+            )
+        if not settings.matrix_access_token and not settings.matrix_password:
+            raise MatrixStartupError(
+                "Sätt STODBOT_MATRIX_ACCESS_TOKEN (eller STODBOT_MATRIX_PASSWORD) för botens konto"
+            )
+        if settings.matrix_e2e and not encryption_available():
+            raise MatrixStartupError(
+                "Kryptering är påslagen (STODBOT_MATRIX_E2E=true) men matrix-nio saknar "
+                "krypteringsstöd. Installera 'matrix-nio[e2e]' eller stäng av STODBOT_MATRIX_E2E."
+            )
+        self.settings = settings
+        self.org = kb.organisation
+        self.store = store
+        self.user_id = settings.matrix_user_id
+        if settings.matrix_e2e:
+            settings.matrix_store_path.mkdir(parents=True, exist_ok=True)
+        config = AsyncClientConfig(
+            max_limit_exceeded=0,  # we wait on 429 ourselves, so nothing is dropped silently
+            max_timeouts=None,
+            encryption_enabled=settings.matrix_e2e,
+            store_sync_tokens=False,  # the token lives in our database, with the events
+        )
+        self.client = AsyncClient(
+            settings.matrix_homeserver, settings.matrix_user_id, settings.matrix_device_id,
+            str(settings.matrix_store_path) if settings.matrix_e2e else "", config,
+        )
+        self.roles = MatrixRoles(kb.organisation, self.client.rooms,
+                                 settings.matrix_staff_power_level, settings.matrix_user_id)
+        self.service = ConversationService(
+            kb, store, roles=self.roles, thresholds=thresholds, language=settings.language,
+            max_chars=settings.max_message_chars, clock=clock,
+        )
+        self.clock = clock
+        self._token: str | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._escalate_every = escalate_every
+        self._last_escalation = 0.0
+        self.area_rooms = {a.room for a in self.org.areas if a.room}
+
+    # -- life cycle ----------------------------------------------------------------
+
+    async def start(self) -> None:
+        s = self.settings
+        if s.matrix_access_token:
+            self.client.access_token = s.matrix_access_token
+            self.client.user_id = s.matrix_user_id or ""
+            self.client.device_id = s.matrix_device_id
+            if s.matrix_e2e:
+                self.client.load_store()
+        else:
+            resp = await self.client.login(s.matrix_password or "", device_name="Stödbot")
+            if not isinstance(resp, LoginResponse):
+                raise MatrixStartupError(f"Inloggningen mot {s.matrix_homeserver} misslyckades: {resp}")
+        if s.matrix_e2e and self.client.should_upload_keys:
+            await self.client.keys_upload()
+        self._token = await asyncio.to_thread(self._load_token)
+        first_start = self._token is None
+        await self.sync_once(timeout=0, full_state=True, skip_timeline=first_start)
+        self._task = asyncio.create_task(self._run(), name="stodbot-matrix-sync")
+
+    async def stop(self) -> None:
+        """Clean and fast: cancel the long poll, close the HTTP session."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        await self.client.close()
+
+    async def _run(self) -> None:
+        backoff = 1.0
+        while True:
+            try:
+                ok = await self.sync_once(timeout=self.settings.matrix_sync_timeout_ms)
+                backoff = 1.0 if ok else min(backoff * 2, 60.0)
+                if not ok:
+                    await asyncio.sleep(backoff)
+                await self._maybe_escalate()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep the bot alive; the next sync retries
+                log.exception("Matrix loop failed; retrying in %.0f s", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+
+    async def _maybe_escalate(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._last_escalation < self._escalate_every:
+            return
+        self._last_escalation = loop.time()
+        await asyncio.to_thread(escalate_overdue, self.service)
+        await self.flush_outbox()
+
+    # -- one round: sync, store, handle, send ---------------------------------------
+
+    async def sync_once(self, timeout: int = 0, full_state: bool = False,
+                        skip_timeline: bool = False) -> bool:
+        resp = await self.client.sync(timeout=timeout, since=self._token, full_state=full_state,
+                                      sync_filter=SYNC_FILTER)
+        if isinstance(resp, SyncError) or not isinstance(resp, SyncResponse):
+            log.warning("Sync failed: %s", resp)
+            return False
+        events = [] if skip_timeline else self._collect(resp)
+        await asyncio.to_thread(self._ingest, events, resp.next_batch)
+        self._token = resp.next_batch
+        await self._answer_invites(resp)
+        await self.process_inbox()
+        await self.flush_outbox()
+        return True
+
+    def _collect(self, resp: SyncResponse) -> list[tuple[str, dict[str, Any]]]:
+        out: list[tuple[str, dict[str, Any]]] = []
+        for room_id, info in resp.rooms.join.items():
+            for ev in info.timeline.events:
+                if getattr(ev, "sender", None) == self.user_id:
+                    continue  # our own events
+                if isinstance(ev, RoomMessageText):
+                    content = ev.source.get("content", {})
+                    out.append((ev.event_id, {
+                        "type": "message", "room": room_id, "sender": ev.sender, "body": ev.body,
+                        "relates": content.get("m.relates_to") or {},
+                        "mentions": (content.get("m.mentions") or {}).get("user_ids") or [],
+                    }))
+                elif isinstance(ev, ReactionEvent):
+                    out.append((ev.event_id, {
+                        "type": "reaction", "room": room_id, "sender": ev.sender,
+                        "key": ev.key, "reacts_to": ev.reacts_to,
+                    }))
+        return out
+
+    def _ingest(self, events: list[tuple[str, dict[str, Any]]], next_batch: str) -> None:
+        now = self.clock()
+        with self.store.transaction() as tx:
+            for event_id, payload in events:
+                tx.inbox.add(CHANNEL, event_id, payload, now)
+            tx.adapter.put(TOKEN_KEY, next_batch, now)
+
+    def _load_token(self) -> str | None:
+        with self.store.transaction() as tx:
+            return tx.adapter.get(TOKEN_KEY)
+
+    # -- invites -------------------------------------------------------------------
+
+    def invite_allowed(self, inviter: str) -> bool:
+        s = self.settings
+        server = inviter.split(":", 1)[-1]
+        own = (self.user_id or "").split(":", 1)[-1]
+        return inviter in s.matrix_allowed_users or server in s.matrix_allowed_servers or (
+            not s.matrix_allowed_servers and not s.matrix_allowed_users and server == own
+        )
+
+    async def _answer_invites(self, resp: SyncResponse) -> None:
+        for room_id, info in resp.rooms.invite.items():
+            inviter = next(
+                (e.sender for e in info.invite_state
+                 if isinstance(e, InviteMemberEvent) and e.state_key == self.user_id
+                 and e.membership == "invite"),
+                "",
+            )
+            if self.invite_allowed(inviter):
+                result = await self.client.join(room_id)
+                log.info("Joined %s on invite from %s: %s", room_id, inviter, result)
+            else:
+                log.info("Declining invite to %s from %s", room_id, inviter)
+                await self.client.room_leave(room_id)
+
+    # -- inbound -------------------------------------------------------------------
+
+    async def process_inbox(self) -> None:
+        items = await asyncio.to_thread(self._pending_inbox)
+        for item_id, event_id, payload in items:
+            msg = await asyncio.to_thread(self._to_message, event_id, payload)
+            if msg is not None:
+                replies = await asyncio.to_thread(self.service.handle, msg)
+                for n, reply in enumerate(replies):
+                    if reply.outbox_id is None:  # refusals and "try again": not stored
+                        await self._send_direct(msg, reply.text, f"direct-{event_id}-{n}")
+            await asyncio.to_thread(self._mark_processed, item_id)
+
+    def _pending_inbox(self) -> list[tuple[int, str, dict[str, Any]]]:
+        with self.store.transaction() as tx:
+            return [(i.id, i.event_id, i.payload) for i in tx.inbox.pending(CHANNEL, 500)]
+
+    def _mark_processed(self, item_id: int) -> None:
+        with self.store.transaction() as tx:
+            tx.inbox.mark_processed(item_id, self.clock())
+
+    def _is_direct(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return room is not None and room.member_count <= 2 and room_id not in self.area_rooms
+
+    def _to_message(self, event_id: str, p: dict[str, Any]) -> IncomingMessage | None:
+        room_id, sender = p["room"], p["sender"]
+        if p["type"] == "reaction":
+            text = self._reaction_text(p["key"], p["reacts_to"])
+            if text is None:
+                return None
+            address = json.dumps({"event": p["reacts_to"]})
+            return IncomingMessage(ConversationRef(CHANNEL, room_id, address), sender, text, event_id)
+        body = _REPLY_FALLBACK.sub("", p["body"]).strip()
+        relates = p.get("relates") or {}
+        mentioned = self.user_id in p.get("mentions", []) or (self.user_id or "@") in body
+        if not self._is_direct(room_id):
+            if room_id in self.area_rooms:
+                if not (body.startswith("!") or mentioned):
+                    return None  # staff talking among themselves
+            elif not mentioned:
+                return None
+            body = self._strip_mention(body)
+        thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+        address = json.dumps({"event": event_id, "thread": thread})
+        return IncomingMessage(ConversationRef(CHANNEL, room_id, address), sender, body, event_id)
+
+    def _strip_mention(self, body: str) -> str:
+        user = self.user_id or ""
+        local = user.split(":", 1)[0].lstrip("@")
+        room_name = re.escape(local)
+        body = body.replace(user, "")
+        body = re.sub(rf"^\s*@?{room_name}\s*[:,]?\s*", "", body, flags=re.I)
+        return body.strip()
+
+    def _reaction_text(self, key: str, reacts_to: str) -> str | None:
+        key = key.strip()
+        with self.store.transaction() as tx:
+            if key in CLAIM_REACTIONS or key.startswith("✋"):
+                ticket = tx.adapter.get(f"matrix:card-event:{reacts_to}")
+                return f"ta {ticket}" if ticket else None
+            if key in YES_REACTIONS or key in NO_REACTIONS or key[:1] in "👍👎":
+                if tx.adapter.get(f"matrix:feedback-event:{reacts_to}") is None:
+                    return None  # a thumb on something that asked nothing
+                return "ja" if key[:1] == "👍" or key == "+1" else "nej"
+        return None
+
+    # -- outbound ------------------------------------------------------------------
+
+    async def flush_outbox(self) -> int:
+        sent = 0
+        while True:
+            items = await asyncio.to_thread(self._pending_outbox)
+            if not items:
+                return sent
+            for item in items:
+                if not await self._send(item):
+                    return sent  # keep the rest for the next round, in order
+                sent += 1
+
+    async def _send_direct(self, msg: IncomingMessage, text: str, txn_id: str) -> None:
+        """A reply that was deliberately not stored; the txn id derives from the event,
+        so handling the event again after a crash does not post it twice."""
+        item = OutboxItem(channel=CHANNEL, conversation_id=msg.conversation.conversation_id,
+                          kind="direct", payload={"text": text}, address=msg.conversation.address,
+                          user_id=msg.user_id, txn_id=txn_id)
+        content = message_content(text)
+        addr = json.loads(item.address or "{}")
+        if addr.get("event"):
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": addr["event"]}}
+        for _ in range(10):
+            resp = await self.client.room_send(item.conversation_id, "m.room.message", content,
+                                               tx_id=txn_id, ignore_unverified_devices=True)
+            if not isinstance(resp, RoomSendError):
+                return
+            if resp.status_code != "M_LIMIT_EXCEEDED":
+                log.warning("Could not send a direct reply: %s", resp)
+                return
+            await asyncio.sleep((resp.retry_after_ms or 1000) / 1000)
+
+    def _pending_outbox(self) -> list[OutboxItem]:
+        with self.store.transaction() as tx:
+            return tx.outbox.pending(CHANNEL, limit=50)
+
+    async def _send(self, item: OutboxItem) -> bool:
+        content = await asyncio.to_thread(self._content, item)
+        while True:
+            resp = await self.client.room_send(
+                item.conversation_id, "m.room.message", content, tx_id=item.txn_id,
+                ignore_unverified_devices=True,
+            )
+            if isinstance(resp, RoomSendError):
+                if resp.status_code == "M_LIMIT_EXCEEDED" or getattr(
+                    resp.transport_response, "status", None
+                ) == 429:
+                    wait = (resp.retry_after_ms or 1000) / 1000
+                    log.info("Rate limited by the homeserver; waiting %.1f s", wait)
+                    await asyncio.sleep(wait)
+                    continue
+                log.warning("Could not send outbox item %s: %s", item.id, resp)
+                await asyncio.to_thread(self._attempted, item.id)
+                return False
+            await asyncio.to_thread(self._sent, item, resp.event_id)
+            return True
+
+    def _content(self, item: OutboxItem) -> dict[str, Any]:
+        p = item.payload
+        text = str(p.get("text", ""))
+        mention = p.get("mention")
+        content = message_content(text, [str(mention)] if mention else None,
+                                  notice=item.kind in ("ticket_card", "ticket_update", "weekly"))
+        if item.kind == "reply" and item.address:
+            addr = json.loads(item.address)
+            if addr.get("thread"):
+                content["m.relates_to"] = {
+                    "rel_type": "m.thread", "event_id": addr["thread"], "is_falling_back": True,
+                    "m.in_reply_to": {"event_id": addr["event"]},
+                }
+            elif addr.get("event"):
+                content["m.relates_to"] = {"m.in_reply_to": {"event_id": addr["event"]}}
+        if item.kind == "ticket_update" and p.get("ticket_id") is not None:
+            with self.store.transaction() as tx:
+                card = tx.adapter.get(f"matrix:card:{p['ticket_id']}:{item.conversation_id}")
+            if card:
+                new = {k: content[k] for k in ("msgtype", "body", "format", "formatted_body")}
+                new["m.mentions"] = {}
+                content = {
+                    **{k: (f"* {v}" if k in ("body", "formatted_body") else v) for k, v in new.items()},
+                    "m.new_content": new,
+                    "m.relates_to": {"rel_type": "m.replace", "event_id": card},
+                }
+        return content
+
+    def _sent(self, item: OutboxItem, event_id: str) -> None:
+        now = self.clock()
+        with self.store.transaction() as tx:
+            tx.outbox.mark_sent(item.id, now)
+            ticket = item.payload.get("ticket_id")
+            if item.kind == "ticket_card" and ticket is not None:
+                tx.adapter.put(f"matrix:card:{ticket}:{item.conversation_id}", event_id, now)
+                tx.adapter.put(f"matrix:card-event:{event_id}", str(ticket), now)
+            if item.payload.get("asks_feedback"):
+                tx.adapter.put(f"matrix:feedback-event:{event_id}", "1", now)
+
+    def _attempted(self, item_id: int) -> None:
+        with self.store.transaction() as tx:
+            tx.outbox.mark_attempt(item_id)

@@ -1,0 +1,164 @@
+"""Fixtures: one real Synapse per session; per test a fresh database, fresh users,
+an HR area room with two staff members, and the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nio import AsyncClient, RoomCreateResponse, RoomMessageText, SyncResponse
+
+from adapters.matrix.bot import MatrixBot
+from adapters.sql.store import SqlStore
+from bot.settings import Settings
+from knowledge.base import KnowledgeBase
+from knowledge.matcher import Thresholds
+from tests.adapters.matrix.homeserver import SKIP_REASON, Homeserver
+from tests.conftest import sqlite_store
+
+
+@pytest.fixture(scope="session")
+def homeserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]:
+    if SKIP_REASON:
+        pytest.skip(SKIP_REASON)
+    hs = Homeserver(tmp_path_factory.mktemp("synapse"))
+    hs.start()
+    yield hs
+    hs.stop()
+
+
+class Person:
+    """A real Matrix user: a nio client that syncs and collects what it sees."""
+
+    def __init__(self, hs: Homeserver, user_id: str, token: str) -> None:
+        self.user_id = user_id
+        self.client = AsyncClient(hs.url, user_id)
+        self.client.access_token = token
+        self.client.user_id = user_id
+        self.client.device_id = "TEST"
+        self.events: list[dict[str, Any]] = []  # raw message events seen, all rooms
+        self.since: str | None = None
+
+    async def sync(self, timeout: int = 0) -> None:
+        resp = await self.client.sync(timeout=timeout, since=self.since)
+        assert isinstance(resp, SyncResponse), resp
+        self.since = resp.next_batch
+        for room_id, info in resp.rooms.join.items():
+            for ev in info.timeline.events:
+                if isinstance(ev, RoomMessageText) or ev.source.get("type") == "m.room.message":
+                    self.events.append({"room": room_id, **ev.source})
+        for room_id in resp.rooms.invite:
+            await self.client.join(room_id)
+
+    async def wait_for(self, room: str, contains: str, timeout: float = 20,
+                       sender: str | None = None) -> dict[str, Any]:
+        """The first new message in ``room`` whose body contains ``contains``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            for ev in self.events:
+                body = ev.get("content", {}).get("body", "")
+                if ev["room"] == room and contains in body and not ev.get("_seen") and (
+                    sender is None or ev.get("sender") == sender
+                ):
+                    ev["_seen"] = True
+                    return ev
+            if loop.time() > deadline:
+                bodies = [e.get("content", {}).get("body", "")[:80] for e in self.events if e["room"] == room]
+                raise AssertionError(f"no message with {contains!r} in {room}; saw {bodies}")
+            await self.sync(timeout=500)
+
+    def bodies(self, room: str) -> list[str]:
+        return [e.get("content", {}).get("body", "") for e in self.events if e["room"] == room]
+
+    async def say(self, room: str, text: str) -> str:
+        resp = await self.client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": text})
+        return str(resp.event_id)
+
+    async def react(self, room: str, event_id: str, key: str) -> None:
+        await self.client.room_send(room, "m.reaction", {
+            "m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}})
+
+
+@dataclass
+class World:
+    hs: Homeserver
+    kb: KnowledgeBase
+    db: Path
+    bot_id: str
+    bot_token: str
+    manager: Person
+    staff: list[Person]
+    hr_room: str
+    dm: str = ""
+    bots: list[MatrixBot] = field(default_factory=list)
+    store: SqlStore | None = None
+
+    def settings(self, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "matrix_homeserver": self.hs.url, "matrix_user_id": self.bot_id,
+            "matrix_access_token": self.bot_token, "matrix_allowed_servers": ["localhost"],
+            "matrix_sync_timeout_ms": 300,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    async def start_bot(self, thresholds: Thresholds = Thresholds(), **overrides: Any) -> MatrixBot:
+        self.store = self.store or sqlite_store(self.db)
+        bot = MatrixBot(self.settings(**overrides), self.kb, self.store, thresholds=thresholds,
+                        escalate_every=3600)
+        await bot.start()
+        self.bots.append(bot)
+        return bot
+
+    async def stop_bots(self) -> None:
+        for bot in self.bots:
+            await bot.stop()
+        self.bots.clear()
+
+
+async def make_world(hs: Homeserver, example_kb: KnowledgeBase, tmp_path: Path) -> World:
+    tag = uuid.uuid4().hex[:6]
+    bot_id, bot_token = hs.register(f"stodbot{tag}")
+    manager = Person(hs, *hs.register(f"anna{tag}"))
+    staff = [Person(hs, *hs.register(f"hr{k}{tag}")) for k in (1, 2)]
+    created = await staff[0].client.room_create(name="HR-ärenden", invite=[staff[1].user_id, bot_id])
+    assert isinstance(created, RoomCreateResponse), created
+    await staff[1].client.join(created.room_id)
+    org = example_kb.organisation
+    areas = tuple(replace(a, room=created.room_id, staff=(), lead_user=staff[0].user_id)
+                  if a.id == "hr" else replace(a, staff=()) for a in org.areas)
+    org = replace(org, areas=areas, people=((manager.user_id, "bou"),))
+    kb = replace(example_kb, organisation=org)
+    world = World(hs, kb, tmp_path / "matrix.db", bot_id, bot_token, manager, staff, created.room_id)
+    for p in (manager, *staff):
+        await p.sync()
+    return world
+
+
+@pytest.fixture
+async def world(homeserver: Homeserver, example_kb: KnowledgeBase, tmp_path: Path) -> AsyncIterator[World]:
+    w = await make_world(homeserver, example_kb, tmp_path)
+    yield w
+    await w.stop_bots()
+    for p in (w.manager, *w.staff):
+        await p.client.close()
+
+
+async def open_dm(world: World) -> str:
+    """The manager opens a direct chat with the bot; the bot joins on invite."""
+    created = await world.manager.client.room_create(is_direct=True, invite=[world.bot_id])
+    assert isinstance(created, RoomCreateResponse), created
+    world.dm = created.room_id
+    bot = world.bots[-1]
+    for _ in range(100):  # the bot's own sync loop accepts the invite
+        if created.room_id in bot.client.rooms:
+            break
+        await asyncio.sleep(0.1)
+    assert created.room_id in bot.client.rooms
+    return created.room_id
