@@ -60,3 +60,22 @@ def apply_retention(
                                    None, f'{{"cutoff": "{cutoff.isoformat()}", "cleared": {cleared}, '
                                          f'"decision": "{decision}"}}'))
     return RetentionResult(cutoff, cleared, decision)
+
+
+def post_weekly(service: ConversationService, week: str, text: str,
+                now: datetime | None = None) -> list[str]:
+    """Queue the weekly summary for the leadership room and channel: once per week and
+    destination, ever (the outbox's dedupe key), so a restart or a second run posts nothing."""
+    now = now or service.clock()
+    org = service.org
+    queued = []
+    with service.store.transaction() as tx:
+        for channel, target in (("matrix", org.leadership_room), ("teams", org.leadership_channel)):
+            if not target:
+                continue
+            item = Outgoing(channel=channel, conversation_id=target, kind="weekly",
+                            payload={"text": text, "week": week},
+                            dedupe_key=f"weekly:{week}:{channel}:{target}")
+            if tx.outbox.add(item, now) is not None:
+                queued.append(f"{channel}:{target}")
+    return queued

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import json
 import sys
@@ -13,7 +14,10 @@ from typing import Any
 
 from adapters.cli.render import render_terminal
 from adapters.cli.report import render_weekly
-from bot.jobs import RetentionNotConfigured, apply_retention, escalate_overdue
+from adapters.cli.serve import NothingToServe
+from adapters.cli.serve import serve as run_server
+from adapters.matrix.bot import MatrixStartupError
+from bot.jobs import RetentionNotConfigured, apply_retention, escalate_overdue, post_weekly
 from routing.report import build_weekly, week_bounds, week_of
 from bot.outbox import deliver_pending
 from routing.router import AreaRouter
@@ -217,7 +221,20 @@ def report_weekly(args: argparse.Namespace) -> int:
         kb.organisation, service.desk.calendar, week, questions, previous, tickets, now,
         normalise=lambda text: " ".join(analyzer.surface(text)), viewer_areas=viewer,
     )
-    print(render_weekly(report, {u.id: u.name for u in kb.organisation.units}))
+    text = render_weekly(report, {u.id: u.name for u in kb.organisation.units})
+    print(text)
+    if args.post:
+        queued = post_weekly(service, week, text)
+        print(f"köad för {', '.join(queued) or 'ingen mottagare (leadership_room/leadership_channel saknas)'}")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    try:
+        asyncio.run(run_server(settings))
+    except (NothingToServe, MatrixStartupError, OrganisationError) as exc:
+        raise CliError(str(exc)) from exc
     return 0
 
 

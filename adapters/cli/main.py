@@ -34,11 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--strict", action="store_true", help="varningar räknas som fel")
     lint.set_defaults(func=commands.kb_lint)
 
+    serve = sub.add_parser("serve", help="kör boten i Matrix (och Teams) tills den stoppas")
+    serve.set_defaults(func=commands.serve)
+
     report = sub.add_parser("report", help="rapporter för ledningen")
     rep_sub = report.add_subparsers(dest="report_command", required=True, metavar="RAPPORT")
     weekly = rep_sub.add_parser("weekly", help="veckans efterfrågan per område")
     weekly.add_argument("--week", help="ISO-vecka, t.ex. 2026-W48 (standard: förra veckan)")
     weekly.add_argument("--as", dest="user", help="visa exempelfrågor för dina egna områden")
+    weekly.add_argument("--post", action="store_true",
+                        help="posta sammanställningen i ledningens rum/kanal nu (en gång per vecka)")
     weekly.set_defaults(func=commands.report_weekly)
 
     sla = sub.add_parser("sla", help="servicenivåer")

@@ -20,6 +20,7 @@ blocks the event loop.
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import logging
 import re
@@ -31,6 +32,7 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     InviteMemberEvent,
+    JoinError,
     LoginResponse,
     ReactionEvent,
     RoomMessageText,
@@ -39,7 +41,7 @@ from nio import (
     SyncResponse,
 )
 
-from adapters.matrix.render import message_content
+from adapters.matrix.render import defuse, message_content
 from adapters.matrix.roles import MatrixRoles
 from bot.jobs import escalate_overdue
 from bot.messages import ConversationRef, IncomingMessage
@@ -127,6 +129,7 @@ class MatrixBot:
         self._task: asyncio.Task[None] | None = None
         self._escalate_every = escalate_every
         self._last_escalation = 0.0
+        self.rate_limited = 0  # times the homeserver said M_LIMIT_EXCEEDED
         self.area_rooms = {a.room for a in self.org.areas if a.room}
 
     # -- life cycle ----------------------------------------------------------------
@@ -249,7 +252,12 @@ class MatrixBot:
                 "",
             )
             if self.invite_allowed(inviter):
-                result = await self.client.join(room_id)
+                for _ in range(20):
+                    result = await self.client.join(room_id)
+                    if not isinstance(result, JoinError) or result.status_code != "M_LIMIT_EXCEEDED":
+                        break
+                    self.rate_limited += 1
+                    await asyncio.sleep((result.retry_after_ms or 1000) / 1000)
                 log.info("Joined %s on invite from %s: %s", room_id, inviter, result)
             else:
                 log.info("Declining invite to %s from %s", room_id, inviter)
@@ -371,6 +379,7 @@ class MatrixBot:
                     resp.transport_response, "status", None
                 ) == 429:
                     wait = (resp.retry_after_ms or 1000) / 1000
+                    self.rate_limited += 1
                     log.info("Rate limited by the homeserver; waiting %.1f s", wait)
                     await asyncio.sleep(wait)
                     continue
@@ -386,6 +395,9 @@ class MatrixBot:
         mention = p.get("mention")
         content = message_content(text, [str(mention)] if mention else None,
                                   notice=item.kind in ("ticket_card", "ticket_update", "weekly"))
+        if item.kind == "weekly":  # a table: keep its columns
+            content["body"] = text
+            content["formatted_body"] = f"<pre>{html.escape(defuse(text))}</pre>"
         if item.kind == "reply" and item.address:
             addr = json.loads(item.address)
             if addr.get("thread"):

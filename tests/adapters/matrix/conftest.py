@@ -95,6 +95,7 @@ class World:
     manager: Person
     staff: list[Person]
     hr_room: str
+    leadership_room: str
     dm: str = ""
     bots: list[MatrixBot] = field(default_factory=list)
     store: SqlStore | None = None
@@ -130,12 +131,16 @@ async def make_world(hs: Homeserver, example_kb: KnowledgeBase, tmp_path: Path) 
     created = await staff[0].client.room_create(name="HR-ärenden", invite=[staff[1].user_id, bot_id])
     assert isinstance(created, RoomCreateResponse), created
     await staff[1].client.join(created.room_id)
+    leaders = await staff[0].client.room_create(name="Ledningen", invite=[bot_id])
+    assert isinstance(leaders, RoomCreateResponse), leaders
     org = example_kb.organisation
     areas = tuple(replace(a, room=created.room_id, staff=(), lead_user=staff[0].user_id)
                   if a.id == "hr" else replace(a, staff=()) for a in org.areas)
-    org = replace(org, areas=areas, people=((manager.user_id, "bou"),))
+    org = replace(org, areas=areas, people=((manager.user_id, "bou"),),
+                  leadership_room=leaders.room_id)
     kb = replace(example_kb, organisation=org)
-    world = World(hs, kb, tmp_path / "matrix.db", bot_id, bot_token, manager, staff, created.room_id)
+    world = World(hs, kb, tmp_path / "matrix.db", bot_id, bot_token, manager, staff, created.room_id,
+                  leaders.room_id)
     for p in (manager, *staff):
         await p.sync()
     return world

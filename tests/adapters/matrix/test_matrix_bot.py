@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from adapters.matrix.bot import MatrixBot, MatrixStartupError, encryption_available
 from adapters.sql import tables
+from bot.jobs import post_weekly
 from knowledge.matcher import Thresholds
 from tests.adapters.matrix.conftest import World, open_dm
 
@@ -142,3 +143,23 @@ def _store(world: World):  # type: ignore[no-untyped-def]
 
     world.store = sqlite_store(world.db)
     return world.store
+
+
+async def test_weekly_summary_is_posted_once_to_the_leadership_room(world: World) -> None:
+    bot = await world.start_bot()
+    for _ in range(100):
+        if world.leadership_room in bot.client.rooms:
+            break
+        await asyncio.sleep(0.1)
+    assert post_weekly(bot.service, "2026-W48", "Efterfrågan på stöd vecka 48 2026\nHR  3") == [
+        f"matrix:{world.leadership_room}"]
+    await bot.flush_outbox()
+    await world.stop_bots()
+    bot = await world.start_bot()  # a restart, and a second attempt the same week
+    assert post_weekly(bot.service, "2026-W48", "Efterfrågan på stöd vecka 48 2026\nHR  3") == []
+    await bot.flush_outbox()
+    post = await world.staff[0].wait_for(world.leadership_room, "vecka 48")
+    assert post["content"]["formatted_body"].startswith("<pre>")
+    await asyncio.sleep(1)
+    await world.staff[0].sync()
+    assert sum("vecka 48" in b for b in world.staff[0].bodies(world.leadership_room)) == 1
