@@ -46,6 +46,7 @@ class Homeserver:
         self.server_name = "localhost"
         self.rate_limited = rate_limited
         self._proc: subprocess.Popen[bytes] | None = None
+        self._shm_db: Path | None = None
 
     def _config(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -61,7 +62,7 @@ class Homeserver:
             "listeners": [{"port": self.port, "bind_addresses": ["127.0.0.1"], "type": "http",
                            "tls": False, "x_forwarded": False,
                            "resources": [{"names": ["client"], "compress": False}]}],
-            "database": {"name": "sqlite3", "args": {"database": str(self.root / "homeserver.db")}},
+            "database": {"name": "sqlite3", "args": {"database": str(self._db_path())}},
             "federation_domain_whitelist": [],
             "trusted_key_servers": [],
             "suppress_key_server_warning": True,
@@ -83,6 +84,15 @@ class Homeserver:
             cfg["rc_message"] = {"per_second": 0.5, "burst_count": 2}
         path.write_text(yaml.safe_dump(cfg))
         return path
+
+    def _db_path(self) -> Path:
+        """The homeserver's SQLite file on tmpfs where there is one: a test server needs
+        no durability, and fsync on every event dominates its latency otherwise."""
+        shm = Path("/dev/shm")
+        if shm.is_dir() and os.access(shm, os.W_OK):
+            self._shm_db = shm / f"stodbot-synapse-{self.port}-{os.getpid()}.db"
+            return self._shm_db
+        return self.root / "homeserver.db"
 
     def _log_config(self) -> Path:
         path = self.root / "log.yaml"
@@ -125,6 +135,9 @@ class Homeserver:
             self._proc.kill()
             self._proc.wait(5)
         self._proc = None
+        if self._shm_db is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self._shm_db}{suffix}").unlink(missing_ok=True)
 
     def register(self, username: str, password: str = "secret-pw", admin: bool = False) -> tuple[str, str]:
         """Register a user with the shared-secret API; return (user id, access token)."""

@@ -1,0 +1,122 @@
+"""Question -> answer round trip through a real Synapse, with concurrent askers.
+
+    python bench/matrix_roundtrip.py                 # 20 askers x 10 questions
+    python bench/matrix_roundtrip.py --askers 5 --questions 4
+
+Starts Synapse on 127.0.0.1 (the test harness), runs the bot in this process on
+SQLite, and has each asker (a real nio client) open a direct chat, then ask its
+questions one after another. The time is from the asker's send until its own
+long-poll sync delivers the bot's answer. Target (issue 4): p99 < 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nio import AsyncClient, RoomCreateResponse, RoomMessageText, SyncResponse  # noqa: E402
+
+from adapters.matrix.bot import MatrixBot  # noqa: E402
+from bot.settings import EXAMPLE_DIR, Settings  # noqa: E402
+from knowledge.base import load_knowledge_base  # noqa: E402
+from tests.adapters.matrix.homeserver import Homeserver  # noqa: E402
+from tests.conftest import sqlite_store  # noqa: E402
+
+QUESTIONS = [
+    "Hur bokar jag en poolbil?", "Var hittar jag min lönespecifikation?",
+    "jag har glömt mitt lösenord", "hur anmäler jag en arbetsskada",
+    "Hur diarieför jag ett inkommet brev?", "Vem attesterar fakturor?",
+    "Var finns hjärtstartare?", "Hur beställer jag en ny dator?",
+    "Hur sjukanmäler jag en medarbetare?", "Hur startar jag en rekrytering?",
+]
+
+
+async def asker(hs: Homeserver, bot_id: str, user: tuple[str, str], n: int,
+                times: list[float]) -> None:
+    client = AsyncClient(hs.url, user[0])
+    client.access_token, client.user_id, client.device_id = user[1], user[0], "BENCH"
+    created = await client.room_create(is_direct=True, invite=[bot_id])
+    assert isinstance(created, RoomCreateResponse), created
+    room = created.room_id
+    since = (await client.sync(timeout=0)).next_batch  # type: ignore[union-attr]
+    for _ in range(100):  # wait until the bot has joined
+        resp = await client.sync(timeout=500, since=since)
+        assert isinstance(resp, SyncResponse)
+        since = resp.next_batch
+        if room in client.rooms and bot_id in client.rooms[room].users:
+            break
+    for i in range(n):
+        start = time.perf_counter()
+        await client.room_send(room, "m.room.message",
+                               {"msgtype": "m.text", "body": QUESTIONS[i % len(QUESTIONS)]})
+        got = False
+        while not got:
+            resp = await client.sync(timeout=5000, since=since)
+            assert isinstance(resp, SyncResponse)
+            since = resp.next_batch
+            info = resp.rooms.join.get(room)
+            for ev in info.timeline.events if info else []:
+                if isinstance(ev, RoomMessageText) and ev.sender == bot_id:
+                    got = True
+        times.append((time.perf_counter() - start) * 1000)
+        # answer the feedback question so the next one starts clean
+        await client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": "ja"})
+        while True:
+            resp = await client.sync(timeout=5000, since=since)
+            assert isinstance(resp, SyncResponse)
+            since = resp.next_batch
+            info = resp.rooms.join.get(room)
+            if info and any(getattr(e, "sender", "") == bot_id for e in info.timeline.events):
+                break
+    await client.close()
+
+
+async def main_async(askers: int, questions: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        hs = Homeserver(Path(tmp) / "hs")
+        hs.start()
+        try:
+            bot_id, token = hs.register("stodbot")
+            users = [hs.register(f"chef{k}") for k in range(askers)]
+            kb = load_knowledge_base(EXAMPLE_DIR / "articles", EXAMPLE_DIR / "organisation.yaml",
+                                     EXAMPLE_DIR / "synonyms.yaml")
+            org = replace(kb.organisation, people=tuple((u, "bou") for u, _ in users))
+            kb = replace(kb, organisation=org)
+            settings = Settings(matrix_homeserver=hs.url, matrix_user_id=bot_id,
+                                matrix_access_token=token, matrix_allowed_servers=["localhost"])
+            bot = MatrixBot(settings, kb, sqlite_store(Path(tmp) / "bench.db"), escalate_every=3600)
+            await bot.start()
+            times: list[float] = []
+            await asyncio.gather(*(asker(hs, bot_id, u, questions, times) for u in users))
+            await bot.stop()
+        finally:
+            hs.stop()
+    times.sort()
+    return {"askers": askers, "answers": len(times), "p50_ms": round(statistics.median(times), 1),
+            "p99_ms": round(times[max(0, int(len(times) * 0.99) - 1)], 1),
+            "max_ms": round(times[-1], 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--askers", type=int, default=20)
+    parser.add_argument("--questions", type=int, default=10)
+    args = parser.parse_args()
+    r = asyncio.run(main_async(args.askers, args.questions))
+    print(f"askers={r['askers']} answers={r['answers']} p50={r['p50_ms']} ms "
+          f"p99={r['p99_ms']} ms max={r['max_ms']} ms (target p99 < 300 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
