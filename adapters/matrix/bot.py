@@ -333,15 +333,25 @@ class MatrixBot:
     # -- outbound ------------------------------------------------------------------
 
     async def flush_outbox(self) -> int:
+        """Send what waits: rooms in parallel, each room's messages in order."""
         sent = 0
         while True:
             items = await asyncio.to_thread(self._pending_outbox)
             if not items:
                 return sent
+            by_room: dict[str, list[OutboxItem]] = {}
             for item in items:
-                if not await self._send(item):
-                    return sent  # keep the rest for the next round, in order
-                sent += 1
+                by_room.setdefault(item.conversation_id, []).append(item)
+            counts = await asyncio.gather(*(self._send_room(room) for room in by_room.values()))
+            sent += sum(n for n, _ in counts)
+            if not all(ok for _, ok in counts):
+                return sent  # a failed room keeps its rest for the next round
+
+    async def _send_room(self, items: list[OutboxItem]) -> tuple[int, bool]:
+        for n, item in enumerate(items):
+            if not await self._send(item):
+                return n, False
+        return len(items), True
 
     async def _send_direct(self, msg: IncomingMessage, text: str, txn_id: str) -> None:
         """A reply that was deliberately not stored; the txn id derives from the event,
@@ -365,7 +375,7 @@ class MatrixBot:
 
     def _pending_outbox(self) -> list[OutboxItem]:
         with self.store.transaction() as tx:
-            return tx.outbox.pending(CHANNEL, limit=50)
+            return tx.outbox.pending(CHANNEL, limit=200)
 
     async def _send(self, item: OutboxItem) -> bool:
         content = await asyncio.to_thread(self._content, item)
