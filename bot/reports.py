@@ -1,0 +1,30 @@
+"""Loading the weekly summary from the store: the demand log of the five weeks
+(plus three days after, for the come-back rule) and their tickets."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.service import ConversationService
+from routing.report import week_bounds
+from routing.summary import COME_BACK, Summary, build_summary, previous_weeks
+
+
+def load_summary(service: ConversationService, week: str, now: datetime | None = None) -> Summary:
+    now = now or service.clock()
+    first, _ = week_bounds(previous_weeks(week)[0])
+    _, end = week_bounds(week)
+    with service.store.transaction() as tx:
+        questions = tx.questions.between(first, end + COME_BACK)
+        tickets = tx.tickets.created_between(first, end)
+    analyzer = service.kb.matcher.analyzer
+    return build_summary(
+        service.org, service.desk.calendar, week,
+        questions, tickets, service.kb.articles, now,
+        normalise=lambda text: " ".join(analyzer.surface(text)),
+    )
+
+
+def last_complete_week(now: datetime) -> str:
+    y, w, _ = (now - timedelta(days=7)).isocalendar()
+    return f"{y}-W{w:02d}"
