@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.messages import Reply, ReplyKind
 from bot.notify import escalation
 from bot.service import ConversationService
+from bot.reports import load_summary
 from routing.ports import AuditEntry, Outgoing
+from routing.calendar import STOCKHOLM
+from routing.summary import Summary
+
+
+def signed_link(base_url: str, secret: str, week: str, now: datetime, days: int = 14) -> str:
+    """A dashboard link that works for ``days`` (the same HMAC the web adapter checks)."""
+    expires = int(now.timestamp()) + days * 86400
+    sig = hmac.new(secret.encode(), f"dashboard|{expires}".encode(), hashlib.sha256).hexdigest()
+    return f"{base_url.rstrip('/')}/dashboard?week={week}&exp={expires}&sig={sig}"
 
 
 def escalate_overdue(service: ConversationService, now: datetime | None = None) -> list[int]:
@@ -62,20 +76,44 @@ def apply_retention(
     return RetentionResult(cutoff, cleared, decision)
 
 
-def post_weekly(service: ConversationService, week: str, text: str,
-                now: datetime | None = None) -> list[str]:
+def post_weekly(service: ConversationService, week: str, public_url: str | None = None,
+                secret: str | None = None, now: datetime | None = None,
+                render: Callable[[Summary, str | None], tuple[str, bytes | None]] | None = None) -> list[str]:
     """Queue the weekly summary for the leadership room and channel: once per week and
-    destination, ever (the outbox's dedupe key), so a restart or a second run posts nothing."""
+    destination, ever (the outbox's dedupe key), so a restart or a second run posts nothing.
+    ``render`` turns the summary and the page link into the post's text and chart image."""
     now = now or service.clock()
     org = service.org
+    targets = [(c, t) for c, t in (("matrix", org.leadership_room), ("teams", org.leadership_channel)) if t]
+    if not targets:
+        return []
+    with service.store.transaction() as tx:
+        if all(tx.outbox.exists(f"weekly:{week}:{c}:{t}") for c, t in targets):
+            return []
+    summary = load_summary(service, week, now)
+    page = signed_link(public_url, secret, week, now) if public_url and secret else None
+    text, image = render(summary, page) if render else (f"Efterfrågan på stöd {week}", None)
     queued = []
     with service.store.transaction() as tx:
-        for channel, target in (("matrix", org.leadership_room), ("teams", org.leadership_channel)):
-            if not target:
-                continue
-            item = Outgoing(channel=channel, conversation_id=target, kind="weekly",
-                            payload={"text": text, "week": week},
+        for channel, target in targets:
+            payload: dict[str, object] = {"text": text, "week": week, "link": page}
+            if image is not None:
+                payload["image_png_b64"] = base64.b64encode(image).decode("ascii")
+            item = Outgoing(channel=channel, conversation_id=target, kind="weekly", payload=payload,
                             dedupe_key=f"weekly:{week}:{channel}:{target}")
             if tx.outbox.add(item, now) is not None:
                 queued.append(f"{channel}:{target}")
     return queued
+
+
+def scheduled_week(now: datetime, weekday: int = 0, at: str = "07:30") -> str | None:
+    """The week to post, if this week's posting moment (Stockholm time) has passed:
+    the last complete week. None before the moment."""
+    local = now.astimezone(STOCKHOLM)
+    hour, minute = (int(x) for x in at.split(":"))
+    moment = (local - timedelta(days=local.weekday() - weekday)).replace(
+        hour=hour, minute=minute, second=0, microsecond=0)
+    if local < moment:
+        return None
+    y, w, _ = (local - timedelta(days=7)).isocalendar()
+    return f"{y}-W{w:02d}"

@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     matrix_store_path: Path = Path("matrix-store")
     matrix_sync_timeout_ms: int = 30000
 
+    # The leadership dashboard and the weekly post.
+    web_host: str = "127.0.0.1"
+    web_port: int = 3978
+    public_url: str | None = Field(default=None, description="Base URL of the dashboard in links")
+    dashboard_secret: str | None = Field(default=None, description="Signs dashboard links")
+    weekly_post_weekday: int = Field(default=0, ge=0, le=6, description="0 = Monday")
+    weekly_post_time: str = Field(default="07:30", pattern=r"^\d{2}:\d{2}$")
+
     retention_days: int | None = Field(
         default=None, gt=0, description="Delete question text older than this many days"
     )

@@ -32,7 +32,7 @@ NOT_HELPFUL_FLAG = 3  # articles marked not helpful at least this often in the f
 DEFLECTION_RULE = (
     "”Besvarad av boten” betyder att frågan fick ett svar ur kunskapsbanken och att "
     "frågeställaren antingen markerade svaret som till hjälp, eller inte kom tillbaka med "
-    "samma fråga eller ett 👎 inom 3 dagar. Frågor som blev ärenden räknas som vidareskickade, "
+    "samma fråga eller markerade svaret som inte till hjälp inom 3 dagar. Frågor som blev ärenden räknas som vidareskickade, "
     "aldrig som besvarade."
 )
 

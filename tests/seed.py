@@ -71,3 +71,17 @@ def seed(store: SqlStore, kb: KnowledgeBase, last_week: str, weeks: int = 6, per
                     tx.tickets.update(ticket, **changes)
                 count += 1
     return count
+
+
+if __name__ == "__main__":  # python -m tests.seed demo.db 2026-W47
+    import sys
+    from pathlib import Path
+
+    from bot.settings import EXAMPLE_DIR
+    from knowledge.base import load_knowledge_base
+    from tests.conftest import sqlite_store
+
+    target, week = Path(sys.argv[1]), sys.argv[2]
+    kb = load_knowledge_base(EXAMPLE_DIR / "articles", EXAMPLE_DIR / "organisation.yaml",
+                             EXAMPLE_DIR / "synonyms.yaml")
+    print(f"{seed(sqlite_store(target), kb, week)} questions seeded into {target}")

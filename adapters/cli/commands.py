@@ -15,6 +15,9 @@ from typing import Any
 from adapters.cli.render import render_terminal
 from adapters.cli.report import render_weekly
 from adapters.cli.serve import NothingToServe
+from adapters.reports import chart, files
+from adapters.reports.post import renderer
+from bot.reports import load_summary
 from adapters.cli.serve import serve as run_server
 from adapters.matrix.bot import MatrixStartupError
 from bot.jobs import RetentionNotConfigured, apply_retention, escalate_overdue, post_weekly
@@ -211,6 +214,22 @@ def report_weekly(args: argparse.Namespace) -> int:
         start, end = week_bounds(week)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
+    if args.format != "text":
+        summary = load_summary(service, week, now)
+        data: bytes = {
+            "csv": lambda: files.to_csv(summary).encode("utf-8"),
+            "xlsx": lambda: files.to_xlsx(summary),
+            "png": lambda: chart.render(summary, "png"),
+            "svg": lambda: chart.render(summary, "svg"),
+        }[args.format]()
+        if args.out:
+            Path(args.out).write_bytes(data)
+            print(f"skrev {args.out}")
+        elif args.format == "csv":
+            print(data.decode("utf-8"), end="")
+        else:
+            raise CliError(f"--format {args.format} behöver --out FIL")
+        return 0
     with service.store.transaction() as tx:
         questions = tx.questions.between(start, end)
         previous = tx.questions.between(start - timedelta(days=28), start)
@@ -221,10 +240,10 @@ def report_weekly(args: argparse.Namespace) -> int:
         kb.organisation, service.desk.calendar, week, questions, previous, tickets, now,
         normalise=lambda text: " ".join(analyzer.surface(text)), viewer_areas=viewer,
     )
-    text = render_weekly(report, {u.id: u.name for u in kb.organisation.units})
-    print(text)
+    print(render_weekly(report, {u.id: u.name for u in kb.organisation.units}))
     if args.post:
-        queued = post_weekly(service, week, text)
+        queued = post_weekly(service, week, settings.public_url, settings.dashboard_secret,
+                             render=renderer(kb.organisation.municipality))
         print(f"köad för {', '.join(queued) or 'ingen mottagare (leadership_room/leadership_channel saknas)'}")
     return 0
 

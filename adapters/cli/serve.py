@@ -1,12 +1,19 @@
-"""``stodbot serve``: run the configured chat adapters until Ctrl-C or SIGTERM."""
+"""``stodbot serve``: the chat adapters, the dashboard and the scheduled jobs, in one
+process and one event loop, until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 
-from adapters.compose import knowledge_base, store, thresholds
+from aiohttp import web
+
+from adapters.compose import conversation_service, knowledge_base, store, thresholds
+from adapters.reports.post import renderer
+from bot.jobs import escalate_overdue, post_weekly, scheduled_week
+from bot.service import ConversationService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -16,10 +23,29 @@ class NothingToServe(Exception):
     pass
 
 
+async def _jobs(service: ConversationService, settings: Settings, every: float = 60.0) -> None:
+    """Escalations, and the weekly post at its scheduled time (once per week: outbox key)."""
+    render = renderer(service.org.municipality)
+    while True:
+        try:
+            await asyncio.to_thread(escalate_overdue, service)
+            week = scheduled_week(service.clock(), settings.weekly_post_weekday, settings.weekly_post_time)
+            if week:
+                queued = await asyncio.to_thread(post_weekly, service, week, settings.public_url,
+                                                 settings.dashboard_secret, None, render)
+                if queued:
+                    log.warning("Weekly summary %s queued for %s", week, ", ".join(queued))
+        except Exception:  # a job failing must not stop the bot
+            log.exception("Scheduled jobs failed")
+        await asyncio.sleep(every)
+
+
 async def serve(settings: Settings) -> None:
     kb = knowledge_base(settings)
     sql = store(settings)
+    service = conversation_service(settings, kb, sql)
     running = []
+    app = web.Application()
     if settings.matrix_homeserver:
         from adapters.matrix.bot import MatrixBot  # only when Matrix is configured
 
@@ -27,15 +53,29 @@ async def serve(settings: Settings) -> None:
         await matrix.start()
         log.warning("Matrix: %s som %s", settings.matrix_homeserver, settings.matrix_user_id)
         running.append(matrix)
-    if not running:
+    if settings.dashboard_secret:
+        from adapters.web.dashboard import add_dashboard
+
+        add_dashboard(app, service, settings.dashboard_secret)
+    if not running and not settings.dashboard_secret:
         raise NothingToServe(
             "inget att starta: sätt STODBOT_MATRIX_HOMESERVER, STODBOT_MATRIX_USER_ID och "
-            "STODBOT_MATRIX_ACCESS_TOKEN (se README, ”Matrix”)"
+            "STODBOT_MATRIX_ACCESS_TOKEN (se README, ”Matrix”), eller STODBOT_DASHBOARD_SECRET"
         )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    if app.router.routes():
+        await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+        log.warning("Webb: http://%s:%s/", settings.web_host, settings.web_port)
+    jobs = asyncio.create_task(_jobs(service, settings), name="stodbot-jobs")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    jobs.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await jobs
     for adapter in running:
         await adapter.stop()
+    await runner.cleanup()

@@ -20,7 +20,8 @@ blocks the event loop.
 from __future__ import annotations
 
 import asyncio
-import html
+import base64
+import io
 import json
 import logging
 import re
@@ -41,7 +42,7 @@ from nio import (
     SyncResponse,
 )
 
-from adapters.matrix.render import defuse, message_content
+from adapters.matrix.render import message_content
 from adapters.matrix.roles import MatrixRoles
 from bot.jobs import escalate_overdue
 from bot.messages import ConversationRef, IncomingMessage
@@ -378,10 +379,29 @@ class MatrixBot:
             return tx.outbox.pending(CHANNEL, limit=200)
 
     async def _send(self, item: OutboxItem) -> bool:
+        image = item.payload.get("image_png_b64")
+        if image and not await self._send_image(item, base64.b64decode(str(image))):
+            return False
         content = await asyncio.to_thread(self._content, item)
+        return await self._room_send(item, content, item.txn_id)
+
+    async def _send_image(self, item: OutboxItem, png: bytes) -> bool:
+        """The chart of a weekly post: upload, then an m.image event (its own txnId)."""
+        upload, _ = await self.client.upload(io.BytesIO(png), content_type="image/png",
+                                             filename="efterfragan.png", filesize=len(png))
+        uri = getattr(upload, "content_uri", None)
+        if not uri:
+            log.warning("Chart upload failed: %s", upload)
+            return False
+        content = {"msgtype": "m.image", "body": "Diagram: frågor och andel besvarade per område",
+                   "url": uri, "info": {"mimetype": "image/png", "size": len(png)}, "m.mentions": {}}
+        return await self._room_send(item, content, item.txn_id + "-chart", mark=False)
+
+    async def _room_send(self, item: OutboxItem, content: dict[str, Any], txn_id: str,
+                         mark: bool = True) -> bool:
         while True:
             resp = await self.client.room_send(
-                item.conversation_id, "m.room.message", content, tx_id=item.txn_id,
+                item.conversation_id, "m.room.message", content, tx_id=txn_id,
                 ignore_unverified_devices=True,
             )
             if isinstance(resp, RoomSendError):
@@ -396,7 +416,8 @@ class MatrixBot:
                 log.warning("Could not send outbox item %s: %s", item.id, resp)
                 await asyncio.to_thread(self._attempted, item.id)
                 return False
-            await asyncio.to_thread(self._sent, item, resp.event_id)
+            if mark:
+                await asyncio.to_thread(self._sent, item, resp.event_id)
             return True
 
     def _content(self, item: OutboxItem) -> dict[str, Any]:
@@ -405,9 +426,6 @@ class MatrixBot:
         mention = p.get("mention")
         content = message_content(text, [str(mention)] if mention else None,
                                   notice=item.kind in ("ticket_card", "ticket_update", "weekly"))
-        if item.kind == "weekly":  # a table: keep its columns
-            content["body"] = text
-            content["formatted_body"] = f"<pre>{html.escape(defuse(text))}</pre>"
         if item.kind == "reply" and item.address:
             addr = json.loads(item.address)
             if addr.get("thread"):

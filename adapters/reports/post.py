@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from adapters.reports import chart
 from routing.summary import Summary, masked
 
 
@@ -34,3 +37,12 @@ def chat_text(summary: Summary, municipality: str, link: str | None) -> str:
     if link:
         lines.append(f"Hela sammanställningen: {link}")
     return "\n".join(lines)
+
+
+def renderer(municipality: str) -> Callable[[Summary, str | None], tuple[str, bytes | None]]:
+    """What ``bot.jobs.post_weekly`` needs: the post's text and its chart."""
+
+    def render(summary: Summary, link: str | None) -> tuple[str, bytes | None]:
+        return chat_text(summary, municipality, link), chart.render(summary, "png")
+
+    return render

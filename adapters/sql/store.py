@@ -295,6 +295,11 @@ class SqlOutbox:
             .values(sent_at=at)
         )
 
+    def exists(self, dedupe_key: str) -> bool:
+        return self.conn.execute(
+            select(t.outbox.c.id).where(t.outbox.c.dedupe_key == dedupe_key)
+        ).first() is not None
+
     def mark_attempt(self, item_id: int) -> None:
         self.conn.execute(
             update(t.outbox).where(t.outbox.c.id == item_id).values(attempts=t.outbox.c.attempts + 1)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from datetime import UTC, datetime
+
+from bot.jobs import signed_link
 
 
 def sign(secret: str, expires: int) -> str:
@@ -21,5 +24,5 @@ def valid(secret: str, expires: str | None, signature: str | None, now: float | 
 
 
 def link(base_url: str, secret: str, week: str, days: int = 14, now: float | None = None) -> str:
-    expires = int((now if now is not None else time.time()) + days * 86400)
-    return f"{base_url.rstrip('/')}/dashboard?week={week}&exp={expires}&sig={sign(secret, expires)}"
+    moment = datetime.fromtimestamp(now if now is not None else time.time(), UTC)
+    return signed_link(base_url, secret, week, moment, days)

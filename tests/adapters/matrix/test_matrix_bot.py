@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from adapters.matrix.bot import MatrixBot, MatrixStartupError, encryption_available
 from adapters.sql import tables
+from adapters.reports.post import renderer
 from bot.jobs import post_weekly
 from knowledge.matcher import Thresholds
 from tests.adapters.matrix.conftest import World, open_dm
@@ -151,15 +152,21 @@ async def test_weekly_summary_is_posted_once_to_the_leadership_room(world: World
         if world.leadership_room in bot.client.rooms:
             break
         await asyncio.sleep(0.1)
-    assert post_weekly(bot.service, "2026-W48", "Efterfrågan på stöd vecka 48 2026\nHR  3") == [
-        f"matrix:{world.leadership_room}"]
+    render = renderer(world.kb.organisation.municipality)
+    assert post_weekly(bot.service, "2026-W48", "https://stod.exempelkommun.se", "s3cret",
+                       render=render) == [f"matrix:{world.leadership_room}"]
     await bot.flush_outbox()
     await world.stop_bots()
     bot = await world.start_bot()  # a restart, and a second attempt the same week
-    assert post_weekly(bot.service, "2026-W48", "Efterfrågan på stöd vecka 48 2026\nHR  3") == []
+    assert post_weekly(bot.service, "2026-W48", "https://stod.exempelkommun.se", "s3cret",
+                       render=render) == []
     await bot.flush_outbox()
     post = await world.staff[0].wait_for(world.leadership_room, "vecka 48")
-    assert post["content"]["formatted_body"].startswith("<pre>")
+    body = post["content"]["body"]
+    assert "Frågor:" in body and "https://stod.exempelkommun.se/dashboard?week=2026-W48&exp=" in body
     await asyncio.sleep(1)
     await world.staff[0].sync()
     assert sum("vecka 48" in b for b in world.staff[0].bodies(world.leadership_room)) == 1
+    images = [e for e in world.staff[0].events
+              if e["room"] == world.leadership_room and e["content"].get("msgtype") == "m.image"]
+    assert len(images) == 1 and images[0]["content"]["url"].startswith("mxc://")
