@@ -91,8 +91,9 @@ def run_one(n: int, queries: int, seed: int) -> dict[str, float]:
         root = Path(tmp)
         phrasings = make_base(root / "articles", n, rng)
         t0 = time.perf_counter()
-        kb = load_knowledge_base(root / "articles", EXAMPLE_DIR / "organisation.yaml",
-                                 EXAMPLE_DIR / "synonyms.yaml")
+        kb = load_knowledge_base(
+            root / "articles", EXAMPLE_DIR / "organisation.yaml", EXAMPLE_DIR / "synonyms.yaml"
+        )
         startup = time.perf_counter() - t0
         assert len(kb.articles) == n
         qs = []
@@ -119,7 +120,9 @@ def run_one(n: int, queries: int, seed: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
@@ -128,16 +131,31 @@ def main() -> int:
     if args.one:
         print(json.dumps(run_one(args.one, args.queries, args.seed)))
         return 0
-    print(f"{'articles':>8} {'start-up s':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'peak MB':>8}")
+    print(
+        f"{'articles':>8} {'start-up s':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+        f"{'peak MB':>8}"
+    )
     for n in args.sizes:
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n), "--queries", str(args.queries),
-             "--seed", str(args.seed)],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                str(n),
+                "--queries",
+                str(args.queries),
+                "--seed",
+                str(args.seed),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['articles']:>8} {r['startup_s']:>10} {r['p50_ms']:>8} {r['p99_ms']:>8} "
-              f"{r['max_ms']:>8} {r['peak_rss_mb']:>8}")
+        print(
+            f"{r['articles']:>8} {r['startup_s']:>10} {r['p50_ms']:>8} {r['p99_ms']:>8} "
+            f"{r['max_ms']:>8} {r['peak_rss_mb']:>8}"
+        )
     return 0
 
 

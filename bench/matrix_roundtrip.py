@@ -32,16 +32,22 @@ from tests.adapters.matrix.homeserver import Homeserver  # noqa: E402
 from tests.conftest import sqlite_store  # noqa: E402
 
 QUESTIONS = [
-    "Hur bokar jag en poolbil?", "Var hittar jag min lönespecifikation?",
-    "jag har glömt mitt lösenord", "hur anmäler jag en arbetsskada",
-    "Hur diarieför jag ett inkommet brev?", "Vem attesterar fakturor?",
-    "Var finns hjärtstartare?", "Hur beställer jag en ny dator?",
-    "Hur sjukanmäler jag en medarbetare?", "Hur startar jag en rekrytering?",
+    "Hur bokar jag en poolbil?",
+    "Var hittar jag min lönespecifikation?",
+    "jag har glömt mitt lösenord",
+    "hur anmäler jag en arbetsskada",
+    "Hur diarieför jag ett inkommet brev?",
+    "Vem attesterar fakturor?",
+    "Var finns hjärtstartare?",
+    "Hur beställer jag en ny dator?",
+    "Hur sjukanmäler jag en medarbetare?",
+    "Hur startar jag en rekrytering?",
 ]
 
 
-async def asker(hs: Homeserver, bot_id: str, user: tuple[str, str], n: int,
-                times: list[float]) -> None:
+async def asker(
+    hs: Homeserver, bot_id: str, user: tuple[str, str], n: int, times: list[float]
+) -> None:
     client = AsyncClient(hs.url, user[0])
     client.access_token, client.user_id, client.device_id = user[1], user[0], "BENCH"
     created = await client.room_create(is_direct=True, invite=[bot_id])
@@ -56,8 +62,9 @@ async def asker(hs: Homeserver, bot_id: str, user: tuple[str, str], n: int,
             break
     for i in range(n):
         start = time.perf_counter()
-        await client.room_send(room, "m.room.message",
-                               {"msgtype": "m.text", "body": QUESTIONS[i % len(QUESTIONS)]})
+        await client.room_send(
+            room, "m.room.message", {"msgtype": "m.text", "body": QUESTIONS[i % len(QUESTIONS)]}
+        )
         got = False
         while not got:
             resp = await client.sync(timeout=5000, since=since)
@@ -87,12 +94,19 @@ async def main_async(askers: int, questions: int) -> dict[str, float]:
         try:
             bot_id, token = hs.register("stodbot")
             users = [hs.register(f"chef{k}") for k in range(askers)]
-            kb = load_knowledge_base(EXAMPLE_DIR / "articles", EXAMPLE_DIR / "organisation.yaml",
-                                     EXAMPLE_DIR / "synonyms.yaml")
+            kb = load_knowledge_base(
+                EXAMPLE_DIR / "articles",
+                EXAMPLE_DIR / "organisation.yaml",
+                EXAMPLE_DIR / "synonyms.yaml",
+            )
             org = replace(kb.organisation, people=tuple((u, "bou") for u, _ in users))
             kb = replace(kb, organisation=org)
-            settings = Settings(matrix_homeserver=hs.url, matrix_user_id=bot_id,
-                                matrix_access_token=token, matrix_allowed_servers=["localhost"])
+            settings = Settings(
+                matrix_homeserver=hs.url,
+                matrix_user_id=bot_id,
+                matrix_access_token=token,
+                matrix_allowed_servers=["localhost"],
+            )
             bot = MatrixBot(settings, kb, sqlite_store(Path(tmp) / "bench.db"), escalate_every=3600)
             await bot.start()
             times: list[float] = []
@@ -101,20 +115,27 @@ async def main_async(askers: int, questions: int) -> dict[str, float]:
         finally:
             hs.stop()
     times.sort()
-    return {"askers": askers, "answers": len(times), "p50_ms": round(statistics.median(times), 1),
-            "p99_ms": round(times[max(0, int(len(times) * 0.99) - 1)], 1),
-            "max_ms": round(times[-1], 1)}
+    return {
+        "askers": askers,
+        "answers": len(times),
+        "p50_ms": round(statistics.median(times), 1),
+        "p99_ms": round(times[max(0, int(len(times) * 0.99) - 1)], 1),
+        "max_ms": round(times[-1], 1),
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--askers", type=int, default=20)
     parser.add_argument("--questions", type=int, default=10)
     args = parser.parse_args()
     r = asyncio.run(main_async(args.askers, args.questions))
-    print(f"askers={r['askers']} answers={r['answers']} p50={r['p50_ms']} ms "
-          f"p99={r['p99_ms']} ms max={r['max_ms']} ms (target p99 < 300 ms)")
+    print(
+        f"askers={r['askers']} answers={r['answers']} p50={r['p50_ms']} ms "
+        f"p99={r['p99_ms']} ms max={r['max_ms']} ms (target p99 < 300 ms)"
+    )
     return 0
 
 

@@ -75,8 +75,9 @@ AREAS = ("it", "hr", "ekonomi", "lokaler", "kansli")
 @contextmanager
 def sqlite_engine(pool_size: int) -> Iterator[Engine]:
     with tempfile.TemporaryDirectory(prefix="stodbot-bench-") as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}", pool_size=pool_size,
-                             max_overflow=0)
+        engine = make_engine(
+            f"sqlite:///{Path(tmp) / 'bench.db'}", pool_size=pool_size, max_overflow=0
+        )
         try:
             migrate(engine)
             yield engine
@@ -90,9 +91,12 @@ def pg_engine(url: str, pool_size: int) -> Iterator[Engine]:
     admin = make_engine(url, connect_args={"connect_timeout": 5})
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}",
-                                            "connect_timeout": 5},
-                         pool_size=pool_size, max_overflow=0)
+    engine = make_engine(
+        url,
+        connect_args={"options": f"-csearch_path={schema}", "connect_timeout": 5},
+        pool_size=pool_size,
+        max_overflow=0,
+    )
     try:
         migrate(engine)
         yield engine
@@ -203,8 +207,10 @@ def race(store: SqlStore, ids: list[int], k: int, seed: int) -> tuple[list[Claim
         random.Random(seed * 1000 + i).shuffle(order)
         claimers.append(Claimer(i, order))
     barrier = threading.Barrier(k + 1)
-    threads = [threading.Thread(target=c.run, args=(store, barrier), name=f"claimer{c.k}")
-               for c in claimers]
+    threads = [
+        threading.Thread(target=c.run, args=(store, barrier), name=f"claimer{c.k}")
+        for c in claimers
+    ]
     for th in threads:
         th.start()
     barrier.wait()
@@ -275,11 +281,15 @@ def bench_backend(name: str, n: int, k: int, batch: int, pg_url: str, seed: int)
         print(f"[{name}] creating {n} tickets, one transaction each ...", flush=True)
         ids, took = create_one_per_tx(store, n)
         create_rate = n / took
-        print(f"[{name}]   {create_rate:,.0f} tickets/s ({took:.2f} s; target >= "
-              f"{TARGETS[name]:,.0f}/s)", flush=True)
+        print(
+            f"[{name}]   {create_rate:,.0f} tickets/s ({took:.2f} s; target >= "
+            f"{TARGETS[name]:,.0f}/s)",
+            flush=True,
+        )
 
-        print(f"[{name}] {k} claimers racing over all {n} tickets ({n * k} attempts) ...",
-              flush=True)
+        print(
+            f"[{name}] {k} claimers racing over all {n} tickets ({n * k} attempts) ...", flush=True
+        )
         claimers, took = race(store, ids, k, seed)
         lat = sorted(x for c in claimers for x in c.latencies)
         errors: Counter[str] = Counter()
@@ -287,43 +297,69 @@ def bench_backend(name: str, n: int, k: int, batch: int, pg_url: str, seed: int)
             errors.update(c.errors)
         claim_rate = len(lat) / took
         verdict = verify(engine, ids, claimers)
-        print(f"[{name}]   {claim_rate:,.0f} claim attempts/s ({took:.2f} s), "
-              f"p50 {percentile(lat, 50) * 1000:.2f} ms, p99 {percentile(lat, 99) * 1000:.2f} ms, "
-              f"max {lat[-1] * 1000:.1f} ms", flush=True)
-        print(f"[{name}]   wins per claimer: "
-              + ", ".join(f"{c.staff}={len(c.won)}" for c in claimers)
-              + f"  (sum {verdict.wins} of {n})", flush=True)
+        print(
+            f"[{name}]   {claim_rate:,.0f} claim attempts/s ({took:.2f} s), "
+            f"p50 {percentile(lat, 50) * 1000:.2f} ms, p99 {percentile(lat, 99) * 1000:.2f} ms, "
+            f"max {lat[-1] * 1000:.1f} ms",
+            flush=True,
+        )
+        print(
+            f"[{name}]   wins per claimer: "
+            + ", ".join(f"{c.staff}={len(c.won)}" for c in claimers)
+            + f"  (sum {verdict.wins} of {n})",
+            flush=True,
+        )
         if errors:
             print(f"[{name}]   claim errors: {dict(errors)}", flush=True)
         state = "OK" if verdict.ok(n) else "FAILED"
-        print(f"[{name}]   verification {state}: double claims {verdict.double}, lost "
-              f"{verdict.lost}, claimed_by mismatches {verdict.mismatched}", flush=True)
+        print(
+            f"[{name}]   verification {state}: double claims {verdict.double}, lost "
+            f"{verdict.lost}, claimed_by mismatches {verdict.mismatched}",
+            flush=True,
+        )
 
     batch_rate = None
     if batch > 0:
         with open_backend(name, pool, pg_url) as engine:
-            print(f"[{name}] (extra) creating {n} tickets, {batch} per transaction, in a scratch "
-                  "database ...", flush=True)
+            print(
+                f"[{name}] (extra) creating {n} tickets, {batch} per transaction, in a scratch "
+                "database ...",
+                flush=True,
+            )
             took = create_batched(SqlStore(engine), n, batch)
             batch_rate = n / took
             print(f"[{name}]   (extra, batched x{batch}) {batch_rate:,.0f} tickets/s", flush=True)
 
-    return Result(name, n, create_rate, batch_rate, claim_rate, percentile(lat, 50) * 1000,
-                  percentile(lat, 99) * 1000, lat[-1] * 1000, verdict, errors)
+    return Result(
+        name,
+        n,
+        create_rate,
+        batch_rate,
+        claim_rate,
+        percentile(lat, 50) * 1000,
+        percentile(lat, 99) * 1000,
+        lat[-1] * 1000,
+        verdict,
+        errors,
+    )
 
 
 def table(results: list[Result], skipped: dict[str, str], batch: int) -> str:
-    head = (f"{'backend':<11}{'tickets':>8}{'creations/s':>13}{'target':>9}{'':>7}"
-            f"{'claims/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'double':>8}{'lost':>6}")
+    head = (
+        f"{'backend':<11}{'tickets':>8}{'creations/s':>13}{'target':>9}{'':>7}"
+        f"{'claims/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'double':>8}{'lost':>6}"
+    )
     if batch > 0:
         head += f"{f'batch{batch}/s':>13}"
     lines = [head, "-" * len(head)]
     for r in results:
         target = TARGETS[r.backend]
         mark = "ok" if r.create_rate >= target else "MISSED"
-        line = (f"{r.backend:<11}{r.tickets:>8}{r.create_rate:>13,.0f}{f'>={target:,.0f}':>9}"
-                f"{mark:>7}{r.claim_rate:>10,.0f}{r.p50_ms:>8.2f}{r.p99_ms:>8.2f}"
-                f"{r.verdict.double:>8}{r.verdict.lost:>6}")
+        line = (
+            f"{r.backend:<11}{r.tickets:>8}{r.create_rate:>13,.0f}{f'>={target:,.0f}':>9}"
+            f"{mark:>7}{r.claim_rate:>10,.0f}{r.p50_ms:>8.2f}{r.p99_ms:>8.2f}"
+            f"{r.verdict.double:>8}{r.verdict.lost:>6}"
+        )
         if batch > 0:
             line += f"{(r.batch_rate or 0):>13,.0f}"
         lines.append(line)
@@ -336,18 +372,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tickets", type=int, default=10_000, help="tickets to create (N)")
     ap.add_argument("--claimers", type=int, default=8, help="concurrent claimer threads (K)")
-    ap.add_argument("--backends", nargs="+", choices=["sqlite", "postgresql"],
-                    default=["sqlite", "postgresql"])
-    ap.add_argument("--batch", type=int, default=500,
-                    help="extra variant: tickets per transaction (0 = skip)")
+    ap.add_argument(
+        "--backends", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"]
+    )
+    ap.add_argument(
+        "--batch", type=int, default=500, help="extra variant: tickets per transaction (0 = skip)"
+    )
     ap.add_argument("--pg-url", default=DEFAULT_PG_URL)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
     if args.tickets < 1 or args.claimers < 1:
         ap.error("--tickets and --claimers must be at least 1")
 
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; N={args.tickets}, "
-          f"K={args.claimers}, pool_size={args.claimers + 2}", flush=True)
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; N={args.tickets}, "
+        f"K={args.claimers}, pool_size={args.claimers + 2}",
+        flush=True,
+    )
     results: list[Result] = []
     skipped: dict[str, str] = {}
     for name in args.backends:
@@ -357,13 +398,16 @@ def main(argv: list[str] | None = None) -> int:
                 skipped[name] = why
                 print(f"[postgresql] SKIPPED: {why}", flush=True)
                 continue
-        results.append(bench_backend(name, args.tickets, args.claimers, args.batch,
-                                     args.pg_url, args.seed))
+        results.append(
+            bench_backend(name, args.tickets, args.claimers, args.batch, args.pg_url, args.seed)
+        )
 
     print()
     print(table(results, skipped, args.batch))
-    print("creations/s: one transaction per ticket (as the bot does); claims/s: claim attempts "
-          "(wins + losses) per second across all claimers; latency is per claim transaction.")
+    print(
+        "creations/s: one transaction per ticket (as the bot does); claims/s: claim attempts "
+        "(wins + losses) per second across all claimers; latency is per claim transaction."
+    )
     failed = [r.backend for r in results if not r.verdict.ok(r.tickets)]
     if failed:
         print(f"VERIFICATION FAILED on: {', '.join(failed)}")

@@ -18,7 +18,7 @@ _TICKET = re.compile(r"^\s*#?(\d{1,9})\b\s*(.*)$", re.S)
 
 
 def parse_ticket(rest: str) -> tuple[int, str] | None:
-    """"42 resten" -> (42, "resten"); None without a number."""
+    """ "42 resten" -> (42, "resten"); None without a number."""
     m = _TICKET.match(rest)
     return (int(m.group(1)), m.group(2).strip()) if m else None
 
@@ -28,8 +28,10 @@ def usage(turn: Turn, text: str) -> None:
 
 
 @COMMANDS.command(
-    "hjälp", aliases=("help", "hjalp", "?", "kommandon"),
-    help_sv="visar vad du kan skriva", help_en="shows what you can type",
+    "hjälp",
+    aliases=("help", "hjalp", "?", "kommandon"),
+    help_sv="visar vad du kan skriva",
+    help_en="shows what you can type",
 )
 def help_(service: ConversationService, turn: Turn, rest: str) -> None:
     t = turn.t
@@ -42,8 +44,10 @@ def help_(service: ConversationService, turn: Turn, rest: str) -> None:
 
 
 @COMMANDS.command(
-    "mina ärenden", aliases=("mina arenden", "my tickets", "ärenden"),
-    help_sv="dina ärenden och var de ligger", help_en="your tickets and their status",
+    "mina ärenden",
+    aliases=("mina arenden", "my tickets", "ärenden"),
+    help_sv="dina ärenden och var de ligger",
+    help_en="your tickets and their status",
 )
 def my_tickets(service: ConversationService, turn: Turn, rest: str) -> None:
     t = turn.t
@@ -54,15 +58,25 @@ def my_tickets(service: ConversationService, turn: Turn, rest: str) -> None:
     lines = [t("my_tickets")]
     for ticket in tickets[:20]:
         area = service.org.area(ticket.area_id)
-        lines.append("- " + t("ticket_line", ticket=ticket.id, status=status_text(t, ticket),
-                                 area=area.name if area else ticket.area_id,
-                                 question=preview(ticket.question)[:80]))
+        lines.append(
+            "- "
+            + t(
+                "ticket_line",
+                ticket=ticket.id,
+                status=status_text(t, ticket),
+                area=area.name if area else ticket.area_id,
+                question=preview(ticket.question)[:80],
+            )
+        )
     turn.say(Reply(ReplyKind.INFO, "\n".join(lines)))
 
 
 @COMMANDS.command(
-    "ärende", aliases=("arende", "ticket", "visa"), usage="NR",
-    help_sv="visar ett ärende och vad som hänt", help_en="shows a ticket and its history",
+    "ärende",
+    aliases=("arende", "ticket", "visa"),
+    usage="NR",
+    help_sv="visar ett ärende och vad som hänt",
+    help_en="shows a ticket and its history",
 )
 def show_ticket(service: ConversationService, turn: Turn, rest: str) -> None:
     parsed = parse_ticket(rest)
@@ -71,8 +85,15 @@ def show_ticket(service: ConversationService, turn: Turn, rest: str) -> None:
     t = turn.t
     ticket, events = service.desk.read(turn.tx, parsed[0], turn.user, turn.now)
     area = service.org.area(ticket.area_id)
-    lines = [t("ticket_view", ticket=ticket.id, area=area.name if area else ticket.area_id,
-               status=status_text(t, ticket), question=ticket.question or "")]
+    lines = [
+        t(
+            "ticket_view",
+            ticket=ticket.id,
+            area=area.name if area else ticket.area_id,
+            status=status_text(t, ticket),
+            question=ticket.question or "",
+        )
+    ]
     for event in events:
         if event.text:
             lines.append(t("ticket_event", at=t.time(event.at), who=event.actor, text=event.text))
@@ -80,8 +101,11 @@ def show_ticket(service: ConversationService, turn: Turn, rest: str) -> None:
 
 
 @COMMANDS.command(
-    "komplettera", aliases=("lägg till", "add"), usage="NR text",
-    help_sv="lägger till information i ditt ärende", help_en="adds information to your ticket",
+    "komplettera",
+    aliases=("lägg till", "add"),
+    usage="NR text",
+    help_sv="lägger till information i ditt ärende",
+    help_en="adds information to your ticket",
 )
 def add_info(service: ConversationService, turn: Turn, rest: str) -> None:
     parsed = parse_ticket(rest)
@@ -94,8 +118,11 @@ def add_info(service: ConversationService, turn: Turn, rest: str) -> None:
 
 
 @COMMANDS.command(
-    "återöppna", aliases=("ateroppna", "reopen"), usage="NR",
-    help_sv="öppnar ett besvarat ärende igen", help_en="reopens an answered ticket",
+    "återöppna",
+    aliases=("ateroppna", "reopen"),
+    usage="NR",
+    help_sv="öppnar ett besvarat ärende igen",
+    help_en="reopens an answered ticket",
 )
 def reopen(service: ConversationService, turn: Turn, rest: str) -> None:
     parsed = parse_ticket(rest)
@@ -103,20 +130,30 @@ def reopen(service: ConversationService, turn: Turn, rest: str) -> None:
         return usage(turn, "återöppna 42")
     ticket = service.desk.reopen(turn.tx, parsed[0], turn.user, turn.now)
     area = service.org.area(ticket.area_id)
-    turn.say(Reply(ReplyKind.INFO, turn.t("reopened", ticket=ticket.id,
-                                          area=area.name if area else ticket.area_id)))
+    turn.say(
+        Reply(
+            ReplyKind.INFO,
+            turn.t("reopened", ticket=ticket.id, area=area.name if area else ticket.area_id),
+        )
+    )
     for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
         turn.notify(item)
 
 
 @COMMANDS.command(
-    "enhet", aliases=("förvaltning", "unit"),
-    help_sv="byter vilken förvaltning du hör till", help_en="changes your department",
+    "enhet",
+    aliases=("förvaltning", "unit"),
+    help_sv="byter vilken förvaltning du hör till",
+    help_en="changes your department",
 )
 def set_unit(service: ConversationService, turn: Turn, rest: str) -> None:
     units = service.org.units
     choices = tuple(Choice(i, u.name, u.id) for i, u in enumerate(units, 1))
     turn.state = ConversationState(Awaiting.UNIT, "", tuple(u.id for u in units))
-    turn.say(Reply(ReplyKind.INFO, "\n".join([turn.t("ask_unit"),
-                                              *(f"{c.number}. {c.label}" for c in choices)]),
-                   choices=choices))
+    turn.say(
+        Reply(
+            ReplyKind.INFO,
+            "\n".join([turn.t("ask_unit"), *(f"{c.number}. {c.label}" for c in choices)]),
+            choices=choices,
+        )
+    )

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from bot.messages import Reply, ReplyKind
 from bot.notify import escalation
-from bot.service import ConversationService
 from bot.reports import load_summary
-from routing.ports import AuditEntry, Outgoing
+from bot.service import ConversationService
 from routing.calendar import STOCKHOLM
+from routing.ports import AuditEntry, Outgoing
 from routing.summary import Summary
 
 
@@ -36,14 +36,24 @@ def escalate_overdue(service: ConversationService, now: datetime | None = None) 
                 tx.outbox.add(item, now)
             area = service.org.area(ticket.area_id)
             if area is not None and area.lead_user:  # the lead also hears it in the terminal
-                text = t("escalated", ticket=ticket.id, area=area.name,
-                         claim_due=t.time(ticket.claim_due), lead=area.lead)
-                tx.outbox.add(Outgoing(
-                    channel="cli", conversation_id=f"terminal:{area.lead_user}",
-                    user_id=area.lead_user, kind="escalation",
-                    payload=Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id).to_payload(),
-                    dedupe_key=f"escalation:{ticket.id}:cli",
-                ), now)
+                text = t(
+                    "escalated",
+                    ticket=ticket.id,
+                    area=area.name,
+                    claim_due=t.time(ticket.claim_due),
+                    lead=area.lead,
+                )
+                tx.outbox.add(
+                    Outgoing(
+                        channel="cli",
+                        conversation_id=f"terminal:{area.lead_user}",
+                        user_id=area.lead_user,
+                        kind="escalation",
+                        payload=Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id).to_payload(),
+                        dedupe_key=f"escalation:{ticket.id}:cli",
+                    ),
+                    now,
+                )
     return [tk.id for tk in tickets]
 
 
@@ -59,7 +69,9 @@ class RetentionResult:
 
 
 def apply_retention(
-    service: ConversationService, days: int | None, decision: str | None,
+    service: ConversationService,
+    days: int | None,
+    decision: str | None,
     now: datetime | None = None,
 ) -> RetentionResult:
     """Remove question text older than ``days``, only under a configured decision.
@@ -70,21 +82,37 @@ def apply_retention(
     cutoff = now - timedelta(days=days)
     with service.store.transaction() as tx:
         cleared = tx.questions.purge_text_before(cutoff)
-        tx.audit.append(AuditEntry(now, "stodbot", "retention", "questions", "*",
-                                   None, f'{{"cutoff": "{cutoff.isoformat()}", "cleared": {cleared}, '
-                                         f'"decision": "{decision}"}}'))
+        tx.audit.append(
+            AuditEntry(
+                now,
+                "stodbot",
+                "retention",
+                "questions",
+                "*",
+                None,
+                f'{{"cutoff": "{cutoff.isoformat()}", "cleared": {cleared}, '
+                f'"decision": "{decision}"}}',
+            )
+        )
     return RetentionResult(cutoff, cleared, decision)
 
 
-def post_weekly(service: ConversationService, week: str, public_url: str | None = None,
-                secret: str | None = None, now: datetime | None = None,
-                render: Callable[[Summary, str | None], tuple[str, bytes | None]] | None = None) -> list[str]:
+def post_weekly(
+    service: ConversationService,
+    week: str,
+    public_url: str | None = None,
+    secret: str | None = None,
+    now: datetime | None = None,
+    render: Callable[[Summary, str | None], tuple[str, bytes | None]] | None = None,
+) -> list[str]:
     """Queue the weekly summary for the leadership room and channel: once per week and
     destination, ever (the outbox's dedupe key), so a restart or a second run posts nothing.
     ``render`` turns the summary and the page link into the post's text and chart image."""
     now = now or service.clock()
     org = service.org
-    targets = [(c, t) for c, t in (("matrix", org.leadership_room), ("teams", org.leadership_channel)) if t]
+    targets = [
+        (c, t) for c, t in (("matrix", org.leadership_room), ("teams", org.leadership_channel)) if t
+    ]
     if not targets:
         return []
     with service.store.transaction() as tx:
@@ -99,8 +127,13 @@ def post_weekly(service: ConversationService, week: str, public_url: str | None 
             payload: dict[str, object] = {"text": text, "week": week, "link": page}
             if image is not None:
                 payload["image_png_b64"] = base64.b64encode(image).decode("ascii")
-            item = Outgoing(channel=channel, conversation_id=target, kind="weekly", payload=payload,
-                            dedupe_key=f"weekly:{week}:{channel}:{target}")
+            item = Outgoing(
+                channel=channel,
+                conversation_id=target,
+                kind="weekly",
+                payload=payload,
+                dedupe_key=f"weekly:{week}:{channel}:{target}",
+            )
             if tx.outbox.add(item, now) is not None:
                 queued.append(f"{channel}:{target}")
     return queued
@@ -112,7 +145,8 @@ def scheduled_week(now: datetime, weekday: int = 0, at: str = "07:30") -> str | 
     local = now.astimezone(STOCKHOLM)
     hour, minute = (int(x) for x in at.split(":"))
     moment = (local - timedelta(days=local.weekday() - weekday)).replace(
-        hour=hour, minute=minute, second=0, microsecond=0)
+        hour=hour, minute=minute, second=0, microsecond=0
+    )
     if local < moment:
         return None
     y, w, _ = (local - timedelta(days=7)).isocalendar()

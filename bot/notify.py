@@ -23,20 +23,35 @@ def status_text(t: Texts, ticket: Ticket) -> str:
     return t(key, who=ticket.claimed_by or "") if ticket.status is Status.CLAIMED else t(key)
 
 
-def to_asker(ticket: Ticket, text: str, kind: str = "notice", asks_feedback: bool = False) -> Outgoing:
-    reply = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=ticket.area_id,
-                  asks_feedback=asks_feedback)
+def to_asker(
+    ticket: Ticket, text: str, kind: str = "notice", asks_feedback: bool = False
+) -> Outgoing:
+    reply = Reply(
+        ReplyKind.NOTICE,
+        text,
+        ticket_id=ticket.id,
+        area_id=ticket.area_id,
+        asks_feedback=asks_feedback,
+    )
     return Outgoing(
-        channel=ticket.channel, conversation_id=ticket.conversation_id, address=ticket.address,
-        user_id=ticket.asker_id, kind=kind, payload=reply.to_payload(),
+        channel=ticket.channel,
+        conversation_id=ticket.conversation_id,
+        address=ticket.address,
+        user_id=ticket.asker_id,
+        kind=kind,
+        payload=reply.to_payload(),
     )
 
 
 def await_ticket_feedback(tx: Tx, ticket: Ticket, at: object) -> None:
     """After staff answered: the asker's next "ja/nej" is about this ticket."""
     key = state_key(ticket.channel, ticket.conversation_id, ticket.asker_id)
-    state = ConversationState(Awaiting.TICKET_FEEDBACK, ticket_id=ticket.id,
-                              question_id=ticket.question_id, area_id=ticket.area_id)
+    state = ConversationState(
+        Awaiting.TICKET_FEEDBACK,
+        ticket_id=ticket.id,
+        question_id=ticket.question_id,
+        area_id=ticket.area_id,
+    )
     tx.states.put(key, state.to_dict(), at)  # type: ignore[arg-type]
 
 
@@ -54,14 +69,27 @@ def preview(text: str | None) -> str:
     return text if len(text) <= MAX_PREVIEW else text[: MAX_PREVIEW - 1] + "…"
 
 
-def ticket_card(org: Organisation, ticket: Ticket, t: Texts, kind: str = "ticket_card") -> list[Outgoing]:
+def ticket_card(
+    org: Organisation, ticket: Ticket, t: Texts, kind: str = "ticket_card"
+) -> list[Outgoing]:
     """The card posted (or, on a change, edited) in the area's room or channel."""
     area = org.area(ticket.area_id) or org.triage
     unit = next((u.name for u in org.units if u.id == ticket.unit_id), t("unknown_unit"))
-    text = t("card", ticket=ticket.id, area=area.name, question=preview(ticket.question),
-             unit=unit, claim_due=t.time(ticket.claim_due), resolve_due=t.time(ticket.resolve_due))
+    text = t(
+        "card",
+        ticket=ticket.id,
+        area=area.name,
+        question=preview(ticket.question),
+        unit=unit,
+        claim_due=t.time(ticket.claim_due),
+        resolve_due=t.time(ticket.resolve_due),
+    )
     if kind != "ticket_card":
-        text = t("card_state", ticket=ticket.id, area=area.name, status=status_text(t, ticket)) + "\n" + text
+        text = (
+            t("card_state", ticket=ticket.id, area=area.name, status=status_text(t, ticket))
+            + "\n"
+            + text
+        )
     payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=area.id).to_payload()
     payload["status"] = ticket.status.value
     payload["claimed_by"] = ticket.claimed_by
@@ -73,12 +101,23 @@ def ticket_card(org: Organisation, ticket: Ticket, t: Texts, kind: str = "ticket
 
 def escalation(org: Organisation, ticket: Ticket, t: Texts) -> list[Outgoing]:
     area = org.area(ticket.area_id) or org.triage
-    text = t("escalated", ticket=ticket.id, area=area.name, claim_due=t.time(ticket.claim_due),
-             lead=area.lead)
+    text = t(
+        "escalated",
+        ticket=ticket.id,
+        area=area.name,
+        claim_due=t.time(ticket.claim_due),
+        lead=area.lead,
+    )
     payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=area.id).to_payload()
     payload["mention"] = area.lead_user
     return [
-        Outgoing(channel=ch, conversation_id=room, kind="escalation", payload=payload,
-                 user_id=area.lead_user, dedupe_key=f"escalation:{ticket.id}:{ch}")
+        Outgoing(
+            channel=ch,
+            conversation_id=room,
+            kind="escalation",
+            payload=payload,
+            user_id=area.lead_user,
+            dedupe_key=f"escalation:{ticket.id}:{ch}",
+        )
         for ch, room in _destinations(area)
     ]

@@ -19,8 +19,13 @@ def load_summary(service: ConversationService, week: str, now: datetime | None =
         tickets = tx.tickets.created_between(first, end)
     analyzer = service.kb.matcher.analyzer
     return build_summary(
-        service.org, service.desk.calendar, week,
-        questions, tickets, service.kb.articles, now,
+        service.org,
+        service.desk.calendar,
+        week,
+        questions,
+        tickets,
+        service.kb.articles,
+        now,
         normalise=lambda text: " ".join(analyzer.surface(text)),
     )
 

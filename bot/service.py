@@ -105,8 +105,11 @@ class ConversationService:
             out = []
             for reply in turn.replies:
                 item = Outgoing(
-                    channel=msg.channel, conversation_id=msg.conversation.conversation_id,
-                    address=msg.conversation.address, user_id=msg.user_id, kind="reply",
+                    channel=msg.channel,
+                    conversation_id=msg.conversation.conversation_id,
+                    address=msg.conversation.address,
+                    user_id=msg.user_id,
+                    kind="reply",
                     payload=reply.to_payload(),
                 )
                 out.append(replace(reply, outbox_id=tx.outbox.add(item, now)))
@@ -157,8 +160,12 @@ class ConversationService:
                 article = self.kb.article(state.choices[n - 1])
                 if article is not None:
                     if state.question_id is not None and state.awaiting is Awaiting.CLARIFY:
-                        turn.tx.questions.update(state.question_id, outcome="answered",
-                                                 article_id=article.id, area_id=article.area)
+                        turn.tx.questions.update(
+                            state.question_id,
+                            outcome="answered",
+                            article_id=article.id,
+                            area_id=article.area,
+                        )
                     self._answer(turn, state.question, article, state.question_id)
                     return True
             turn.say(Reply(ReplyKind.INFO, t("bad_choice", n=len(state.choices))))
@@ -197,13 +204,17 @@ class ConversationService:
         if unit is None and self.org.units:
             choices = tuple(Choice(i, u.name, u.id) for i, u in enumerate(self.org.units, 1))
             lines = [turn.t("ask_unit"), *(f"{c.number}. {c.label}" for c in choices)]
-            turn.state = ConversationState(Awaiting.UNIT, question, tuple(u.id for u in self.org.units))
+            turn.state = ConversationState(
+                Awaiting.UNIT, question, tuple(u.id for u in self.org.units)
+            )
             turn.say(Reply(ReplyKind.INFO, "\n".join(lines), choices=choices))
             return
         result = self.kb.matcher.match(question, self.thresholds)
         best = result.best
         if result.outcome is Outcome.ANSWER and best is not None:
-            qid = self._log(turn, question, "answered", best.article.area, best.article.id, best.score)
+            qid = self._log(
+                turn, question, "answered", best.article.area, best.article.id, best.score
+            )
             self._answer(turn, question, best.article, qid)
         elif result.outcome is Outcome.CLARIFY and best is not None:
             qid = self._log(turn, question, "clarified", best.article.area, None, best.score)
@@ -214,29 +225,56 @@ class ConversationService:
             qid = self._log(turn, question, "routed", guess.area.id, None, score)
             self.route(turn, question, None, qid, guess.area.id, guess.confidence, guess.reason)
 
-    def _log(self, turn: Turn, question: str, outcome: str, area: str | None,
-             article: str | None, score: float | None) -> int:
-        return turn.tx.questions.log(QuestionEntry(
-            asked_at=turn.now, channel=turn.msg.channel, user_id=turn.user,
-            unit_id=self.unit_of(turn), area_id=area, outcome=outcome, article_id=article,
-            score=score, text=question,
-        ))
+    def _log(
+        self,
+        turn: Turn,
+        question: str,
+        outcome: str,
+        area: str | None,
+        article: str | None,
+        score: float | None,
+    ) -> int:
+        return turn.tx.questions.log(
+            QuestionEntry(
+                asked_at=turn.now,
+                channel=turn.msg.channel,
+                user_id=turn.user,
+                unit_id=self.unit_of(turn),
+                area_id=area,
+                outcome=outcome,
+                article_id=article,
+                score=score,
+                text=question,
+            )
+        )
 
     def _answer(self, turn: Turn, question: str, article: Article, qid: int | None) -> None:
         t = turn.t
         follow = [a for a in (self.kb.article(i) for i in article.follow_up) if a is not None]
         parts = [t("answer_header", title=article.title), article.answer]
         if article.links:
-            parts.append(t("links") + "\n" + "\n".join(f"- {x.title}: {x.url}" for x in article.links))
+            parts.append(
+                t("links") + "\n" + "\n".join(f"- {x.title}: {x.url}" for x in article.links)
+            )
         choices = tuple(Choice(i, a.title, a.id) for i, a in enumerate(follow, 1))
         if choices:
-            parts.append(t("follow_ups") + "\n" + "\n".join(f"{c.number}. {c.label}" for c in choices))
+            parts.append(
+                t("follow_ups") + "\n" + "\n".join(f"{c.number}. {c.label}" for c in choices)
+            )
         parts.append(t("ask_feedback"))
         turn.state = ConversationState(
             Awaiting.FEEDBACK, question, tuple(a.id for a in follow), article.id, article.area, qid
         )
-        turn.say(Reply(ReplyKind.ANSWER, "\n\n".join(parts), choices=choices,
-                       article_id=article.id, area_id=article.area, asks_feedback=True))
+        turn.say(
+            Reply(
+                ReplyKind.ANSWER,
+                "\n\n".join(parts),
+                choices=choices,
+                article_id=article.id,
+                area_id=article.area,
+                asks_feedback=True,
+            )
+        )
 
     def _clarify(self, turn: Turn, question: str, result: Result, qid: int) -> None:
         choices = tuple(
@@ -265,18 +303,35 @@ class ConversationService:
 
     # -- routing to a ticket -------------------------------------------------------
 
-    def route(self, turn: Turn, question: str, article_id: str | None, qid: int | None,
-              area_id: str | None = None, confidence: float = 1.0, reason: str = "feedback") -> None:
+    def route(
+        self,
+        turn: Turn,
+        question: str,
+        article_id: str | None,
+        qid: int | None,
+        area_id: str | None = None,
+        confidence: float = 1.0,
+        reason: str = "feedback",
+    ) -> None:
         if area_id is None:
             guess = self.router.guess(question, self.kb.matcher.rank(question)[:5])
             area_id, confidence, reason = guess.area.id, guess.confidence, guess.reason
         area = self.org.area(area_id) or self.org.triage
         ticket = self.desk.open(
-            turn.tx, area_id=area.id, asker_id=turn.user, channel=turn.msg.channel,
+            turn.tx,
+            area_id=area.id,
+            asker_id=turn.user,
+            channel=turn.msg.channel,
             conversation_id=turn.msg.conversation.conversation_id,
-            address=turn.msg.conversation.address, language=turn.t.language,
-            unit_id=self.unit_of(turn), question=question, article_id=article_id,
-            question_id=qid, confidence=confidence, reason=reason, at=turn.now,
+            address=turn.msg.conversation.address,
+            language=turn.t.language,
+            unit_id=self.unit_of(turn),
+            question=question,
+            article_id=article_id,
+            question_id=qid,
+            confidence=confidence,
+            reason=reason,
+            at=turn.now,
         )
         if qid is not None:
             turn.tx.questions.link_ticket(qid, ticket.id, area.id)
@@ -284,8 +339,14 @@ class ConversationService:
         key = "routed_feedback" if article_id else "routed"
         lines = [t(key, area=area.name, ticket=ticket.id, claim_due=t.time(ticket.claim_due))]
         if area.partner:
-            lines.append(t("routed_partner", area=area.name, partner=area.partner.name,
-                           who=area.partner.local_contact))
+            lines.append(
+                t(
+                    "routed_partner",
+                    area=area.name,
+                    partner=area.partner.name,
+                    who=area.partner.local_contact,
+                )
+            )
         turn.state = ConversationState()
         turn.say(Reply(ReplyKind.ROUTED, "\n".join(lines), area_id=area.id, ticket_id=ticket.id))
         for item in ticket_card(self.org, ticket, self.texts()):

@@ -13,7 +13,9 @@ EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "example"
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STODBOT_", env_file=".env", extra="ignore")
 
-    articles_dir: Path = Field(default=EXAMPLE_DIR / "articles", description="Knowledge base folder")
+    articles_dir: Path = Field(
+        default=EXAMPLE_DIR / "articles", description="Knowledge base folder"
+    )
     organisation_file: Path = EXAMPLE_DIR / "organisation.yaml"
     synonyms_file: Path | None = EXAMPLE_DIR / "synonyms.yaml"
     language: str = Field(default="sv", pattern="^(sv|en)$")

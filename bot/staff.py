@@ -35,8 +35,12 @@ def _card(service: ConversationService, turn: Turn, ticket: Ticket) -> None:
 
 
 @COMMANDS.command(
-    "kö", aliases=("ko", "queue"), usage="[OMRÅDE]", staff_only=True,
-    help_sv="ärendena i ditt områdes kö", help_en="the tickets in your area's queue",
+    "kö",
+    aliases=("ko", "queue"),
+    usage="[OMRÅDE]",
+    staff_only=True,
+    help_sv="ärendena i ditt områdes kö",
+    help_en="the tickets in your area's queue",
 )
 def queue(service: ConversationService, turn: Turn, rest: str) -> None:
     t = turn.t
@@ -50,16 +54,27 @@ def queue(service: ConversationService, turn: Turn, rest: str) -> None:
     lines = [t("queue_header", areas=names)]
     units = {u.id: u.name for u in service.org.units}
     for ticket in tickets[:30]:
-        lines.append("- " + t("queue_line", ticket=ticket.id, status=status_text(t, ticket),
-                                 unit=units.get(ticket.unit_id or "", t("unknown_unit")),
-                                 question=preview(ticket.question)[:100],
-                                 claim_due=t.time(ticket.claim_due)))
+        lines.append(
+            "- "
+            + t(
+                "queue_line",
+                ticket=ticket.id,
+                status=status_text(t, ticket),
+                unit=units.get(ticket.unit_id or "", t("unknown_unit")),
+                question=preview(ticket.question)[:100],
+                claim_due=t.time(ticket.claim_due),
+            )
+        )
     turn.say(Reply(ReplyKind.INFO, "\n".join(lines)))
 
 
 @COMMANDS.command(
-    "ta", aliases=("claim", "ta ärende"), usage="NR", staff_only=True,
-    help_sv="tar ett ärende", help_en="claims a ticket",
+    "ta",
+    aliases=("claim", "ta ärende"),
+    usage="NR",
+    staff_only=True,
+    help_sv="tar ett ärende",
+    help_en="claims a ticket",
 )
 def claim(service: ConversationService, turn: Turn, rest: str) -> None:
     parsed = parse_ticket(rest)
@@ -68,26 +83,44 @@ def claim(service: ConversationService, turn: Turn, rest: str) -> None:
     ticket = service.desk.claim(turn.tx, parsed[0], turn.user, turn.now)
     turn.say(Reply(ReplyKind.INFO, turn.t("staff_claimed", ticket=ticket.id), ticket_id=ticket.id))
     ta = _asker_texts(service, ticket)
-    turn.notify(to_asker(ticket, ta("asker_claimed", who=turn.user, ticket=ticket.id,
-                                    area=_area_name(service, ticket.area_id))))
+    turn.notify(
+        to_asker(
+            ticket,
+            ta(
+                "asker_claimed",
+                who=turn.user,
+                ticket=ticket.id,
+                area=_area_name(service, ticket.area_id),
+            ),
+        )
+    )
     _card(service, turn, ticket)
 
 
 @COMMANDS.command(
-    "släpp", aliases=("slapp", "unclaim"), usage="NR", staff_only=True,
-    help_sv="lämnar tillbaka ett ärende till kön", help_en="puts a ticket back in the queue",
+    "släpp",
+    aliases=("slapp", "unclaim"),
+    usage="NR",
+    staff_only=True,
+    help_sv="lämnar tillbaka ett ärende till kön",
+    help_en="puts a ticket back in the queue",
 )
 def unclaim(service: ConversationService, turn: Turn, rest: str) -> None:
     parsed = parse_ticket(rest)
     if parsed is None:
         return usage(turn, "släpp 42")
     ticket = service.desk.unclaim(turn.tx, parsed[0], turn.user, turn.now)
-    turn.say(Reply(ReplyKind.INFO, turn.t("staff_unclaimed", ticket=ticket.id), ticket_id=ticket.id))
+    turn.say(
+        Reply(ReplyKind.INFO, turn.t("staff_unclaimed", ticket=ticket.id), ticket_id=ticket.id)
+    )
     _card(service, turn, ticket)
 
 
 @COMMANDS.command(
-    "svara", aliases=("answer",), usage="NR text", staff_only=True,
+    "svara",
+    aliases=("answer",),
+    usage="NR text",
+    staff_only=True,
     help_sv="skickar svaret till frågeställaren och avslutar ärendet",
     help_en="sends the answer to the asker and resolves the ticket",
 )
@@ -98,16 +131,29 @@ def answer(service: ConversationService, turn: Turn, rest: str) -> None:
     ticket = service.desk.answer(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
     turn.say(Reply(ReplyKind.INFO, turn.t("staff_answered", ticket=ticket.id), ticket_id=ticket.id))
     ta = _asker_texts(service, ticket)
-    turn.notify(to_asker(ticket, ta("asker_answer", ticket=ticket.id, text=parsed[1],
-                                    area=_area_name(service, ticket.area_id)),
-                         asks_feedback=True))
+    turn.notify(
+        to_asker(
+            ticket,
+            ta(
+                "asker_answer",
+                ticket=ticket.id,
+                text=parsed[1],
+                area=_area_name(service, ticket.area_id),
+            ),
+            asks_feedback=True,
+        )
+    )
     await_ticket_feedback(turn.tx, ticket, turn.now)
     _card(service, turn, ticket)
 
 
 @COMMANDS.command(
-    "fråga", aliases=("fraga", "ask"), usage="NR text", staff_only=True,
-    help_sv="ber frågeställaren om mer information", help_en="asks the asker for more information",
+    "fråga",
+    aliases=("fraga", "ask"),
+    usage="NR text",
+    staff_only=True,
+    help_sv="ber frågeställaren om mer information",
+    help_en="asks the asker for more information",
 )
 def ask_asker(service: ConversationService, turn: Turn, rest: str) -> None:
     parsed = parse_ticket(rest)
@@ -116,13 +162,25 @@ def ask_asker(service: ConversationService, turn: Turn, rest: str) -> None:
     ticket = service.desk.ask_asker(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
     turn.say(Reply(ReplyKind.INFO, turn.t("staff_asked", ticket=ticket.id), ticket_id=ticket.id))
     ta = _asker_texts(service, ticket)
-    turn.notify(to_asker(ticket, ta("asker_question", ticket=ticket.id, text=parsed[1],
-                                    area=_area_name(service, ticket.area_id))))
+    turn.notify(
+        to_asker(
+            ticket,
+            ta(
+                "asker_question",
+                ticket=ticket.id,
+                text=parsed[1],
+                area=_area_name(service, ticket.area_id),
+            ),
+        )
+    )
     _card(service, turn, ticket)
 
 
 @COMMANDS.command(
-    "notera", aliases=("note",), usage="NR text", staff_only=True,
+    "notera",
+    aliases=("note",),
+    usage="NR text",
+    staff_only=True,
     help_sv="intern anteckning som frågeställaren aldrig ser",
     help_en="an internal note the asker never sees",
 )
@@ -135,7 +193,10 @@ def note(service: ConversationService, turn: Turn, rest: str) -> None:
 
 
 @COMMANDS.command(
-    "flytta", aliases=("transfer",), usage="NR OMRÅDE orsak", staff_only=True,
+    "flytta",
+    aliases=("transfer",),
+    usage="NR OMRÅDE orsak",
+    staff_only=True,
     help_sv="flyttar ärendet till ett annat område (med orsak)",
     help_en="moves the ticket to another area (with a reason)",
 )
@@ -151,8 +212,13 @@ def transfer(service: ConversationService, turn: Turn, rest: str) -> None:
         return
     ticket = service.desk.transfer(turn.tx, parsed[0], turn.user, to_area, reason, turn.now)
     name = _area_name(service, ticket.area_id)
-    turn.say(Reply(ReplyKind.INFO, turn.t("staff_transferred", ticket=ticket.id, area=name),
-                   ticket_id=ticket.id))
+    turn.say(
+        Reply(
+            ReplyKind.INFO,
+            turn.t("staff_transferred", ticket=ticket.id, area=name),
+            ticket_id=ticket.id,
+        )
+    )
     ta = _asker_texts(service, ticket)
     turn.notify(to_asker(ticket, ta("asker_transferred", ticket=ticket.id, area=name)))
     for item in ticket_card(service.org, ticket, service.texts()):
@@ -160,8 +226,12 @@ def transfer(service: ConversationService, turn: Turn, rest: str) -> None:
 
 
 @COMMANDS.command(
-    "lös", aliases=("los", "resolve", "klar"), usage="NR [text]", staff_only=True,
-    help_sv="markerar ärendet som löst", help_en="marks the ticket resolved",
+    "lös",
+    aliases=("los", "resolve", "klar"),
+    usage="NR [text]",
+    staff_only=True,
+    help_sv="markerar ärendet som löst",
+    help_en="marks the ticket resolved",
 )
 def resolve(service: ConversationService, turn: Turn, rest: str) -> None:
     parsed = parse_ticket(rest)
@@ -171,7 +241,8 @@ def resolve(service: ConversationService, turn: Turn, rest: str) -> None:
     turn.say(Reply(ReplyKind.INFO, turn.t("staff_resolved", ticket=ticket.id), ticket_id=ticket.id))
     ta = _asker_texts(service, ticket)
     extra = f"\n\n{parsed[1]}" if parsed[1] else ""
-    turn.notify(to_asker(ticket, ta("asker_resolved", ticket=ticket.id, text=extra),
-                         asks_feedback=True))
+    turn.notify(
+        to_asker(ticket, ta("asker_resolved", ticket=ticket.id, text=extra), asks_feedback=True)
+    )
     await_ticket_feedback(turn.tx, ticket, turn.now)
     _card(service, turn, ticket)

@@ -191,13 +191,16 @@ YES = frozenset({"ja", "j", "japp", "jo", "yes", "y", "👍", "tack", "absolut",
 NO = frozenset({"nej", "n", "nä", "nää", "no", "👎", "inte", "nope"})
 
 
-def swedish_time(value: datetime, tz: ZoneInfo = ZoneInfo("Europe/Stockholm")) -> str:
+_STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def swedish_time(value: datetime, tz: ZoneInfo = _STOCKHOLM) -> str:
     """Swedish date and time: "27 nov 2026 kl. 10.30" (local time)."""
     local = value.astimezone(tz)
     return f"{local.day} {_MONTHS_SV[local.month - 1]} {local.year} kl. {local:%H.%M}"
 
 
-def english_time(value: datetime, tz: ZoneInfo = ZoneInfo("Europe/Stockholm")) -> str:
+def english_time(value: datetime, tz: ZoneInfo = _STOCKHOLM) -> str:
     local = value.astimezone(tz)
     return f"{local.day} {local:%b %Y %H:%M}"
 

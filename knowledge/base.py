@@ -47,5 +47,3 @@ def load_knowledge_base(
     loaded = load_articles(articles_dir, organisation.area_ids)
     matcher = Matcher(loaded.articles, Analyzer(groups))
     return KnowledgeBase(organisation, matcher, (*problems, *loaded.problems), loaded)
-
-

@@ -18,8 +18,36 @@ MIN_WORD = 6
 _HEAD_SUFFIXES = ("arna", "erna", "orna", "et", "en", "na", "ar", "er", "or", "n", "t")
 # Derivational endings are not compound parts: "verksam|het", "vacciner|ing".
 NOT_PARTS = frozenset(
-    "het ing ning ande ende are ares lig liga isk iska ger tion tioner skap dom else"
-    " else ent era ers ess ist ism itet lse nde ner ord".split()
+    [
+        "het",
+        "ing",
+        "ning",
+        "ande",
+        "ende",
+        "are",
+        "ares",
+        "lig",
+        "liga",
+        "isk",
+        "iska",
+        "ger",
+        "tion",
+        "tioner",
+        "skap",
+        "dom",
+        "else",
+        "ent",
+        "era",
+        "ers",
+        "ess",
+        "ist",
+        "ism",
+        "itet",
+        "lse",
+        "nde",
+        "ner",
+        "ord",
+    ]
 )
 
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from knowledge.matcher import Matcher, Outcome, Thresholds
 from knowledge.model import Article
@@ -43,7 +44,9 @@ def read_swefaq(path: Path) -> tuple[list[str], list[SwefaqItem]]:
 
 
 def swefaq_accuracy(
-    path: Path, make_analyzer: Callable[[], Analyzer] = Analyzer, matcher_kwargs: dict | None = None
+    path: Path,
+    make_analyzer: Callable[[], Analyzer] = Analyzer,
+    matcher_kwargs: dict[str, Any] | None = None,
 ) -> tuple[float, int]:
     """Share of questions whose top-ranked candidate answer is the right one."""
     answers, items = read_swefaq(path)

@@ -94,4 +94,5 @@ class BM25Index:
                 vals.append(hit[1] * idf)
         if not ids:
             return np.zeros(self.size), ceiling
-        return np.bincount(np.concatenate(ids), np.concatenate(vals), self.size), ceiling
+        scores = np.bincount(np.concatenate(ids), np.concatenate(vals), self.size)
+        return scores.astype(np.float64), ceiling

@@ -85,13 +85,13 @@ def lint(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
         for ref in p.article.follow_up:
             if ref not in ids:
                 problems.append(
-                    Problem(_path(p), _line(p, key="follow_up"), f"follow-up '{ref}' does not exist")
+                    Problem(
+                        _path(p), _line(p, key="follow_up"), f"follow-up '{ref}' does not exist"
+                    )
                 )
         reviewed = p.article.reviewed
         if reviewed is None:
-            problems.append(
-                Problem(_path(p), _line(p, key="id"), "no 'reviewed' date", "warning")
-            )
+            problems.append(Problem(_path(p), _line(p, key="id"), "no 'reviewed' date", "warning"))
         elif reviewed + REVIEW_INTERVAL < today:
             due = reviewed + REVIEW_INTERVAL
             problems.append(

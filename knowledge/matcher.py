@@ -107,9 +107,7 @@ class Matcher:
         self.analyzer = analyzer
         self.weights = weights
         self._candidates = candidates
-        analyzer.fit(
-            text for a in self.articles for text in (*a.phrasings, *a.keywords, a.answer)
-        )
+        analyzer.fit(text for a in self.articles for text in (*a.phrasings, *a.keywords, a.answer))
         self._phrasing_terms: list[list[frozenset[str]]] = []
         self._phrasing_text: list[list[str]] = []
         docs = []
@@ -146,10 +144,7 @@ class Matcher:
         if not terms and among is None:
             return []
         bm25, ceiling = self.index.scores(terms)
-        if among is None:
-            docs = self._top(bm25)
-        else:
-            docs = list(among)
+        docs = self._top(bm25) if among is None else list(among)
         qset = frozenset(terms)
         q_idf = {t: self.index.idf_of(t) for t in qset}
         q_mass = sum(q_idf.values())
@@ -162,11 +157,17 @@ class Matcher:
                 shared = sum(q_idf[t] for t in qset & pset)
                 if shared:
                     phrasing = max(phrasing, PHRASING(shared, q_mass, p_mass))
-            fuzzy = max(
-                ((fuzz.token_sort_ratio(q_text, p) + fuzz.token_set_ratio(q_text, p)) / 200
-                 for p in self._phrasing_text[d]),
-                default=0.0,
-            ) if q_text else 0.0
+            fuzzy = (
+                max(
+                    (
+                        (fuzz.token_sort_ratio(q_text, p) + fuzz.token_set_ratio(q_text, p)) / 200
+                        for p in self._phrasing_text[d]
+                    ),
+                    default=0.0,
+                )
+                if q_text
+                else 0.0
+            )
             w = self.weights
             score = w.lexical * lexical + w.phrasing * phrasing + w.fuzzy * fuzzy
             out.append(Scored(self.articles[d], round(score, 6), lexical, phrasing, fuzzy))

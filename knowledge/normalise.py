@@ -34,7 +34,20 @@ from knowledge.text import fold, words
 # Definite and plural endings that Snowball leaves ("datorn", "rummet"), and
 # verbal nouns ("bokning" -> "bok", "rekrytering" -> "rekryter"); a term is only
 # conflated with a base the corpus itself uses.
-_CONFLATE_SUFFIXES = ("erna", "arna", "orna", "ning", "ing", "ande", "ende", "en", "et", "na", "n", "t")
+_CONFLATE_SUFFIXES = (
+    "erna",
+    "arna",
+    "orna",
+    "ning",
+    "ing",
+    "ande",
+    "ende",
+    "en",
+    "et",
+    "na",
+    "n",
+    "t",
+)
 _MIN_BASE = 4
 _MIN_DERIVED_BASE = 3
 _DERIVATIONAL = ("ning", "ing", "ande", "ende")

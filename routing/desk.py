@@ -30,20 +30,36 @@ SYSTEM = "stodbot"
 
 
 class Desk:
-    def __init__(self, organisation: Organisation, roles: Roles, calendar: BusinessCalendar) -> None:
+    def __init__(
+        self, organisation: Organisation, roles: Roles, calendar: BusinessCalendar
+    ) -> None:
         self.org = organisation
         self.roles = roles
         self.calendar = calendar
 
     # -- helpers -------------------------------------------------------------------
 
-    def _audit(self, tx: Tx, at: datetime, actor: str, action: str, ticket_id: int,
-               old: object = None, new: object = None) -> None:
-        tx.audit.append(AuditEntry(
-            at, actor, action, "ticket", str(ticket_id),
-            None if old is None else json.dumps(old, ensure_ascii=False, default=str),
-            None if new is None else json.dumps(new, ensure_ascii=False, default=str),
-        ))
+    def _audit(
+        self,
+        tx: Tx,
+        at: datetime,
+        actor: str,
+        action: str,
+        ticket_id: int,
+        old: object = None,
+        new: object = None,
+    ) -> None:
+        tx.audit.append(
+            AuditEntry(
+                at,
+                actor,
+                action,
+                "ticket",
+                str(ticket_id),
+                None if old is None else json.dumps(old, ensure_ascii=False, default=str),
+                None if new is None else json.dumps(new, ensure_ascii=False, default=str),
+            )
+        )
 
     def _get(self, tx: Tx, ticket_id: int) -> Ticket:
         ticket = tx.tickets.get(ticket_id)
@@ -63,8 +79,9 @@ class Desk:
             raise NotAllowed(ticket_id)
         return ticket
 
-    def _change(self, tx: Tx, ticket: Ticket, at: datetime, actor: str, action: str,
-                **changes: object) -> Ticket:
+    def _change(
+        self, tx: Tx, ticket: Ticket, at: datetime, actor: str, action: str, **changes: object
+    ) -> Ticket:
         updated = tx.tickets.update(ticket, **changes)
         if updated is None:  # somebody changed it since we read it
             raise WrongState(ticket.id, status=self._get(tx, ticket.id).status)
@@ -72,12 +89,20 @@ class Desk:
         self._audit(tx, at, actor, action, ticket.id, old, changes)
         return updated
 
-    def _event(self, tx: Tx, ticket: Ticket, at: datetime, actor: str, kind: str,
-               text: str | None, visible: bool) -> None:
+    def _event(
+        self,
+        tx: Tx,
+        ticket: Ticket,
+        at: datetime,
+        actor: str,
+        kind: str,
+        text: str | None,
+        visible: bool,
+    ) -> None:
         tx.tickets.add_event(TicketEvent(ticket.id, at, actor, kind, text, visible))
 
     def can_read(self, ticket: Ticket, actor: str) -> bool:
-        """Confidential areas: only the area's staff and the asker. Others: any support staff too."""
+        """Confidential areas: the area's staff and the asker only. Others: any support staff."""
         if actor == ticket.asker_id or self.roles.is_staff(actor, ticket.area_id):
             return True
         area = self.org.area(ticket.area_id)
@@ -85,7 +110,9 @@ class Desk:
 
     # -- reading -------------------------------------------------------------------
 
-    def read(self, tx: Tx, ticket_id: int, actor: str, at: datetime) -> tuple[Ticket, list[TicketEvent]]:
+    def read(
+        self, tx: Tx, ticket_id: int, actor: str, at: datetime
+    ) -> tuple[Ticket, list[TicketEvent]]:
         ticket = self._get(tx, ticket_id)
         if not self.can_read(ticket, actor):
             self._audit(tx, at, actor, "read_denied", ticket_id)
@@ -100,22 +127,54 @@ class Desk:
 
     # -- the asker -----------------------------------------------------------------
 
-    def open(self, tx: Tx, *, area_id: str, asker_id: str, channel: str, conversation_id: str,
-             address: str, language: str, unit_id: str | None, question: str,
-             article_id: str | None, question_id: int | None, confidence: float, reason: str,
-             at: datetime) -> Ticket:
+    def open(
+        self,
+        tx: Tx,
+        *,
+        area_id: str,
+        asker_id: str,
+        channel: str,
+        conversation_id: str,
+        address: str,
+        language: str,
+        unit_id: str | None,
+        question: str,
+        article_id: str | None,
+        question_id: int | None,
+        confidence: float,
+        reason: str,
+        at: datetime,
+    ) -> Ticket:
         area = self.org.area(area_id) or self.org.triage
-        ticket = tx.tickets.create(NewTicket(
-            area_id=area.id, asker_id=asker_id, channel=channel, conversation_id=conversation_id,
-            address=address, language=language, unit_id=unit_id, question=question,
-            article_id=article_id, question_id=question_id, created_at=at,
-            claim_due=self.calendar.add_business_hours(at, area.sla.claim_hours),
-            resolve_due=self.calendar.add_business_hours(at, area.sla.resolve_hours),
-            route_confidence=confidence, route_reason=reason,
-        ))
+        ticket = tx.tickets.create(
+            NewTicket(
+                area_id=area.id,
+                asker_id=asker_id,
+                channel=channel,
+                conversation_id=conversation_id,
+                address=address,
+                language=language,
+                unit_id=unit_id,
+                question=question,
+                article_id=article_id,
+                question_id=question_id,
+                created_at=at,
+                claim_due=self.calendar.add_business_hours(at, area.sla.claim_hours),
+                resolve_due=self.calendar.add_business_hours(at, area.sla.resolve_hours),
+                route_confidence=confidence,
+                route_reason=reason,
+            )
+        )
         self._event(tx, ticket, at, asker_id, "created", None, True)
-        self._audit(tx, at, asker_id, "create", ticket.id, None,
-                    {"area": area.id, "confidence": confidence, "reason": reason})
+        self._audit(
+            tx,
+            at,
+            asker_id,
+            "create",
+            ticket.id,
+            None,
+            {"area": area.id, "confidence": confidence, "reason": reason},
+        )
         return ticket
 
     def add_info(self, tx: Tx, ticket_id: int, asker: str, text: str, at: datetime) -> Ticket:
@@ -134,9 +193,18 @@ class Desk:
         if ticket.status not in (Status.RESOLVED, Status.CLOSED):
             raise WrongState(ticket_id, status=ticket.status)
         self._event(tx, ticket, at, asker, "reopened", None, True)
-        return self._change(tx, ticket, at, asker, "reopen", status=Status.REOPENED,
-                            claimed_by=None, resolved_at=None, closed_at=None,
-                            reopened=ticket.reopened + 1)
+        return self._change(
+            tx,
+            ticket,
+            at,
+            asker,
+            "reopen",
+            status=Status.REOPENED,
+            claimed_by=None,
+            resolved_at=None,
+            closed_at=None,
+            reopened=ticket.reopened + 1,
+        )
 
     def close(self, tx: Tx, ticket_id: int, asker: str, at: datetime) -> Ticket:
         ticket = self._asker(tx, ticket_id, asker)
@@ -153,8 +221,15 @@ class Desk:
             if now.claimed_by:
                 raise AlreadyClaimed(ticket_id, by=now.claimed_by)
             raise WrongState(ticket_id, status=now.status)
-        self._audit(tx, at, staff, "claim", ticket_id, {"status": ticket.status},
-                    {"status": Status.CLAIMED, "claimed_by": staff})
+        self._audit(
+            tx,
+            at,
+            staff,
+            "claim",
+            ticket_id,
+            {"status": ticket.status},
+            {"status": Status.CLAIMED, "claimed_by": staff},
+        )
         self._event(tx, ticket, at, staff, "claimed", None, True)
         return self._get(tx, ticket_id)
 
@@ -195,17 +270,27 @@ class Desk:
         self._audit(tx, at, staff, "note", ticket_id)
         return ticket
 
-    def transfer(self, tx: Tx, ticket_id: int, staff: str, to_area: str, reason: str,
-                 at: datetime) -> Ticket:
+    def transfer(
+        self, tx: Tx, ticket_id: int, staff: str, to_area: str, reason: str, at: datetime
+    ) -> Ticket:
         ticket = self._staff(tx, ticket_id, staff)
         area = self.org.area(to_area)
         if area is None:
             raise NotFound(ticket_id, area=to_area)
         if ticket.status in (Status.RESOLVED, Status.CLOSED) or area.id == ticket.area_id:
             raise WrongState(ticket_id, status=ticket.status)
-        self._event(tx, ticket, at, staff, "transfer", f"{ticket.area_id} → {area.id}: {reason}", False)
+        self._event(
+            tx, ticket, at, staff, "transfer", f"{ticket.area_id} → {area.id}: {reason}", False
+        )
         return self._change(
-            tx, ticket, at, staff, "transfer", area_id=area.id, status=Status.OPEN, claimed_by=None,
+            tx,
+            ticket,
+            at,
+            staff,
+            "transfer",
+            area_id=area.id,
+            status=Status.OPEN,
+            claimed_by=None,
             claim_due=self.calendar.add_business_hours(at, area.sla.claim_hours),
             resolve_due=self.calendar.add_business_hours(at, area.sla.resolve_hours),
             escalated_at=None,
@@ -214,7 +299,9 @@ class Desk:
     def resolve(self, tx: Tx, ticket_id: int, staff: str, text: str | None, at: datetime) -> Ticket:
         ticket = self._own(tx, ticket_id, staff, at)
         self._event(tx, ticket, at, staff, "resolved", text, True)
-        return self._change(tx, ticket, at, staff, "resolve", status=Status.RESOLVED, resolved_at=at)
+        return self._change(
+            tx, ticket, at, staff, "resolve", status=Status.RESOLVED, resolved_at=at
+        )
 
     # -- SLA -----------------------------------------------------------------------
 
@@ -223,8 +310,15 @@ class Desk:
         escalated = []
         for ticket in tx.tickets.unclaimed_past_due(now):
             if tx.tickets.mark_escalated(ticket.id, now):
-                self._audit(tx, now, SYSTEM, "escalate", ticket.id, None,
-                            {"lead": self.org.area(ticket.area_id).lead if self.org.area(ticket.area_id) else None})
+                self._audit(
+                    tx,
+                    now,
+                    SYSTEM,
+                    "escalate",
+                    ticket.id,
+                    None,
+                    {"lead": (self.org.area(ticket.area_id) or self.org.triage).lead},
+                )
                 self._event(tx, ticket, now, SYSTEM, "escalated", None, False)
                 escalated.append(ticket)
         return escalated

@@ -21,7 +21,7 @@ GAP_SIMILARITY = 60  # token_set_ratio on normalised questions, 0..100
 
 
 def week_bounds(week: str) -> tuple[datetime, datetime]:
-    """"2026-W48" -> (Monday 00:00, next Monday 00:00), Europe/Stockholm."""
+    """ "2026-W48" -> (Monday 00:00, next Monday 00:00), Europe/Stockholm."""
     try:
         year, num = week.upper().split("-W")
         monday = date.fromisocalendar(int(year), int(num), 1)
@@ -120,9 +120,14 @@ def build_weekly(
     for area in org.areas:
         qs = by_area.get(area.id, [])
         tks = tickets_by_area.get(area.id, [])
-        claim_h = [calendar.business_hours_between(t.created_at, t.claimed_at) for t in tks if t.claimed_at]
-        resolve_h = [calendar.business_hours_between(t.created_at, t.resolved_at)
-                     for t in tks if t.resolved_at]
+        claim_h = [
+            calendar.business_hours_between(t.created_at, t.claimed_at) for t in tks if t.claimed_at
+        ]
+        resolve_h = [
+            calendar.business_hours_between(t.created_at, t.resolved_at)
+            for t in tks
+            if t.resolved_at
+        ]
         claim_met = claim_decided = resolve_met = resolve_decided = 0
         for t in tks:
             if t.claimed_at is not None:
@@ -135,22 +140,28 @@ def build_weekly(
                 resolve_met += t.resolved_at <= t.resolve_due
             elif now > t.resolve_due:
                 resolve_decided += 1
-        rows.append(AreaWeek(
-            area_id=area.id, name=area.name, questions=len(qs),
-            answered=sum(q.outcome == "answered" and q.ticket_id is None for q in qs),
-            clarified=sum(q.outcome == "clarified" and q.ticket_id is None for q in qs),
-            routed=sum(q.ticket_id is not None for q in qs),
-            tickets=len(tks), claimed=sum(t.claimed_at is not None for t in tks),
-            resolved=sum(t.resolved_at is not None for t in tks),
-            median_claim_hours=_median(claim_h), median_resolve_hours=_median(resolve_h),
-            sla_claim_met=_share(claim_met, claim_decided),
-            sla_resolve_met=_share(resolve_met, resolve_decided),
-            escalated=sum(t.escalated_at is not None for t in tks),
-            helpful=sum(q.feedback == "helpful" for q in qs),
-            not_helpful=sum(q.feedback == "not_helpful" for q in qs),
-            previous_average=prev_counts.get(area.id, 0) / 4,
-            transfers=sum(t.area_id != t.original_area_id for t in tks),
-        ))
+        rows.append(
+            AreaWeek(
+                area_id=area.id,
+                name=area.name,
+                questions=len(qs),
+                answered=sum(q.outcome == "answered" and q.ticket_id is None for q in qs),
+                clarified=sum(q.outcome == "clarified" and q.ticket_id is None for q in qs),
+                routed=sum(q.ticket_id is not None for q in qs),
+                tickets=len(tks),
+                claimed=sum(t.claimed_at is not None for t in tks),
+                resolved=sum(t.resolved_at is not None for t in tks),
+                median_claim_hours=_median(claim_h),
+                median_resolve_hours=_median(resolve_h),
+                sla_claim_met=_share(claim_met, claim_decided),
+                sla_resolve_met=_share(resolve_met, resolve_decided),
+                escalated=sum(t.escalated_at is not None for t in tks),
+                helpful=sum(q.feedback == "helpful" for q in qs),
+                not_helpful=sum(q.feedback == "not_helpful" for q in qs),
+                previous_average=prev_counts.get(area.id, 0) / 4,
+                transfers=sum(t.area_id != t.original_area_id for t in tks),
+            )
+        )
     units = Counter(q.unit_id or "-" for q in questions)
     gaps = knowledge_gaps(questions, normalise, viewer_areas, gap_limit)
     return WeeklyReport(week, start, end, tuple(rows), tuple(sorted(units.items())), gaps)

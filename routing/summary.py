@@ -32,7 +32,8 @@ NOT_HELPFUL_FLAG = 3  # articles marked not helpful at least this often in the f
 DEFLECTION_RULE = (
     "”Besvarad av boten” betyder att frågan fick ett svar ur kunskapsbanken och att "
     "frågeställaren antingen markerade svaret som till hjälp, eller inte kom tillbaka med "
-    "samma fråga eller markerade svaret som inte till hjälp inom 3 dagar. Frågor som blev ärenden räknas som vidareskickade, "
+    "samma fråga eller markerade svaret som inte till hjälp inom 3 dagar. "
+    "Frågor som blev ärenden räknas som vidareskickade, "
     "aldrig som besvarade."
 )
 
@@ -146,23 +147,37 @@ def deflected_ids(questions: Sequence[QuestionRow], normalise: Callable[[str], s
                 continue
             key = normalise(q.text or "")
             came_back = any(
-                later.asked_at - q.asked_at <= COME_BACK and (
+                later.asked_at - q.asked_at <= COME_BACK
+                and (
                     (later.article_id is not None and later.article_id == q.article_id)
-                    or (key and later.text and fuzz.token_set_ratio(key, normalise(later.text)) >= SAME_QUESTION)
+                    or (
+                        key
+                        and later.text
+                        and fuzz.token_set_ratio(key, normalise(later.text)) >= SAME_QUESTION
+                    )
                 )
-                for later in rows[i + 1:]
+                for later in rows[i + 1 :]
             )
             if not came_back:
                 out.add(q.id)
     return out
 
 
-def _figures(questions: Iterable[QuestionRow], tickets: Iterable[Ticket], deflected: set[int],
-             calendar: BusinessCalendar, now: datetime) -> Figures:
+def _figures(
+    questions: Iterable[QuestionRow],
+    tickets: Iterable[Ticket],
+    deflected: set[int],
+    calendar: BusinessCalendar,
+    now: datetime,
+) -> Figures:
     qs = list(questions)
     tks = list(tickets)
-    claim_h = [calendar.business_hours_between(t.created_at, t.claimed_at) for t in tks if t.claimed_at]
-    resolve_h = [calendar.business_hours_between(t.created_at, t.resolved_at) for t in tks if t.resolved_at]
+    claim_h = [
+        calendar.business_hours_between(t.created_at, t.claimed_at) for t in tks if t.claimed_at
+    ]
+    resolve_h = [
+        calendar.business_hours_between(t.created_at, t.resolved_at) for t in tks if t.resolved_at
+    ]
     met = decided = 0
     for t in tks:
         for done, due in ((t.claimed_at, t.claim_due), (t.resolved_at, t.resolve_due)):
@@ -172,12 +187,16 @@ def _figures(questions: Iterable[QuestionRow], tickets: Iterable[Ticket], deflec
             elif now > due:
                 decided += 1
     return Figures(
-        questions=len(qs), deflected=sum(q.id in deflected for q in qs),
+        questions=len(qs),
+        deflected=sum(q.id in deflected for q in qs),
         routed=sum(q.ticket_id is not None for q in qs),
-        tickets=len(tks), claimed=sum(t.claimed_at is not None for t in tks),
+        tickets=len(tks),
+        claimed=sum(t.claimed_at is not None for t in tks),
         resolved=sum(t.resolved_at is not None for t in tks),
-        median_claim=percentile(claim_h, 50), p90_claim=percentile(claim_h, 90),
-        median_resolve=percentile(resolve_h, 50), p90_resolve=percentile(resolve_h, 90),
+        median_claim=percentile(claim_h, 50),
+        p90_claim=percentile(claim_h, 90),
+        median_resolve=percentile(resolve_h, 50),
+        p90_resolve=percentile(resolve_h, 90),
         sla_met=met / decided if decided else None,
         escalated=sum(t.escalated_at is not None for t in tks),
         reopened=sum(t.reopened > 0 for t in tks),
@@ -207,8 +226,9 @@ def build_summary(
     def in_week(i: int, at: datetime) -> bool:
         return bounds[i][0] <= at < bounds[i][1]
 
-    def row(key: str, name: str, q_pred: Callable[[QuestionRow], bool],
-            t_pred: Callable[[Ticket], bool]) -> Row:
+    def row(
+        key: str, name: str, q_pred: Callable[[QuestionRow], bool], t_pred: Callable[[Ticket], bool]
+    ) -> Row:
         figures = []
         for i in range(len(weeks)):
             qs = [q for q in questions if in_week(i, q.asked_at) and q_pred(q)]
@@ -217,16 +237,35 @@ def build_summary(
         return Row(key, name, tuple(figures))
 
     triage = org.triage.id
-    areas = tuple(
-        row(a.id, a.name, lambda q, a=a: (q.area_id or triage) == a.id, lambda t, a=a: t.area_id == a.id)
-        for a in org.areas
-    )
+
+    def area_row(area_id: str, name: str) -> Row:
+        def q_in(q: QuestionRow) -> bool:
+            return (q.area_id or triage) == area_id
+
+        def t_in(t: Ticket) -> bool:
+            return t.area_id == area_id
+
+        return row(area_id, name, q_in, t_in)
+
+    def unit_row(unit_id: str, name: str) -> Row:
+        def q_in(q: QuestionRow) -> bool:
+            return q.unit_id == unit_id
+
+        def t_in(t: Ticket) -> bool:
+            return t.unit_id == unit_id
+
+        return row(unit_id, name, q_in, t_in)
+
+    areas = tuple(area_row(a.id, a.name) for a in org.areas)
     unit_names = {u.id: u.name for u in org.units}
-    units = tuple(
-        row(u.id, u.name, lambda q, u=u: q.unit_id == u.id, lambda t, u=u: t.unit_id == u.id)
-        for u in org.units
-    ) + (row("-", "Okänd förvaltning", lambda q: q.unit_id not in unit_names,
-             lambda t: t.unit_id not in unit_names),)
+    units = tuple(unit_row(u.id, u.name) for u in org.units) + (
+        row(
+            "-",
+            "Okänd förvaltning",
+            lambda q: q.unit_id not in unit_names,
+            lambda t: t.unit_id not in unit_names,
+        ),
+    )
     total = row("total", "Totalt", lambda q: True, lambda t: True)
 
     current = [q for q in questions if in_week(len(weeks) - 1, q.asked_at)]
@@ -235,8 +274,9 @@ def build_summary(
     return Summary(week, tuple(weeks), areas, units, total, gaps, flags)
 
 
-def _gaps(questions: Sequence[QuestionRow], org: Organisation, normalise: Callable[[str], str],
-          limit: int) -> tuple[GapGroup, ...]:
+def _gaps(
+    questions: Sequence[QuestionRow], org: Organisation, normalise: Callable[[str], str], limit: int
+) -> tuple[GapGroup, ...]:
     groups: list[tuple[str, str, int]] = []
     for q in questions:
         if not (q.ticket_id is not None or q.feedback == "not_helpful"):
@@ -254,8 +294,13 @@ def _gaps(questions: Sequence[QuestionRow], org: Organisation, normalise: Callab
     return tuple(GapGroup(a, names.get(a, a), n) for a, _, n in groups[:limit])
 
 
-def _flags(articles: Sequence[Article], questions: Sequence[QuestionRow], since: datetime,
-           today: date, review_interval: timedelta) -> tuple[ArticleFlag, ...]:
+def _flags(
+    articles: Sequence[Article],
+    questions: Sequence[QuestionRow],
+    since: datetime,
+    today: date,
+    review_interval: timedelta,
+) -> tuple[ArticleFlag, ...]:
     out = []
     unhelpful: dict[str, int] = defaultdict(int)
     for q in questions:
@@ -263,9 +308,17 @@ def _flags(articles: Sequence[Article], questions: Sequence[QuestionRow], since:
             unhelpful[q.article_id] += 1
     for a in articles:
         if a.reviewed is not None and a.reviewed + review_interval < today:
-            out.append(ArticleFlag(a.id, a.title, a.area, "review_due",
-                                   f"granskad {a.reviewed:%Y-%m-%d}"))
+            out.append(
+                ArticleFlag(a.id, a.title, a.area, "review_due", f"granskad {a.reviewed:%Y-%m-%d}")
+            )
         if unhelpful.get(a.id, 0) >= NOT_HELPFUL_FLAG:
-            out.append(ArticleFlag(a.id, a.title, a.area, "not_helpful",
-                                   f"{masked(unhelpful[a.id])} gånger inte till hjälp"))
+            out.append(
+                ArticleFlag(
+                    a.id,
+                    a.title,
+                    a.area,
+                    "not_helpful",
+                    f"{masked(unhelpful[a.id])} gånger inte till hjälp",
+                )
+            )
     return tuple(sorted(out, key=lambda f: (f.reason, f.area_id, f.article_id)))

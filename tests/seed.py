@@ -4,7 +4,7 @@ their tickets claimed and resolved on business-hour timings, and feedback."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from adapters.sql.store import SqlStore
 from knowledge.base import KnowledgeBase
@@ -13,12 +13,27 @@ from routing.ports import NewTicket, QuestionEntry
 from routing.report import week_bounds
 from routing.tickets import Status
 
-AREA_WEIGHTS = {"hr": 30, "it": 25, "ekonomi": 15, "kansli": 10, "service": 8, "sakerhet": 5,
-                "digital": 4, "kommunikation": 2, "styrning": 1}
+AREA_WEIGHTS = {
+    "hr": 30,
+    "it": 25,
+    "ekonomi": 15,
+    "kansli": 10,
+    "service": 8,
+    "sakerhet": 5,
+    "digital": 4,
+    "kommunikation": 2,
+    "styrning": 1,
+}
 
 
-def seed(store: SqlStore, kb: KnowledgeBase, last_week: str, weeks: int = 6, per_week: int = 60,
-         seed_value: int = 48) -> int:
+def seed(
+    store: SqlStore,
+    kb: KnowledgeBase,
+    last_week: str,
+    weeks: int = 6,
+    per_week: int = 60,
+    seed_value: int = 48,
+) -> int:
     rng = random.Random(seed_value)
     cal = BusinessCalendar()
     areas = list(AREA_WEIGHTS)
@@ -33,7 +48,9 @@ def seed(store: SqlStore, kb: KnowledgeBase, last_week: str, weeks: int = 6, per
         for k in range(weeks - 1, -1, -1):
             monday = start_last - timedelta(weeks=k)
             for n in range(per_week + rng.randint(-8, 8) + (weeks - k) * 3):
-                at = (monday + timedelta(days=rng.randint(0, 4), hours=8 + rng.random() * 8)).astimezone(UTC)
+                at = (
+                    monday + timedelta(days=rng.randint(0, 4), hours=8 + rng.random() * 8)
+                ).astimezone(UTC)
                 area = rng.choices(areas, weights)[0]
                 user = f"@chef{rng.randint(1, 40)}:exempelkommun.se"
                 unit = rng.choice(units)
@@ -41,27 +58,81 @@ def seed(store: SqlStore, kb: KnowledgeBase, last_week: str, weeks: int = 6, per
                 if roll < 0.62:
                     article = rng.choice(by_area[area])
                     feedback = rng.choice(["helpful", "helpful", None, None, "not_helpful"])
-                    qid = tx.questions.log(QuestionEntry(at, "matrix", user, unit, area, "answered",
-                                                         article, None, 0.7, f"fråga om {article} {n}"))
+                    qid = tx.questions.log(
+                        QuestionEntry(
+                            at,
+                            "matrix",
+                            user,
+                            unit,
+                            area,
+                            "answered",
+                            article,
+                            None,
+                            0.7,
+                            f"fråga om {article} {n}",
+                        )
+                    )
                     if feedback:
                         tx.questions.set_feedback(qid, feedback, at + timedelta(minutes=2))
                 elif roll < 0.7:
-                    tx.questions.log(QuestionEntry(at, "matrix", user, unit, area, "clarified",
-                                                   None, None, 0.4, f"oklar fråga {n}"))
+                    tx.questions.log(
+                        QuestionEntry(
+                            at,
+                            "matrix",
+                            user,
+                            unit,
+                            area,
+                            "clarified",
+                            None,
+                            None,
+                            0.4,
+                            f"oklar fråga {n}",
+                        )
+                    )
                 else:
-                    qid = tx.questions.log(QuestionEntry(at, "matrix", user, unit, area, "routed",
-                                                         None, None, 0.2, f"saknas i basen om {area} {n % 4}"))
+                    qid = tx.questions.log(
+                        QuestionEntry(
+                            at,
+                            "matrix",
+                            user,
+                            unit,
+                            area,
+                            "routed",
+                            None,
+                            None,
+                            0.2,
+                            f"saknas i basen om {area} {n % 4}",
+                        )
+                    )
                     sla = kb.organisation.area(area).sla  # type: ignore[union-attr]
-                    ticket = tx.tickets.create(NewTicket(
-                        area, user, "matrix", "!dm", "", "sv", unit, "x", None, qid, at,
-                        cal.add_business_hours(at, sla.claim_hours),
-                        cal.add_business_hours(at, sla.resolve_hours), 0.6, "articles"))
+                    ticket = tx.tickets.create(
+                        NewTicket(
+                            area,
+                            user,
+                            "matrix",
+                            "!dm",
+                            "",
+                            "sv",
+                            unit,
+                            "x",
+                            None,
+                            qid,
+                            at,
+                            cal.add_business_hours(at, sla.claim_hours),
+                            cal.add_business_hours(at, sla.resolve_hours),
+                            0.6,
+                            "articles",
+                        )
+                    )
                     tx.questions.link_ticket(qid, ticket.id, area)
                     claim_h = rng.choice([0.5, 1, 2, 3, 5, 9])
                     claimed = cal.add_business_hours(at, claim_h)
                     resolved = cal.add_business_hours(at, claim_h + rng.choice([1, 4, 8, 20]))
-                    changes: dict[str, object] = {"status": Status.CLAIMED, "claimed_by": "@staff",
-                                                  "claimed_at": claimed}
+                    changes: dict[str, object] = {
+                        "status": Status.CLAIMED,
+                        "claimed_by": "@staff",
+                        "claimed_at": claimed,
+                    }
                     if rng.random() < 0.85:
                         changes.update(status=Status.RESOLVED, resolved_at=resolved)
                     if rng.random() < 0.05:
@@ -82,6 +153,7 @@ if __name__ == "__main__":  # python -m tests.seed demo.db 2026-W47
     from tests.conftest import sqlite_store
 
     target, week = Path(sys.argv[1]), sys.argv[2]
-    kb = load_knowledge_base(EXAMPLE_DIR / "articles", EXAMPLE_DIR / "organisation.yaml",
-                             EXAMPLE_DIR / "synonyms.yaml")
+    kb = load_knowledge_base(
+        EXAMPLE_DIR / "articles", EXAMPLE_DIR / "organisation.yaml", EXAMPLE_DIR / "synonyms.yaml"
+    )
     print(f"{seed(sqlite_store(target), kb, week)} questions seeded into {target}")

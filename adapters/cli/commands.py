@@ -15,23 +15,23 @@ from typing import Any
 from adapters.cli.render import render_terminal
 from adapters.cli.report import render_weekly
 from adapters.cli.serve import NothingToServe
+from adapters.cli.serve import serve as run_server
+from adapters.compose import conversation_service, knowledge_base, thresholds
+from adapters.matrix.bot import MatrixStartupError
 from adapters.reports import chart, files
 from adapters.reports.post import renderer
-from bot.reports import load_summary
-from adapters.cli.serve import serve as run_server
-from adapters.matrix.bot import MatrixStartupError
 from bot.jobs import RetentionNotConfigured, apply_retention, escalate_overdue, post_weekly
-from routing.report import build_weekly, week_bounds, week_of
-from bot.outbox import deliver_pending
-from routing.router import AreaRouter
-from adapters.compose import conversation_service, knowledge_base, thresholds
 from bot.messages import ConversationRef, IncomingMessage
+from bot.outbox import deliver_pending
+from bot.reports import load_summary
 from bot.settings import EXAMPLE_DIR, Settings
 from knowledge.evaluation import evaluate_questions, read_questions, swefaq_accuracy
 from knowledge.lint import lint
 from knowledge.loader import OrganisationError
 from knowledge.matcher import Weights
 from knowledge.normalise import Analyzer
+from routing.report import build_weekly, week_bounds, week_of
+from routing.router import AreaRouter
 
 
 class CliError(Exception):
@@ -65,7 +65,9 @@ def ask(args: argparse.Namespace) -> int:
         out = {
             "question": args.question,
             "outcome": result.outcome.value,
-            "article": result.best.article.id if result.best and result.outcome.value == "answer" else None,
+            "article": result.best.article.id
+            if result.best and result.outcome.value == "answer"
+            else None,
             "terms": list(result.terms),
             "candidates": [
                 {
@@ -87,7 +89,9 @@ def ask(args: argparse.Namespace) -> int:
         return 0
     print(f"utfall: {result.outcome.value}")
     if route is not None:
-        print(f"troligt område: {route.area.id} ({route.area.name}), säkerhet {route.confidence:.2f}")
+        print(
+            f"troligt område: {route.area.id} ({route.area.name}), säkerhet {route.confidence:.2f}"
+        )
     for i, s in enumerate(result.candidates, 1):
         print(
             f"{i}. {s.article.id:<32} {s.score:.3f}  "
@@ -113,14 +117,18 @@ def chat(args: argparse.Namespace) -> int:
 
     def deliver() -> None:
         deliver_pending(
-            service.store, "cli",
+            service.store,
+            "cli",
             lambda item: _print_reply(str(item.payload.get("text", ""))),
             user_id=args.user,
         )
 
     print(render_terminal(service.greeting().text))
-    hint = "(Avsluta med Ctrl-D eller ”sluta”. Du är {user}.)" if settings.language == "sv" \
+    hint = (
+        "(Avsluta med Ctrl-D eller ”sluta”. Du är {user}.)"
+        if settings.language == "sv"
         else "(Ctrl-D or “quit” ends. You are {user}.)"
+    )
     print(hint.format(user=args.user))
     print()
     deliver()  # answers that arrived while you were away
@@ -160,12 +168,21 @@ def eval_swefaq(args: argparse.Namespace) -> int:
     if args.ablation:
         variants: list[tuple[str, Any, dict[str, Any]]] = [
             ("fuzzy only (rapidfuzz)", Analyzer, {"weights": Weights(0, 0, 1)}),
-            ("bm25, no stemming/compounds/repair", functools.partial(
-                Analyzer, stemming=False, compounds=False, repair=False), {"weights": Weights(1, 0, 0)}),
-            ("bm25 + stemming", functools.partial(Analyzer, compounds=False, repair=False),
-             {"weights": Weights(1, 0, 0)}),
-            ("bm25 + stemming + compounds", functools.partial(Analyzer, repair=False),
-             {"weights": Weights(1, 0, 0)}),
+            (
+                "bm25, no stemming/compounds/repair",
+                functools.partial(Analyzer, stemming=False, compounds=False, repair=False),
+                {"weights": Weights(1, 0, 0)},
+            ),
+            (
+                "bm25 + stemming",
+                functools.partial(Analyzer, compounds=False, repair=False),
+                {"weights": Weights(1, 0, 0)},
+            ),
+            (
+                "bm25 + stemming + compounds",
+                functools.partial(Analyzer, repair=False),
+                {"weights": Weights(1, 0, 0)},
+            ),
             ("bm25 + stemming + compounds + repair", Analyzer, {"weights": Weights(1, 0, 0)}),
             ("full (bm25 + fuzzy + phrasing)", Analyzer, {}),
         ]
@@ -202,8 +219,6 @@ def eval_questions(args: argparse.Namespace) -> int:
     return 0
 
 
-
-
 def report_weekly(args: argparse.Namespace) -> int:
     settings = _settings(args)
     kb = _kb(settings)
@@ -237,14 +252,27 @@ def report_weekly(args: argparse.Namespace) -> int:
     viewer = service.roles.staff_areas(args.user) if args.user else []
     analyzer = kb.matcher.analyzer
     report = build_weekly(
-        kb.organisation, service.desk.calendar, week, questions, previous, tickets, now,
-        normalise=lambda text: " ".join(analyzer.surface(text)), viewer_areas=viewer,
+        kb.organisation,
+        service.desk.calendar,
+        week,
+        questions,
+        previous,
+        tickets,
+        now,
+        normalise=lambda text: " ".join(analyzer.surface(text)),
+        viewer_areas=viewer,
     )
     print(render_weekly(report, {u.id: u.name for u in kb.organisation.units}))
     if args.post:
-        queued = post_weekly(service, week, settings.public_url, settings.dashboard_secret,
-                             render=renderer(kb.organisation.municipality))
-        print(f"köad för {', '.join(queued) or 'ingen mottagare (leadership_room/leadership_channel saknas)'}")
+        queued = post_weekly(
+            service,
+            week,
+            settings.public_url,
+            settings.dashboard_secret,
+            render=renderer(kb.organisation.municipality),
+        )
+        nobody = "ingen mottagare (leadership_room/leadership_channel saknas)"
+        print(f"köad för {', '.join(queued) or nobody}")
     return 0
 
 
@@ -275,6 +303,8 @@ def retention_apply(args: argparse.Namespace) -> int:
             "ingen gallring: sätt STODBOT_RETENTION_DAYS och STODBOT_RETENTION_DECISION "
             "(beslutet som tillåter gallringen); utan beslut raderas ingenting"
         ) from None
-    print(f"gallrat {result.cleared} frågetexter före {result.cutoff:%Y-%m-%d} "
-          f"enligt beslut {result.decision}")
+    print(
+        f"gallrat {result.cleared} frågetexter före {result.cutoff:%Y-%m-%d} "
+        f"enligt beslut {result.decision}"
+    )
     return 0

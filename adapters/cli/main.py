@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=commands.ask)
 
     chat = sub.add_parser("chat", help="samtala med boten i terminalen")
-    chat.add_argument("--as", dest="user", default="cli-user", help="användar-id (standard: cli-user)")
+    chat.add_argument(
+        "--as", dest="user", default="cli-user", help="användar-id (standard: cli-user)"
+    )
     chat.set_defaults(func=commands.chat)
 
     kb = sub.add_parser("kb", help="kunskapsbanken")
@@ -42,11 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     weekly = rep_sub.add_parser("weekly", help="veckans efterfrågan per område")
     weekly.add_argument("--week", help="ISO-vecka, t.ex. 2026-W48 (standard: förra veckan)")
     weekly.add_argument("--as", dest="user", help="visa exempelfrågor för dina egna områden")
-    weekly.add_argument("--format", choices=("text", "csv", "xlsx", "png", "svg"), default="text",
-                        help="text (standard), csv, xlsx eller diagrammet som png/svg")
+    weekly.add_argument(
+        "--format",
+        choices=("text", "csv", "xlsx", "png", "svg"),
+        default="text",
+        help="text (standard), csv, xlsx eller diagrammet som png/svg",
+    )
     weekly.add_argument("--out", help="skriv till fil i stället för till skärmen")
-    weekly.add_argument("--post", action="store_true",
-                        help="posta sammanställningen i ledningens rum/kanal nu (en gång per vecka)")
+    weekly.add_argument(
+        "--post",
+        action="store_true",
+        help="posta sammanställningen i ledningens rum/kanal nu (en gång per vecka)",
+    )
     weekly.set_defaults(func=commands.report_weekly)
 
     sla = sub.add_parser("sla", help="servicenivåer")

@@ -19,7 +19,7 @@ def _change(value: float | None) -> str:
 
 def render_weekly(report: WeeklyReport, unit_names: dict[str, str]) -> str:
     local = report.start.strftime("%Y-%m-%d")
-    last = (report.end.date().toordinal() - 1)
+    last = report.end.date().toordinal() - 1
     from datetime import date
 
     lines = [
@@ -33,14 +33,18 @@ def render_weekly(report: WeeklyReport, unit_names: dict[str, str]) -> str:
     for a in report.areas:
         lines.append(
             f"{a.name[:44]:<44} {a.questions:>6} {a.answered:>5} {a.routed:>6} {a.helpful:>5} "
-            f"{a.not_helpful:>5} {_hours(a.median_claim_hours):>9} {_hours(a.median_resolve_hours):>10} "
+            f"{a.not_helpful:>5} {_hours(a.median_claim_hours):>9} "
+            f"{_hours(a.median_resolve_hours):>10} "
             f"{_pct(a.sla_claim_met):>6} {_pct(a.sla_resolve_met):>7} {_change(a.change):>7}"
         )
     tickets = sum(a.tickets for a in report.areas)
     moved = sum(a.transfers for a in report.areas)
     if tickets:
-        lines += ["", f"Routning: {tickets - moved} av {tickets} ärenden hamnade direkt hos rätt "
-                      f"område ({moved} flyttades av handläggare)."]
+        lines += [
+            "",
+            f"Routning: {tickets - moved} av {tickets} ärenden hamnade direkt hos rätt "
+            f"område ({moved} flyttades av handläggare).",
+        ]
     lines += ["", "Frågor per förvaltning:"]
     for unit, n in report.units:
         lines.append(f"  {unit_names.get(unit, 'okänd förvaltning'):<40} {n:>5}")

@@ -29,10 +29,19 @@ async def _jobs(service: ConversationService, settings: Settings, every: float =
     while True:
         try:
             await asyncio.to_thread(escalate_overdue, service)
-            week = scheduled_week(service.clock(), settings.weekly_post_weekday, settings.weekly_post_time)
+            week = scheduled_week(
+                service.clock(), settings.weekly_post_weekday, settings.weekly_post_time
+            )
             if week:
-                queued = await asyncio.to_thread(post_weekly, service, week, settings.public_url,
-                                                 settings.dashboard_secret, None, render)
+                queued = await asyncio.to_thread(
+                    post_weekly,
+                    service,
+                    week,
+                    settings.public_url,
+                    settings.dashboard_secret,
+                    None,
+                    render,
+                )
                 if queued:
                     log.warning("Weekly summary %s queued for %s", week, ", ".join(queued))
         except Exception:  # a job failing must not stop the bot

@@ -116,14 +116,26 @@ class MatrixBot:
             store_sync_tokens=False,  # the token lives in our database, with the events
         )
         self.client = AsyncClient(
-            settings.matrix_homeserver, settings.matrix_user_id, settings.matrix_device_id,
-            str(settings.matrix_store_path) if settings.matrix_e2e else "", config,
+            settings.matrix_homeserver,
+            settings.matrix_user_id,
+            settings.matrix_device_id,
+            str(settings.matrix_store_path) if settings.matrix_e2e else "",
+            config,
         )
-        self.roles = MatrixRoles(kb.organisation, self.client.rooms,
-                                 settings.matrix_staff_power_level, settings.matrix_user_id)
+        self.roles = MatrixRoles(
+            kb.organisation,
+            self.client.rooms,
+            settings.matrix_staff_power_level,
+            settings.matrix_user_id,
+        )
         self.service = ConversationService(
-            kb, store, roles=self.roles, thresholds=thresholds, language=settings.language,
-            max_chars=settings.max_message_chars, clock=clock,
+            kb,
+            store,
+            roles=self.roles,
+            thresholds=thresholds,
+            language=settings.language,
+            max_chars=settings.max_message_chars,
+            clock=clock,
         )
         self.clock = clock
         self._token: str | None = None
@@ -146,7 +158,9 @@ class MatrixBot:
         else:
             resp = await self.client.login(s.matrix_password or "", device_name="Stödbot")
             if not isinstance(resp, LoginResponse):
-                raise MatrixStartupError(f"Inloggningen mot {s.matrix_homeserver} misslyckades: {resp}")
+                raise MatrixStartupError(
+                    f"Inloggningen mot {s.matrix_homeserver} misslyckades: {resp}"
+                )
         if s.matrix_e2e and self.client.should_upload_keys:
             await self.client.keys_upload()
         self._token = await asyncio.to_thread(self._load_token)
@@ -188,10 +202,12 @@ class MatrixBot:
 
     # -- one round: sync, store, handle, send ---------------------------------------
 
-    async def sync_once(self, timeout: int = 0, full_state: bool = False,
-                        skip_timeline: bool = False) -> bool:
-        resp = await self.client.sync(timeout=timeout, since=self._token, full_state=full_state,
-                                      sync_filter=SYNC_FILTER)
+    async def sync_once(
+        self, timeout: int = 0, full_state: bool = False, skip_timeline: bool = False
+    ) -> bool:
+        resp = await self.client.sync(
+            timeout=timeout, since=self._token, full_state=full_state, sync_filter=SYNC_FILTER
+        )
         if isinstance(resp, SyncError) or not isinstance(resp, SyncResponse):
             log.warning("Sync failed: %s", resp)
             return False
@@ -211,16 +227,32 @@ class MatrixBot:
                     continue  # our own events
                 if isinstance(ev, RoomMessageText):
                     content = ev.source.get("content", {})
-                    out.append((ev.event_id, {
-                        "type": "message", "room": room_id, "sender": ev.sender, "body": ev.body,
-                        "relates": content.get("m.relates_to") or {},
-                        "mentions": (content.get("m.mentions") or {}).get("user_ids") or [],
-                    }))
+                    out.append(
+                        (
+                            ev.event_id,
+                            {
+                                "type": "message",
+                                "room": room_id,
+                                "sender": ev.sender,
+                                "body": ev.body,
+                                "relates": content.get("m.relates_to") or {},
+                                "mentions": (content.get("m.mentions") or {}).get("user_ids") or [],
+                            },
+                        )
+                    )
                 elif isinstance(ev, ReactionEvent):
-                    out.append((ev.event_id, {
-                        "type": "reaction", "room": room_id, "sender": ev.sender,
-                        "key": ev.key, "reacts_to": ev.reacts_to,
-                    }))
+                    out.append(
+                        (
+                            ev.event_id,
+                            {
+                                "type": "reaction",
+                                "room": room_id,
+                                "sender": ev.sender,
+                                "key": ev.key,
+                                "reacts_to": ev.reacts_to,
+                            },
+                        )
+                    )
         return out
 
     def _ingest(self, events: list[tuple[str, dict[str, Any]]], next_batch: str) -> None:
@@ -240,22 +272,31 @@ class MatrixBot:
         s = self.settings
         server = inviter.split(":", 1)[-1]
         own = (self.user_id or "").split(":", 1)[-1]
-        return inviter in s.matrix_allowed_users or server in s.matrix_allowed_servers or (
-            not s.matrix_allowed_servers and not s.matrix_allowed_users and server == own
+        return (
+            inviter in s.matrix_allowed_users
+            or server in s.matrix_allowed_servers
+            or (not s.matrix_allowed_servers and not s.matrix_allowed_users and server == own)
         )
 
     async def _answer_invites(self, resp: SyncResponse) -> None:
         for room_id, info in resp.rooms.invite.items():
             inviter = next(
-                (e.sender for e in info.invite_state
-                 if isinstance(e, InviteMemberEvent) and e.state_key == self.user_id
-                 and e.membership == "invite"),
+                (
+                    e.sender
+                    for e in info.invite_state
+                    if isinstance(e, InviteMemberEvent)
+                    and e.state_key == self.user_id
+                    and e.membership == "invite"
+                ),
                 "",
             )
             if self.invite_allowed(inviter):
                 for _ in range(20):
                     result = await self.client.join(room_id)
-                    if not isinstance(result, JoinError) or result.status_code != "M_LIMIT_EXCEEDED":
+                    if (
+                        not isinstance(result, JoinError)
+                        or result.status_code != "M_LIMIT_EXCEEDED"
+                    ):
                         break
                     self.rate_limited += 1
                     await asyncio.sleep((result.retry_after_ms or 1000) / 1000)
@@ -296,7 +337,9 @@ class MatrixBot:
             if text is None:
                 return None
             address = json.dumps({"event": p["reacts_to"]})
-            return IncomingMessage(ConversationRef(CHANNEL, room_id, address), sender, text, event_id)
+            return IncomingMessage(
+                ConversationRef(CHANNEL, room_id, address), sender, text, event_id
+            )
         body = _REPLY_FALLBACK.sub("", p["body"]).strip()
         relates = p.get("relates") or {}
         mentioned = self.user_id in p.get("mentions", []) or (self.user_id or "@") in body
@@ -357,16 +400,27 @@ class MatrixBot:
     async def _send_direct(self, msg: IncomingMessage, text: str, txn_id: str) -> None:
         """A reply that was deliberately not stored; the txn id derives from the event,
         so handling the event again after a crash does not post it twice."""
-        item = OutboxItem(channel=CHANNEL, conversation_id=msg.conversation.conversation_id,
-                          kind="direct", payload={"text": text}, address=msg.conversation.address,
-                          user_id=msg.user_id, txn_id=txn_id)
+        item = OutboxItem(
+            channel=CHANNEL,
+            conversation_id=msg.conversation.conversation_id,
+            kind="direct",
+            payload={"text": text},
+            address=msg.conversation.address,
+            user_id=msg.user_id,
+            txn_id=txn_id,
+        )
         content = message_content(text)
         addr = json.loads(item.address or "{}")
         if addr.get("event"):
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": addr["event"]}}
         for _ in range(10):
-            resp = await self.client.room_send(item.conversation_id, "m.room.message", content,
-                                               tx_id=txn_id, ignore_unverified_devices=True)
+            resp = await self.client.room_send(
+                item.conversation_id,
+                "m.room.message",
+                content,
+                tx_id=txn_id,
+                ignore_unverified_devices=True,
+            )
             if not isinstance(resp, RoomSendError):
                 return
             if resp.status_code != "M_LIMIT_EXCEEDED":
@@ -387,27 +441,38 @@ class MatrixBot:
 
     async def _send_image(self, item: OutboxItem, png: bytes) -> bool:
         """The chart of a weekly post: upload, then an m.image event (its own txnId)."""
-        upload, _ = await self.client.upload(io.BytesIO(png), content_type="image/png",
-                                             filename="efterfragan.png", filesize=len(png))
+        upload, _ = await self.client.upload(
+            io.BytesIO(png), content_type="image/png", filename="efterfragan.png", filesize=len(png)
+        )
         uri = getattr(upload, "content_uri", None)
         if not uri:
             log.warning("Chart upload failed: %s", upload)
             return False
-        content = {"msgtype": "m.image", "body": "Diagram: frågor och andel besvarade per område",
-                   "url": uri, "info": {"mimetype": "image/png", "size": len(png)}, "m.mentions": {}}
+        content = {
+            "msgtype": "m.image",
+            "body": "Diagram: frågor och andel besvarade per område",
+            "url": uri,
+            "info": {"mimetype": "image/png", "size": len(png)},
+            "m.mentions": {},
+        }
         return await self._room_send(item, content, item.txn_id + "-chart", mark=False)
 
-    async def _room_send(self, item: OutboxItem, content: dict[str, Any], txn_id: str,
-                         mark: bool = True) -> bool:
+    async def _room_send(
+        self, item: OutboxItem, content: dict[str, Any], txn_id: str, mark: bool = True
+    ) -> bool:
         while True:
             resp = await self.client.room_send(
-                item.conversation_id, "m.room.message", content, tx_id=txn_id,
+                item.conversation_id,
+                "m.room.message",
+                content,
+                tx_id=txn_id,
                 ignore_unverified_devices=True,
             )
             if isinstance(resp, RoomSendError):
-                if resp.status_code == "M_LIMIT_EXCEEDED" or getattr(
-                    resp.transport_response, "status", None
-                ) == 429:
+                if (
+                    resp.status_code == "M_LIMIT_EXCEEDED"
+                    or getattr(resp.transport_response, "status", None) == 429
+                ):
                     wait = (resp.retry_after_ms or 1000) / 1000
                     self.rate_limited += 1
                     log.info("Rate limited by the homeserver; waiting %.1f s", wait)
@@ -424,13 +489,18 @@ class MatrixBot:
         p = item.payload
         text = str(p.get("text", ""))
         mention = p.get("mention")
-        content = message_content(text, [str(mention)] if mention else None,
-                                  notice=item.kind in ("ticket_card", "ticket_update", "weekly"))
+        content = message_content(
+            text,
+            [str(mention)] if mention else None,
+            notice=item.kind in ("ticket_card", "ticket_update", "weekly"),
+        )
         if item.kind == "reply" and item.address:
             addr = json.loads(item.address)
             if addr.get("thread"):
                 content["m.relates_to"] = {
-                    "rel_type": "m.thread", "event_id": addr["thread"], "is_falling_back": True,
+                    "rel_type": "m.thread",
+                    "event_id": addr["thread"],
+                    "is_falling_back": True,
                     "m.in_reply_to": {"event_id": addr["event"]},
                 }
             elif addr.get("event"):
@@ -442,7 +512,10 @@ class MatrixBot:
                 new = {k: content[k] for k in ("msgtype", "body", "format", "formatted_body")}
                 new["m.mentions"] = {}
                 content = {
-                    **{k: (f"* {v}" if k in ("body", "formatted_body") else v) for k, v in new.items()},
+                    **{
+                        k: (f"* {v}" if k in ("body", "formatted_body") else v)
+                        for k, v in new.items()
+                    },
                     "m.new_content": new,
                     "m.relates_to": {"rel_type": "m.replace", "event_id": card},
                 }

@@ -55,7 +55,9 @@ def to_html(text: str) -> str:
     return "".join(out)
 
 
-def message_content(text: str, mentions: list[str] | None = None, notice: bool = False) -> dict[str, Any]:
+def message_content(
+    text: str, mentions: list[str] | None = None, notice: bool = False
+) -> dict[str, Any]:
     return {
         "msgtype": "m.notice" if notice else "m.text",
         "body": plain(text),

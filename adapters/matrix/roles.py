@@ -11,8 +11,13 @@ from routing.roles import OrganisationRoles
 
 
 class MatrixRoles(OrganisationRoles):
-    def __init__(self, organisation: Organisation, rooms: dict[str, Any], min_power: int = 0,
-                 bot_user: str = "") -> None:
+    def __init__(
+        self,
+        organisation: Organisation,
+        rooms: dict[str, Any],
+        min_power: int = 0,
+        bot_user: str = "",
+    ) -> None:
         super().__init__(organisation)
         self._org = organisation
         self._rooms = rooms  # nio's AsyncClient.rooms, kept current by sync

@@ -33,8 +33,12 @@ def to_xlsx(summary: Summary) -> bytes:
     sheet.freeze_panes = "D2"
     notes = book.create_sheet("Definitioner")
     notes.append([summary.rule])
-    notes.append(["Antal under 5 visas som ”<5”. Tider i arbetstimmar (vardagar 08–17, "
-                  "svenska helgdagar undantagna)."])
+    notes.append(
+        [
+            "Antal under 5 visas som ”<5”. Tider i arbetstimmar (vardagar 08–17, "
+            "svenska helgdagar undantagna)."
+        ]
+    )
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

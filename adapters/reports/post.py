@@ -15,25 +15,46 @@ def _pct(value: float | None) -> str:
 def chat_text(summary: Summary, municipality: str, link: str | None) -> str:
     cur = summary.total.current
     prev = summary.total.previous_average
-    change = f" ({(cur.questions - prev) / prev * 100:+.0f} % mot snittet för de fyra veckorna innan)" if prev else ""
-    busiest = [r for r in sorted(summary.areas, key=lambda r: (-r.current.questions, r.name))
-               if r.current.questions][:3]
+    change = (
+        f" ({(cur.questions - prev) / prev * 100:+.0f} % mot snittet för de fyra veckorna innan)"
+        if prev
+        else ""
+    )
+    busiest = [
+        r
+        for r in sorted(summary.areas, key=lambda r: (-r.current.questions, r.name))
+        if r.current.questions
+    ][:3]
     lines = [
-        f"**Efterfrågan på stöd, vecka {int(summary.week[-2:])} {summary.week[:4]} – {municipality}**",
-        f"Frågor: {masked(cur.questions)}{change}. Besvarade av boten: {_pct(cur.deflection if cur.questions >= 5 else None)}. "
+        f"**Efterfrågan på stöd, vecka {int(summary.week[-2:])} {summary.week[:4]} "
+        f"– {municipality}**",
+        f"Frågor: {masked(cur.questions)}{change}. "
+        f"Besvarade av boten: {_pct(cur.deflection if cur.questions >= 5 else None)}. "
         f"Vidareskickade till handläggare: {masked(cur.routed)}.",
-        f"Ärenden: {masked(cur.tickets)} nya, {masked(cur.claimed)} tagna, {masked(cur.resolved)} lösta. "
+        f"Ärenden: {masked(cur.tickets)} nya, {masked(cur.claimed)} tagna, "
+        f"{masked(cur.resolved)} lösta. "
         f"SLA uppfyllt: {_pct(cur.sla_met if cur.tickets >= 5 else None)}. "
         f"Eskalerade: {masked(cur.escalated)}. Återöppnade: {masked(cur.reopened)}.",
     ]
     if busiest:
-        lines.append("Mest efterfrågat: " + ", ".join(f"{r.name} ({masked(r.current.questions)})" for r in busiest) + ".")
+        lines.append(
+            "Mest efterfrågat: "
+            + ", ".join(f"{r.name} ({masked(r.current.questions)})" for r in busiest)
+            + "."
+        )
     if summary.gaps:
-        lines.append("Kunskapsluckor: " + ", ".join(f"{g.area_name} ({masked(g.size)})" for g in summary.gaps) + ".")
+        lines.append(
+            "Kunskapsluckor: "
+            + ", ".join(f"{g.area_name} ({masked(g.size)})" for g in summary.gaps)
+            + "."
+        )
     due = sum(f.reason == "review_due" for f in summary.flags)
     unhelpful = sum(f.reason == "not_helpful" for f in summary.flags)
     if due or unhelpful:
-        lines.append(f"Artiklar att se över: {due} förfallna för granskning, {unhelpful} ofta inte till hjälp.")
+        lines.append(
+            f"Artiklar att se över: {due} förfallna för granskning, "
+            f"{unhelpful} ofta inte till hjälp."
+        )
     if link:
         lines.append(f"Hela sammanställningen: {link}")
     return "\n".join(lines)

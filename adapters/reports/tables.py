@@ -6,10 +6,25 @@ from __future__ import annotations
 from routing.summary import Figures, Row, Summary, masked
 
 HEADERS = (
-    "Vecka", "Nivå", "Namn", "Frågor", "Besvarade av boten", "Andel besvarade",
-    "Vidareskickade", "Ärenden", "Tagna", "Lösta", "Median ta (h)", "P90 ta (h)",
-    "Median lös (h)", "P90 lös (h)", "SLA uppfyllt", "Eskalerade", "Återöppnade",
-    "Till hjälp", "Inte till hjälp",
+    "Vecka",
+    "Nivå",
+    "Namn",
+    "Frågor",
+    "Besvarade av boten",
+    "Andel besvarade",
+    "Vidareskickade",
+    "Ärenden",
+    "Tagna",
+    "Lösta",
+    "Median ta (h)",
+    "P90 ta (h)",
+    "Median lös (h)",
+    "P90 lös (h)",
+    "SLA uppfyllt",
+    "Eskalerade",
+    "Återöppnade",
+    "Till hjälp",
+    "Inte till hjälp",
 )
 
 
@@ -27,18 +42,31 @@ def _share(value: float | None, base: int) -> str:
 
 def cells(f: Figures) -> list[str]:
     return [
-        masked(f.questions), masked(f.deflected), _share(f.deflection, f.questions),
-        masked(f.routed), masked(f.tickets), masked(f.claimed), masked(f.resolved),
-        _hours(f.median_claim), _hours(f.p90_claim), _hours(f.median_resolve), _hours(f.p90_resolve),
-        _share(f.sla_met, f.tickets), masked(f.escalated), masked(f.reopened),
-        masked(f.helpful), masked(f.not_helpful),
+        masked(f.questions),
+        masked(f.deflected),
+        _share(f.deflection, f.questions),
+        masked(f.routed),
+        masked(f.tickets),
+        masked(f.claimed),
+        masked(f.resolved),
+        _hours(f.median_claim),
+        _hours(f.p90_claim),
+        _hours(f.median_resolve),
+        _hours(f.p90_resolve),
+        _share(f.sla_met, f.tickets),
+        masked(f.escalated),
+        masked(f.reopened),
+        masked(f.helpful),
+        masked(f.not_helpful),
     ]
 
 
 def rows(summary: Summary, all_weeks: bool = True) -> list[list[str]]:
     out: list[list[str]] = []
     levels: list[tuple[str, tuple[Row, ...]]] = [
-        ("Område", summary.areas), ("Förvaltning", summary.units), ("Totalt", (summary.total,)),
+        ("Område", summary.areas),
+        ("Förvaltning", summary.units),
+        ("Totalt", (summary.total,)),
     ]
     weeks = range(len(summary.weeks)) if all_weeks else [len(summary.weeks) - 1]
     for i in weeks:

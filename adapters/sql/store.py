@@ -65,10 +65,14 @@ class SqlPeople:
 
     def set_unit(self, user_id: str, unit_id: str, at: datetime) -> None:
         done = self.conn.execute(
-            update(t.people).where(t.people.c.user_id == user_id).values(unit_id=unit_id, updated_at=at)
+            update(t.people)
+            .where(t.people.c.user_id == user_id)
+            .values(unit_id=unit_id, updated_at=at)
         )
         if done.rowcount == 0:
-            self.conn.execute(insert(t.people).values(user_id=user_id, unit_id=unit_id, updated_at=at))
+            self.conn.execute(
+                insert(t.people).values(user_id=user_id, unit_id=unit_id, updated_at=at)
+            )
 
 
 class SqlStates:
@@ -84,7 +88,9 @@ class SqlStates:
     def put(self, key: str, state: dict[str, Any], at: datetime) -> None:
         raw = json.dumps(state, ensure_ascii=False)
         tbl = t.conversation_states
-        done = self.conn.execute(update(tbl).where(tbl.c.key == key).values(state=raw, updated_at=at))
+        done = self.conn.execute(
+            update(tbl).where(tbl.c.key == key).values(state=raw, updated_at=at)
+        )
         if done.rowcount == 0:
             self.conn.execute(insert(tbl).values(key=key, state=raw, updated_at=at))
 
@@ -94,7 +100,9 @@ class SqlQuestions:
         self.conn = conn
 
     def log(self, entry: QuestionEntry) -> int:
-        result = self.conn.execute(insert(t.questions).values(**asdict(entry)).returning(t.questions.c.id))
+        result = self.conn.execute(
+            insert(t.questions).values(**asdict(entry)).returning(t.questions.c.id)
+        )
         return int(result.scalar_one())
 
     def set_feedback(self, question_id: int, feedback: str, at: datetime) -> None:
@@ -112,7 +120,9 @@ class SqlQuestions:
         )
 
     def update(self, question_id: int, **changes: Any) -> None:
-        self.conn.execute(update(t.questions).where(t.questions.c.id == question_id).values(**changes))
+        self.conn.execute(
+            update(t.questions).where(t.questions.c.id == question_id).values(**changes)
+        )
 
     def between(self, start: datetime, end: datetime) -> list[QuestionRow]:
         rows = self.conn.execute(
@@ -138,15 +148,27 @@ class SqlQuestions:
         purged = int(done.rowcount or 0)
         done = self.conn.execute(
             update(t.tickets)
-            .where(and_(t.tickets.c.created_at < cutoff, t.tickets.c.question.is_not(None),
-                        t.tickets.c.status == Status.CLOSED.value))
+            .where(
+                and_(
+                    t.tickets.c.created_at < cutoff,
+                    t.tickets.c.question.is_not(None),
+                    t.tickets.c.status == Status.CLOSED.value,
+                )
+            )
             .values(question=None)
         )
         return purged + int(done.rowcount or 0)
 
 
-_TIME_FIELDS = ("created_at", "claimed_at", "resolved_at", "closed_at", "claim_due", "resolve_due",
-                "escalated_at")
+_TIME_FIELDS = (
+    "created_at",
+    "claimed_at",
+    "resolved_at",
+    "closed_at",
+    "claim_due",
+    "resolve_due",
+    "escalated_at",
+)
 
 
 def _ticket(row: Any) -> Ticket:
@@ -166,23 +188,44 @@ class SqlTickets:
 
     def create(self, new: NewTicket) -> Ticket:
         values = asdict(new)
-        values.update(status=Status.OPEN.value, original_area_id=new.area_id, reopened=0,
-                      version=1, claimed_by=None, claimed_at=None, resolved_at=None,
-                      closed_at=None, escalated_at=None)
+        values.update(
+            status=Status.OPEN.value,
+            original_area_id=new.area_id,
+            reopened=0,
+            version=1,
+            claimed_by=None,
+            claimed_at=None,
+            resolved_at=None,
+            closed_at=None,
+            escalated_at=None,
+        )
         return _ticket(self.conn.execute(self._CREATE, values).mappings().one())
 
     def get(self, ticket_id: int) -> Ticket | None:
-        row = self.conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id)).mappings().first()
+        row = (
+            self.conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id))
+            .mappings()
+            .first()
+        )
         return None if row is None else _ticket(row)
 
     def claim(self, ticket_id: int, staff_id: str, at: datetime) -> bool:
         c = t.tickets.c
         done = self.conn.execute(
             update(t.tickets)
-            .where(and_(c.id == ticket_id, c.claimed_by.is_(None),
-                        c.status.in_([s.value for s in (Status.OPEN, Status.REOPENED)])))
-            .values(claimed_by=staff_id, claimed_at=func.coalesce(c.claimed_at, at),
-                    status=Status.CLAIMED.value, version=c.version + 1)
+            .where(
+                and_(
+                    c.id == ticket_id,
+                    c.claimed_by.is_(None),
+                    c.status.in_([s.value for s in (Status.OPEN, Status.REOPENED)]),
+                )
+            )
+            .values(
+                claimed_by=staff_id,
+                claimed_at=func.coalesce(c.claimed_at, at),
+                status=Status.CLAIMED.value,
+                version=c.version + 1,
+            )
         )
         return done.rowcount == 1
 
@@ -205,8 +248,12 @@ class SqlTickets:
     def queue(self, area_ids: Sequence[str], statuses: Sequence[Status]) -> list[Ticket]:
         rows = self.conn.execute(
             select(t.tickets)
-            .where(and_(t.tickets.c.area_id.in_(list(area_ids)),
-                        t.tickets.c.status.in_([s.value for s in statuses])))
+            .where(
+                and_(
+                    t.tickets.c.area_id.in_(list(area_ids)),
+                    t.tickets.c.status.in_([s.value for s in statuses]),
+                )
+            )
             .order_by(t.tickets.c.claim_due, t.tickets.c.id)
         ).mappings()
         return [_ticket(r) for r in rows]
@@ -215,8 +262,14 @@ class SqlTickets:
         c = t.tickets.c
         rows = self.conn.execute(
             select(t.tickets)
-            .where(and_(c.claimed_by.is_(None), c.escalated_at.is_(None), c.claim_due < now,
-                        c.status.in_([Status.OPEN.value, Status.REOPENED.value])))
+            .where(
+                and_(
+                    c.claimed_by.is_(None),
+                    c.escalated_at.is_(None),
+                    c.claim_due < now,
+                    c.status.in_([Status.OPEN.value, Status.REOPENED.value]),
+                )
+            )
             .order_by(c.id)
         ).mappings()
         return [_ticket(r) for r in rows]
@@ -224,7 +277,8 @@ class SqlTickets:
     def mark_escalated(self, ticket_id: int, at: datetime) -> bool:
         c = t.tickets.c
         done = self.conn.execute(
-            update(t.tickets).where(and_(c.id == ticket_id, c.escalated_at.is_(None)))
+            update(t.tickets)
+            .where(and_(c.id == ticket_id, c.escalated_at.is_(None)))
             .values(escalated_at=at)
         )
         return done.rowcount == 1
@@ -241,12 +295,19 @@ class SqlTickets:
 
     def events(self, ticket_id: int) -> list[TicketEvent]:
         rows = self.conn.execute(
-            select(t.ticket_events).where(t.ticket_events.c.ticket_id == ticket_id)
+            select(t.ticket_events)
+            .where(t.ticket_events.c.ticket_id == ticket_id)
             .order_by(t.ticket_events.c.id)
         ).mappings()
         return [
-            TicketEvent(r["ticket_id"], utc(r["at"]) or r["at"], r["actor"], r["kind"], r["text"],
-                        bool(r["visible_to_asker"]))
+            TicketEvent(
+                r["ticket_id"],
+                utc(r["at"]) or r["at"],
+                r["actor"],
+                r["kind"],
+                r["text"],
+                bool(r["visible_to_asker"]),
+            )
             for r in rows
         ]
 
@@ -267,42 +328,66 @@ class SqlOutbox:
                 return None
             try:
                 with self.conn.begin_nested():
-                    return int(self.conn.execute(insert(t.outbox).values(**values)
-                                                 .returning(t.outbox.c.id)).scalar_one())
+                    return int(
+                        self.conn.execute(
+                            insert(t.outbox).values(**values).returning(t.outbox.c.id)
+                        ).scalar_one()
+                    )
             except IntegrityError:
                 return None
-        return int(self.conn.execute(insert(t.outbox).values(**values).returning(t.outbox.c.id)).scalar_one())
+        return int(
+            self.conn.execute(
+                insert(t.outbox).values(**values).returning(t.outbox.c.id)
+            ).scalar_one()
+        )
 
-    def pending(self, channel: str, user_id: str | None = None, limit: int = 100) -> list[OutboxItem]:
+    def pending(
+        self, channel: str, user_id: str | None = None, limit: int = 100
+    ) -> list[OutboxItem]:
         c = t.outbox.c
         cond = and_(c.channel == channel, c.sent_at.is_(None))
         if user_id is not None:
             cond = and_(cond, c.user_id == user_id)
-        rows = self.conn.execute(select(t.outbox).where(cond).order_by(c.id).limit(limit)).mappings()
+        rows = self.conn.execute(
+            select(t.outbox).where(cond).order_by(c.id).limit(limit)
+        ).mappings()
         return [
             OutboxItem(
-                channel=r["channel"], conversation_id=r["conversation_id"], kind=r["kind"],
-                payload=json.loads(r["payload"]), address=r["address"], user_id=r["user_id"],
-                dedupe_key=r["dedupe_key"], id=r["id"], txn_id=r["txn_id"],
-                created_at=utc(r["created_at"]), attempts=r["attempts"],
+                channel=r["channel"],
+                conversation_id=r["conversation_id"],
+                kind=r["kind"],
+                payload=json.loads(r["payload"]),
+                address=r["address"],
+                user_id=r["user_id"],
+                dedupe_key=r["dedupe_key"],
+                id=r["id"],
+                txn_id=r["txn_id"],
+                created_at=utc(r["created_at"]),
+                attempts=r["attempts"],
             )
             for r in rows
         ]
 
     def mark_sent(self, item_id: int, at: datetime) -> None:
         self.conn.execute(
-            update(t.outbox).where(and_(t.outbox.c.id == item_id, t.outbox.c.sent_at.is_(None)))
+            update(t.outbox)
+            .where(and_(t.outbox.c.id == item_id, t.outbox.c.sent_at.is_(None)))
             .values(sent_at=at)
         )
 
     def exists(self, dedupe_key: str) -> bool:
-        return self.conn.execute(
-            select(t.outbox.c.id).where(t.outbox.c.dedupe_key == dedupe_key)
-        ).first() is not None
+        return (
+            self.conn.execute(
+                select(t.outbox.c.id).where(t.outbox.c.dedupe_key == dedupe_key)
+            ).first()
+            is not None
+        )
 
     def mark_attempt(self, item_id: int) -> None:
         self.conn.execute(
-            update(t.outbox).where(t.outbox.c.id == item_id).values(attempts=t.outbox.c.attempts + 1)
+            update(t.outbox)
+            .where(t.outbox.c.id == item_id)
+            .values(attempts=t.outbox.c.attempts + 1)
         )
 
 
@@ -316,11 +401,20 @@ class SqlAudit:
     def for_entity(self, entity: str, entity_id: str) -> list[AuditEntry]:
         c = t.audit_log.c
         rows = self.conn.execute(
-            select(t.audit_log).where(and_(c.entity == entity, c.entity_id == entity_id)).order_by(c.id)
+            select(t.audit_log)
+            .where(and_(c.entity == entity, c.entity_id == entity_id))
+            .order_by(c.id)
         ).mappings()
         return [
-            AuditEntry(utc(r["at"]) or r["at"], r["actor"], r["action"], r["entity"], r["entity_id"],
-                       r["old"], r["new"])
+            AuditEntry(
+                utc(r["at"]) or r["at"],
+                r["actor"],
+                r["action"],
+                r["entity"],
+                r["entity_id"],
+                r["old"],
+                r["new"],
+            )
             for r in rows
         ]
 
@@ -336,7 +430,9 @@ class SqlAdapterState:
 
     def put(self, key: str, value: str, at: datetime) -> None:
         tbl = t.adapter_state
-        done = self.conn.execute(update(tbl).where(tbl.c.key == key).values(value=value, updated_at=at))
+        done = self.conn.execute(
+            update(tbl).where(tbl.c.key == key).values(value=value, updated_at=at)
+        )
         if done.rowcount == 0:
             self.conn.execute(insert(tbl).values(key=key, value=value, updated_at=at))
 
@@ -346,17 +442,25 @@ class SqlInbox:
         self.conn = conn
 
     def add(self, channel: str, event_id: str, payload: dict[str, Any], at: datetime) -> bool:
-        stmt = insert(t.inbox).values(channel=channel, event_id=event_id, received_at=at,
-                                      payload=json.dumps(payload, ensure_ascii=False))
+        stmt = insert(t.inbox).values(
+            channel=channel,
+            event_id=event_id,
+            received_at=at,
+            payload=json.dumps(payload, ensure_ascii=False),
+        )
         return _insert_ignoring_conflict(self.conn, stmt)
 
     def pending(self, channel: str, limit: int = 100) -> list[InboxItem]:
         c = t.inbox.c
         rows = self.conn.execute(
-            select(t.inbox).where(and_(c.channel == channel, c.processed_at.is_(None)))
-            .order_by(c.id).limit(limit)
+            select(t.inbox)
+            .where(and_(c.channel == channel, c.processed_at.is_(None)))
+            .order_by(c.id)
+            .limit(limit)
         ).mappings()
-        return [InboxItem(r["id"], r["channel"], r["event_id"], json.loads(r["payload"])) for r in rows]
+        return [
+            InboxItem(r["id"], r["channel"], r["event_id"], json.loads(r["payload"])) for r in rows
+        ]
 
     def mark_processed(self, item_id: int, at: datetime) -> None:
         self.conn.execute(update(t.inbox).where(t.inbox.c.id == item_id).values(processed_at=at))

@@ -37,15 +37,27 @@ def _change(summary_row_prev: float, current: int) -> str:
 def page(summary: Summary, municipality: str, week_options: list[str]) -> str:
     start, end = week_bounds(summary.week)
     return TEMPLATES.get_template("dashboard.html").render(
-        week=summary.week, week_no=int(summary.week[-2:]), year=summary.week[:4],
-        municipality=municipality, start=f"{start:%Y-%m-%d}", end=f"{end - timedelta(days=1):%Y-%m-%d}",
-        week_options=week_options, headers=HEADERS[3:], rule=summary.rule,
+        week=summary.week,
+        week_no=int(summary.week[-2:]),
+        year=summary.week[:4],
+        municipality=municipality,
+        start=f"{start:%Y-%m-%d}",
+        end=f"{end - timedelta(days=1):%Y-%m-%d}",
+        week_options=week_options,
+        headers=HEADERS[3:],
+        rule=summary.rule,
         total=cells(summary.total.current),
         areas=[(r.name, cells(r.current)) for r in summary.areas],
         units=[(r.name, cells(r.current)) for r in summary.units],
         weeks=summary.weeks,
-        trend=[(r.name, [masked(f.questions) for f in r.weeks], _change(r.previous_average, r.current.questions))
-               for r in (*summary.areas, summary.total)],
+        trend=[
+            (
+                r.name,
+                [masked(f.questions) for f in r.weeks],
+                _change(r.previous_average, r.current.questions),
+            )
+            for r in (*summary.areas, summary.total)
+        ],
         gaps=[(g.area_name, masked(g.size)) for g in summary.gaps],
         flags=[f"{f.title} ({f.area_id}): {f.detail}" for f in summary.flags],
         chart_alt=chart.alt_text(summary),
@@ -60,15 +72,24 @@ async def require_signature(request: web.Request, handler):  # type: ignore[no-u
     exp, sig = request.query.get("exp"), request.query.get("sig")
     if valid(secret, exp, sig):
         response = await handler(request)
-        response.set_cookie(COOKIE, f"{exp}.{sig}", httponly=True, samesite="Strict",
-                            max_age=max(0, int(exp or 0) - int(datetime.now(UTC).timestamp())))
+        response.set_cookie(
+            COOKIE,
+            f"{exp}.{sig}",
+            httponly=True,
+            samesite="Strict",
+            max_age=max(0, int(exp or 0) - int(datetime.now(UTC).timestamp())),
+        )
         return response
     cookie = request.cookies.get(COOKIE, "")
     c_exp, _, c_sig = cookie.partition(".")
     if valid(secret, c_exp, c_sig):
         return await handler(request)
-    return web.Response(status=403, text="Åtkomst kräver en giltig länk från Stödbot.",
-                        content_type="text/plain", charset="utf-8")
+    return web.Response(
+        status=403,
+        text="Åtkomst kräver en giltig länk från Stödbot.",
+        content_type="text/plain",
+        charset="utf-8",
+    )
 
 
 def _week(request: web.Request) -> str:
@@ -105,15 +126,22 @@ async def chart_png(request: web.Request) -> web.Response:
 
 async def export_csv(request: web.Request) -> web.Response:
     summary = await _summary(request)
-    return web.Response(text=files.to_csv(summary), content_type="text/csv", charset="utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="efterfragan-{summary.week}.csv"'})
+    return web.Response(
+        text=files.to_csv(summary),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="efterfragan-{summary.week}.csv"'},
+    )
 
 
 async def export_xlsx(request: web.Request) -> web.Response:
     summary = await _summary(request)
     data = await asyncio.to_thread(files.to_xlsx, summary)
-    return web.Response(body=data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="efterfragan-{summary.week}.xlsx"'})
+    return web.Response(
+        body=data,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="efterfragan-{summary.week}.xlsx"'},
+    )
 
 
 def add_dashboard(app: web.Application, service: ConversationService, secret: str) -> None:

@@ -15,7 +15,9 @@ def sign(secret: str, expires: int) -> str:
     return hmac.new(secret.encode(), f"dashboard|{expires}".encode(), hashlib.sha256).hexdigest()
 
 
-def valid(secret: str, expires: str | None, signature: str | None, now: float | None = None) -> bool:
+def valid(
+    secret: str, expires: str | None, signature: str | None, now: float | None = None
+) -> bool:
     if not secret or not expires or not signature or not expires.isdigit():
         return False
     if int(expires) < (now if now is not None else time.time()):

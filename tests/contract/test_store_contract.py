@@ -18,10 +18,21 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 def new_ticket(area: str = "hr", asker: str = "@anna:k") -> NewTicket:
     return NewTicket(
-        area_id=area, asker_id=asker, channel="test", conversation_id="dm", address="",
-        language="sv", unit_id="bou", question="Hur gör jag?", article_id=None, question_id=None,
-        created_at=NOW, claim_due=NOW + timedelta(hours=4), resolve_due=NOW + timedelta(hours=16),
-        route_confidence=0.8, route_reason="articles",
+        area_id=area,
+        asker_id=asker,
+        channel="test",
+        conversation_id="dm",
+        address="",
+        language="sv",
+        unit_id="bou",
+        question="Hur gör jag?",
+        article_id=None,
+        question_id=None,
+        created_at=NOW,
+        claim_due=NOW + timedelta(hours=4),
+        resolve_due=NOW + timedelta(hours=16),
+        route_confidence=0.8,
+        route_reason="articles",
     )
 
 
@@ -75,8 +86,12 @@ def test_failed_transaction_leaves_no_ticket_and_no_outbox_row(any_store: SqlSto
 
 def test_outbox_pending_until_marked_sent_and_dedupe_key_is_once(any_store: SqlStore) -> None:
     with any_store.transaction() as tx:
-        first = tx.outbox.add(Outgoing("matrix", "!room", "weekly", {"t": 1}, dedupe_key="w48"), NOW)
-        again = tx.outbox.add(Outgoing("matrix", "!room", "weekly", {"t": 2}, dedupe_key="w48"), NOW)
+        first = tx.outbox.add(
+            Outgoing("matrix", "!room", "weekly", {"t": 1}, dedupe_key="w48"), NOW
+        )
+        again = tx.outbox.add(
+            Outgoing("matrix", "!room", "weekly", {"t": 2}, dedupe_key="w48"), NOW
+        )
         other = tx.outbox.add(Outgoing("matrix", "!room", "reply", {"text": "å ä ö"}), NOW)
     assert first is not None and again is None and other is not None
     with any_store.transaction() as tx:
@@ -107,8 +122,18 @@ def test_stale_update_is_refused(any_store: SqlStore) -> None:
 
 
 def test_question_log_round_trip_in_utc(any_store: SqlStore) -> None:
-    entry = QuestionEntry(NOW, "matrix", "@anna:k", "bou", "hr", "answered", "hr-sjuklon",
-                          None, 0.71, "Sjuklön dag 1?")
+    entry = QuestionEntry(
+        NOW,
+        "matrix",
+        "@anna:k",
+        "bou",
+        "hr",
+        "answered",
+        "hr-sjuklon",
+        None,
+        0.71,
+        "Sjuklön dag 1?",
+    )
     with any_store.transaction() as tx:
         qid = tx.questions.log(entry)
         tx.questions.set_feedback(qid, "helpful", NOW + timedelta(minutes=1))

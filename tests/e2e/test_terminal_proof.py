@@ -16,8 +16,13 @@ HR = "@maria.lindqvist:exempelkommun.se"
 def run(args: list[str], db: Path, stdin: str = "") -> str:
     env = {**os.environ, "STODBOT_DATABASE_URL": f"sqlite:///{db}"}
     done = subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", *args], input=stdin, env=env,
-        capture_output=True, text=True, timeout=120, cwd=db.parent,
+        [sys.executable, "-m", "adapters.cli.main", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=db.parent,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -25,14 +30,18 @@ def run(args: list[str], db: Path, stdin: str = "") -> str:
 
 def test_manager_staff_manager_report(tmp_path: Path) -> None:
     db = tmp_path / "stodbot.db"
-    out = run(["chat", "--as", MANAGER], db,
-              "Vilka regler gäller för cykelförmån via bruttolöneavdrag?\n")
+    out = run(
+        ["chat", "--as", MANAGER], db, "Vilka regler gäller för cykelförmån via bruttolöneavdrag?\n"
+    )
     number = re.search(r"som ärende (\d+)", out)
     assert number, out
     ticket = number.group(1)
 
-    staff = run(["chat", "--as", HR], db,
-                f"kö\nta {ticket}\nsvara {ticket} Vi har ingen cykelförmån ännu.\n")
+    staff = run(
+        ["chat", "--as", HR],
+        db,
+        f"kö\nta {ticket}\nsvara {ticket} Vi har ingen cykelförmån ännu.\n",
+    )
     assert f"{ticket} väntar på handläggare" in staff
     assert f"Du har tagit ärende {ticket}" in staff and "Svaret är skickat" in staff
 

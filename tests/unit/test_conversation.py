@@ -18,8 +18,9 @@ MANAGER = "@anna.chef:exempelkommun.se"  # her unit is in the example organisati
 class Chat:
     """An in-process chat: ``say`` sends a line as one user and returns the replies."""
 
-    def __init__(self, kb: KnowledgeBase, store: SqlStore, user: str = MANAGER,
-                 language: str = "sv") -> None:
+    def __init__(
+        self, kb: KnowledgeBase, store: SqlStore, user: str = MANAGER, language: str = "sv"
+    ) -> None:
         self.service = ConversationService(kb, store, language=language, max_chars=4000)
         self.user = user
         self.n = 0

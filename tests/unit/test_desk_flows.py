@@ -30,15 +30,17 @@ class Office:
 
     def say(self, user: str, text: str, event_id: str | None = None) -> list[Reply]:
         self.n += 1
-        msg = IncomingMessage(ConversationRef("test", f"dm:{user}"), user, text,
-                              event_id or f"ev{self.n}")
+        msg = IncomingMessage(
+            ConversationRef("test", f"dm:{user}"), user, text, event_id or f"ev{self.n}"
+        )
         return self.service.handle(msg)
 
     def inbox(self, user: str) -> list[str]:
         """Messages waiting for ``user`` that they did not get as a direct reply."""
         with self.store.transaction() as tx:
-            return [str(i.payload["text"]) for i in tx.outbox.pending("test", user)
-                    if i.kind != "reply"]
+            return [
+                str(i.payload["text"]) for i in tx.outbox.pending("test", user) if i.kind != "reply"
+            ]
 
     def ticket(self, manager: str = MANAGER) -> int:
         [reply] = self.say(manager, HR_QUESTION)
@@ -100,14 +102,20 @@ def test_not_solved_reopens_and_the_asker_can_add_information(office: Office) ->
     assert f"**{ticket}** återöppnat" in queue.text
 
 
-def test_confidential_ticket_is_hidden_from_other_areas_and_reads_are_audited(office: Office) -> None:
+def test_confidential_ticket_is_hidden_from_other_areas_and_reads_are_audited(
+    office: Office,
+) -> None:
     ticket = office.ticket()
     [denied] = office.say(IT, f"ärende {ticket}")
     assert "inte behörighet" in denied.text and "cykelförmån" not in denied.text
     office.say(HR2, f"ärende {ticket}")
     with office.store.transaction() as tx:
         actions = [(e.actor, e.action) for e in tx.audit.for_entity("ticket", str(ticket))]
-    assert (IT, "read_denied") in actions and (HR2, "read") in actions and (MANAGER, "create") in actions
+    assert (
+        (IT, "read_denied") in actions
+        and (HR2, "read") in actions
+        and (MANAGER, "create") in actions
+    )
 
 
 def test_staff_of_another_area_cannot_claim(office: Office) -> None:
@@ -146,7 +154,9 @@ def test_unclaimed_ticket_past_target_is_escalated_once(office: Office) -> None:
     assert escalate_overdue(office.service) == []
     with office.store.transaction() as tx:
         lead_msgs = [i for i in tx.outbox.pending("cli", HR1) if i.kind == "escalation"]
-        escalations = [e for e in tx.audit.for_entity("ticket", str(ticket)) if e.action == "escalate"]
+        escalations = [
+            e for e in tx.audit.for_entity("ticket", str(ticket)) if e.action == "escalate"
+        ]
     assert len(lead_msgs) == 1 and len(escalations) == 1
 
 
@@ -164,5 +174,8 @@ def test_unknown_user_is_asked_for_unit_once(office: Office) -> None:
     [again] = office.say(newbie, "Var hittar jag min lönespecifikation?")
     assert again.kind is ReplyKind.ANSWER
     with office.store.transaction() as tx:
-        units = {q.unit_id for q in tx.questions.between(office.now - timedelta(1), office.now + timedelta(1))}
+        units = {
+            q.unit_id
+            for q in tx.questions.between(office.now - timedelta(1), office.now + timedelta(1))
+        }
     assert units == {"soc"}

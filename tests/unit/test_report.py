@@ -13,25 +13,61 @@ from routing.tickets import Status, Ticket
 MON = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Stockholm, week 48
 
 
-def q(i: int, area: str, outcome: str, at: datetime, ticket: int | None = None,
-      feedback: str | None = None, text: str = "") -> QuestionRow:
-    return QuestionRow(at, "test", f"@u{i}", "bou", area, outcome, None, ticket, 0.5,
-                       text or f"fråga {i}", id=i, feedback=feedback)
+def q(
+    i: int,
+    area: str,
+    outcome: str,
+    at: datetime,
+    ticket: int | None = None,
+    feedback: str | None = None,
+    text: str = "",
+) -> QuestionRow:
+    return QuestionRow(
+        at,
+        "test",
+        f"@u{i}",
+        "bou",
+        area,
+        outcome,
+        None,
+        ticket,
+        0.5,
+        text or f"fråga {i}",
+        id=i,
+        feedback=feedback,
+    )
 
 
-def ticket(i: int, area: str, created: datetime, claimed_h: float | None,
-           resolved_h: float | None) -> Ticket:
+def ticket(
+    i: int, area: str, created: datetime, claimed_h: float | None, resolved_h: float | None
+) -> Ticket:
     cal = BusinessCalendar()
     return Ticket(
-        id=i, area_id=area, original_area_id=area, status=Status.RESOLVED, asker_id="@u",
-        channel="test", conversation_id="dm", address="", language="sv", unit_id="bou",
-        question="x", article_id=None, question_id=None, claimed_by="@s",
+        id=i,
+        area_id=area,
+        original_area_id=area,
+        status=Status.RESOLVED,
+        asker_id="@u",
+        channel="test",
+        conversation_id="dm",
+        address="",
+        language="sv",
+        unit_id="bou",
+        question="x",
+        article_id=None,
+        question_id=None,
+        claimed_by="@s",
         created_at=created,
         claimed_at=None if claimed_h is None else cal.add_business_hours(created, claimed_h),
         resolved_at=None if resolved_h is None else cal.add_business_hours(created, resolved_h),
-        closed_at=None, claim_due=cal.add_business_hours(created, 4),
-        resolve_due=cal.add_business_hours(created, 16), escalated_at=None,
-        route_confidence=1.0, route_reason="articles", reopened=0, version=1,
+        closed_at=None,
+        claim_due=cal.add_business_hours(created, 4),
+        resolve_due=cal.add_business_hours(created, 16),
+        escalated_at=None,
+        route_confidence=1.0,
+        route_reason="articles",
+        reopened=0,
+        version=1,
     )
 
 
@@ -52,8 +88,9 @@ def test_area_numbers(example_kb: KnowledgeBase) -> None:
     previous = [q(10 + i, "hr", "answered", MON - timedelta(days=7 + i)) for i in range(8)]
     tickets = [ticket(11, "hr", MON, 2, 10), ticket(12, "hr", MON, 6, None)]
     now = MON + timedelta(days=1)
-    report = build_weekly(example_kb.organisation, BusinessCalendar(), "2026-W48",
-                          questions, previous, tickets, now)
+    report = build_weekly(
+        example_kb.organisation, BusinessCalendar(), "2026-W48", questions, previous, tickets, now
+    )
     hr = next(a for a in report.areas if a.area_id == "hr")
     assert (hr.questions, hr.answered, hr.clarified, hr.routed) == (4, 1, 1, 2)
     assert (hr.tickets, hr.claimed, hr.resolved) == (2, 2, 1)

@@ -14,11 +14,32 @@ from tests.unit.test_report import ticket
 MON = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # week 48
 
 
-def q(i: int, user: str, at: datetime, outcome: str = "answered", article: str | None = "hr-sjuklon",
-      feedback: str | None = None, ticket_id: int | None = None, text: str = "sjuklön dag ett",
-      area: str = "hr", unit: str = "bou") -> QuestionRow:
-    return QuestionRow(at, "matrix", user, unit, area, outcome, article, ticket_id, 0.6, text,
-                       id=i, feedback=feedback)
+def q(
+    i: int,
+    user: str,
+    at: datetime,
+    outcome: str = "answered",
+    article: str | None = "hr-sjuklon",
+    feedback: str | None = None,
+    ticket_id: int | None = None,
+    text: str = "sjuklön dag ett",
+    area: str = "hr",
+    unit: str = "bou",
+) -> QuestionRow:
+    return QuestionRow(
+        at,
+        "matrix",
+        user,
+        unit,
+        area,
+        outcome,
+        article,
+        ticket_id,
+        0.6,
+        text,
+        id=i,
+        feedback=feedback,
+    )
 
 
 def test_masking_and_percentiles() -> None:
@@ -39,8 +60,14 @@ def test_deflection_rule() -> None:
         q(8, "@f", MON + timedelta(days=4)),  # deflected
         q(9, "@g", MON, outcome="routed", article=None, ticket_id=10),  # NOT: routed
         q(10, "@h", MON, text="hur bokar jag poolbil", article="service-bilbokning"),
-        q(11, "@h", MON + timedelta(hours=1), text="hur bokar jag poolbil?", article=None,
-          outcome="clarified"),  # same question again (text): 10 is NOT deflected
+        q(
+            11,
+            "@h",
+            MON + timedelta(hours=1),
+            text="hur bokar jag poolbil?",
+            article=None,
+            outcome="clarified",
+        ),  # same question again (text): 10 is NOT deflected
     ]
     assert deflected_ids(rows, str.casefold) == {1, 2, 4, 7, 8}
 
@@ -58,8 +85,15 @@ def test_summary_numbers(example_kb: KnowledgeBase) -> None:
     t11 = ticket(11, "hr", MON, 2, 10)
     t12 = ticket(12, "hr", MON, 6, None)
     stale = Article("hr-gammal", "hr", "Gammal artikel", ("?",), "svar", reviewed=date(2024, 1, 1))
-    summary = build_summary(example_kb.organisation, BusinessCalendar(), "2026-W48", questions,
-                            [t11, t12], [stale], now=MON + timedelta(days=1))
+    summary = build_summary(
+        example_kb.organisation,
+        BusinessCalendar(),
+        "2026-W48",
+        questions,
+        [t11, t12],
+        [stale],
+        now=MON + timedelta(days=1),
+    )
     hr = next(r for r in summary.areas if r.key == "hr")
     cur = hr.current
     assert (cur.questions, cur.deflected, cur.routed) == (5, 2, 2)

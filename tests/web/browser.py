@@ -16,7 +16,14 @@ from typing import Any
 import aiohttp
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-AXE = Path(__file__).resolve().parents[2] / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = (
+    Path(__file__).resolve().parents[2]
+    / ".ci"
+    / "node"
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
 
 
 class Browser:
@@ -30,11 +37,23 @@ class Browser:
     async def __aenter__(self) -> Browser:
         assert CHROMIUM
         self._proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
-             "--remote-debugging-port=0", f"--user-data-dir={self._profile}",
-             "--window-size=1280,900", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={self._profile}",
+                "--window-size=1280,900",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         assert self._proc.stderr is not None
         port = None
@@ -85,15 +104,24 @@ class Browser:
         raise AssertionError(f"{url} did not finish loading")
 
     async def js(self, expression: str, await_promise: bool = False) -> Any:
-        result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True,
-                                 awaitPromise=await_promise)
+        result = await self.call(
+            "Runtime.evaluate",
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=await_promise,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(result["exceptionDetails"])
         return result["result"].get("value")
 
     async def screenshot(self, path: Path) -> None:
         height = await self.js("document.documentElement.scrollHeight")
-        await self.call("Emulation.setDeviceMetricsOverride", width=1280, height=int(height),
-                        deviceScaleFactor=1, mobile=False)
+        await self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1280,
+            height=int(height),
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         data = await self.call("Page.captureScreenshot", format="png")
         path.write_bytes(base64.b64decode(data["data"]))

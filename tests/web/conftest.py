@@ -18,7 +18,9 @@ SECRET = "test-dashboard-secret"
 
 
 @pytest.fixture(scope="module")
-def seeded_service(example_kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> ConversationService:
+def seeded_service(
+    example_kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory
+) -> ConversationService:
     store = sqlite_store(tmp_path_factory.mktemp("dash") / "dash.db")
     assert seed(store, example_kb, WEEK) > 300
     return ConversationService(example_kb, store)

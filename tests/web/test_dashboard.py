@@ -54,7 +54,9 @@ async def test_page_figures_match_the_csv_and_xlsx(seeded_service: ConversationS
     assert int(total[3]) > 50
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert sheet is not None
-    xlsx_rows = [[str(c) if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    xlsx_rows = [
+        [str(c) if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)
+    ]
     assert xlsx_rows == rows
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
 

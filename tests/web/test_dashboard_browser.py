@@ -16,8 +16,12 @@ from tests.web.browser import AXE, CHROMIUM, Browser
 from tests.web.conftest import SECRET, WEEK
 
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium; .ci/run does)"),
-    pytest.mark.skipif(not AXE.exists(), reason=f"no axe-core at {AXE} (.ci/run installs it with npm)"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="no chromium (apt-get install chromium; .ci/run does)"
+    ),
+    pytest.mark.skipif(
+        not AXE.exists(), reason=f"no axe-core at {AXE} (.ci/run installs it with npm)"
+    ),
 ]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -26,19 +30,25 @@ async def test_dashboard_loads_matches_csv_and_passes_axe(live_dashboard: str) -
     url = link(live_dashboard, SECRET, WEEK)
     async with Browser() as browser:
         await browser.goto(url)
-        assert await browser.js("document.title") == f"Efterfrågan på stöd vecka 47 2026 – Exempelkommun"
+        assert (
+            await browser.js("document.title")
+            == "Efterfrågan på stöd vecka 47 2026 – Exempelkommun"
+        )
         cells = await browser.js(
             "Array.from(document.querySelectorAll('[data-testid=areas] tbody tr')).map("
             "tr => [tr.querySelector('th').textContent, ...Array.from(tr.querySelectorAll('td'))"
-            ".map(td => td.textContent)])")
+            ".map(td => td.textContent)])"
+        )
         await browser.js(AXE.read_text(encoding="utf-8"))
         result = await browser.js(
             "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})"
             ".then(r => ({violations: r.violations.map(v => v.id + ': ' + v.help), passes: r.passes.length}))",
-            await_promise=True)
+            await_promise=True,
+        )
         chart_ok = await browser.js(
             "(() => { const i = document.querySelector('figure img'); "
-            "return i.naturalWidth > 0 && i.alt.length > 40; })()")
+            "return i.naturalWidth > 0 && i.alt.length > 40; })()"
+        )
         focusable = await browser.js("document.querySelectorAll('a, button, select').length")
         if os.environ.get("STODBOT_SCREENSHOTS"):
             await browser.screenshot(DOCS / "dashboard.png")

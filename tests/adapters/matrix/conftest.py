@@ -55,21 +55,29 @@ class Person:
         for room_id in resp.rooms.invite:
             await self.client.join(room_id)
 
-    async def wait_for(self, room: str, contains: str, timeout: float = 20,
-                       sender: str | None = None) -> dict[str, Any]:
+    async def wait_for(
+        self, room: str, contains: str, timeout: float = 20, sender: str | None = None
+    ) -> dict[str, Any]:
         """The first new message in ``room`` whose body contains ``contains``."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             for ev in self.events:
                 body = ev.get("content", {}).get("body", "")
-                if ev["room"] == room and contains in body and not ev.get("_seen") and (
-                    sender is None or ev.get("sender") == sender
+                if (
+                    ev["room"] == room
+                    and contains in body
+                    and not ev.get("_seen")
+                    and (sender is None or ev.get("sender") == sender)
                 ):
                     ev["_seen"] = True
                     return ev
             if loop.time() > deadline:
-                bodies = [e.get("content", {}).get("body", "")[:80] for e in self.events if e["room"] == room]
+                bodies = [
+                    e.get("content", {}).get("body", "")[:80]
+                    for e in self.events
+                    if e["room"] == room
+                ]
                 raise AssertionError(f"no message with {contains!r} in {room}; saw {bodies}")
             await self.sync(timeout=500)
 
@@ -77,12 +85,17 @@ class Person:
         return [e.get("content", {}).get("body", "") for e in self.events if e["room"] == room]
 
     async def say(self, room: str, text: str) -> str:
-        resp = await self.client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": text})
+        resp = await self.client.room_send(
+            room, "m.room.message", {"msgtype": "m.text", "body": text}
+        )
         return str(resp.event_id)
 
     async def react(self, room: str, event_id: str, key: str) -> None:
-        await self.client.room_send(room, "m.reaction", {
-            "m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}})
+        await self.client.room_send(
+            room,
+            "m.reaction",
+            {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}},
+        )
 
 
 @dataclass
@@ -102,8 +115,10 @@ class World:
 
     def settings(self, **overrides: Any) -> Settings:
         values: dict[str, Any] = {
-            "matrix_homeserver": self.hs.url, "matrix_user_id": self.bot_id,
-            "matrix_access_token": self.bot_token, "matrix_allowed_servers": ["localhost"],
+            "matrix_homeserver": self.hs.url,
+            "matrix_user_id": self.bot_id,
+            "matrix_access_token": self.bot_token,
+            "matrix_allowed_servers": ["localhost"],
             "matrix_sync_timeout_ms": 300,
         }
         values.update(overrides)
@@ -111,8 +126,13 @@ class World:
 
     async def start_bot(self, thresholds: Thresholds = Thresholds(), **overrides: Any) -> MatrixBot:
         self.store = self.store or sqlite_store(self.db)
-        bot = MatrixBot(self.settings(**overrides), self.kb, self.store, thresholds=thresholds,
-                        escalate_every=3600)
+        bot = MatrixBot(
+            self.settings(**overrides),
+            self.kb,
+            self.store,
+            thresholds=thresholds,
+            escalate_every=3600,
+        )
         await bot.start()
         self.bots.append(bot)
         return bot
@@ -128,26 +148,44 @@ async def make_world(hs: Homeserver, example_kb: KnowledgeBase, tmp_path: Path) 
     bot_id, bot_token = hs.register(f"stodbot{tag}")
     manager = Person(hs, *hs.register(f"anna{tag}"))
     staff = [Person(hs, *hs.register(f"hr{k}{tag}")) for k in (1, 2)]
-    created = await staff[0].client.room_create(name="HR-ärenden", invite=[staff[1].user_id, bot_id])
+    created = await staff[0].client.room_create(
+        name="HR-ärenden", invite=[staff[1].user_id, bot_id]
+    )
     assert isinstance(created, RoomCreateResponse), created
     await staff[1].client.join(created.room_id)
     leaders = await staff[0].client.room_create(name="Ledningen", invite=[bot_id])
     assert isinstance(leaders, RoomCreateResponse), leaders
     org = example_kb.organisation
-    areas = tuple(replace(a, room=created.room_id, staff=(), lead_user=staff[0].user_id)
-                  if a.id == "hr" else replace(a, staff=()) for a in org.areas)
-    org = replace(org, areas=areas, people=((manager.user_id, "bou"),),
-                  leadership_room=leaders.room_id)
+    areas = tuple(
+        replace(a, room=created.room_id, staff=(), lead_user=staff[0].user_id)
+        if a.id == "hr"
+        else replace(a, staff=())
+        for a in org.areas
+    )
+    org = replace(
+        org, areas=areas, people=((manager.user_id, "bou"),), leadership_room=leaders.room_id
+    )
     kb = replace(example_kb, organisation=org)
-    world = World(hs, kb, tmp_path / "matrix.db", bot_id, bot_token, manager, staff, created.room_id,
-                  leaders.room_id)
+    world = World(
+        hs,
+        kb,
+        tmp_path / "matrix.db",
+        bot_id,
+        bot_token,
+        manager,
+        staff,
+        created.room_id,
+        leaders.room_id,
+    )
     for p in (manager, *staff):
         await p.sync()
     return world
 
 
 @pytest.fixture
-async def world(homeserver: Homeserver, example_kb: KnowledgeBase, tmp_path: Path) -> AsyncIterator[World]:
+async def world(
+    homeserver: Homeserver, example_kb: KnowledgeBase, tmp_path: Path
+) -> AsyncIterator[World]:
     w = await make_world(homeserver, example_kb, tmp_path)
     yield w
     await w.stop_bots()

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.matrix.bot import MatrixBot, MatrixStartupError, encryption_available
-from adapters.sql import tables
 from adapters.reports.post import renderer
+from adapters.sql import tables
 from bot.jobs import post_weekly
 from knowledge.matcher import Thresholds
 from tests.adapters.matrix.conftest import World, open_dm
@@ -73,7 +73,10 @@ async def test_thumbs_down_to_ticket_claim_race_answer_note_resolve(world: World
     winner = won["content"]["body"]
     assert winner and lost["content"]["body"].endswith((hr1.user_id + ".", hr2.user_id + "."))
     edit = await hr1.wait_for(world.hr_room, "handläggs av")
-    assert edit["content"]["m.relates_to"] == {"rel_type": "m.replace", "event_id": card["event_id"]}
+    assert edit["content"]["m.relates_to"] == {
+        "rel_type": "m.replace",
+        "event_id": card["event_id"],
+    }
     claimer = hr1 if hr1.user_id in lost["content"]["body"] else hr2
 
     await claimer.say(world.hr_room, f"!notera {hr_ticket} Internt: stäm av med facket")
@@ -99,20 +102,27 @@ async def test_restart_handles_what_was_sent_while_down_exactly_once(world: Worl
     await world.manager.wait_for(dm, "lönespecifikationen", timeout=20)
     await asyncio.sleep(1.5)  # more sync rounds: nothing may come twice
     await world.manager.sync()
-    answers = [b for b in world.manager.bodies(dm) if b.startswith("Hitta och läsa lönespecifikationen")]
+    answers = [
+        b for b in world.manager.bodies(dm) if b.startswith("Hitta och läsa lönespecifikationen")
+    ]
     assert len(answers) == 1
     assert world.store is not None
     with world.store.engine.connect() as conn:
         handled = conn.execute(select(func.count()).select_from(tables.inbound_events)).scalar_one()
-        pending = conn.execute(select(func.count()).select_from(tables.inbox)
-                               .where(tables.inbox.c.processed_at.is_(None))).scalar_one()
+        pending = conn.execute(
+            select(func.count())
+            .select_from(tables.inbox)
+            .where(tables.inbox.c.processed_at.is_(None))
+        ).scalar_one()
     assert handled == 2 and pending == 0
 
 
 async def test_room_ping_and_html_injection_are_defused(world: World) -> None:
     await world.start_bot()
     dm = await open_dm(world)
-    await world.manager.say(dm, '@room <img src=x onerror=alert(1)> <b>lön</b> cykelförmån bruttolöneavdrag?')
+    await world.manager.say(
+        dm, "@room <img src=x onerror=alert(1)> <b>lön</b> cykelförmån bruttolöneavdrag?"
+    )
     await world.manager.wait_for(dm, "som ärende")
     card = await world.staff[0].wait_for(world.hr_room, "Nytt ärende")
     content = card["content"]
@@ -153,20 +163,30 @@ async def test_weekly_summary_is_posted_once_to_the_leadership_room(world: World
             break
         await asyncio.sleep(0.1)
     render = renderer(world.kb.organisation.municipality)
-    assert post_weekly(bot.service, "2026-W48", "https://stod.exempelkommun.se", "s3cret",
-                       render=render) == [f"matrix:{world.leadership_room}"]
+    assert post_weekly(
+        bot.service, "2026-W48", "https://stod.exempelkommun.se", "s3cret", render=render
+    ) == [f"matrix:{world.leadership_room}"]
     await bot.flush_outbox()
     await world.stop_bots()
     bot = await world.start_bot()  # a restart, and a second attempt the same week
-    assert post_weekly(bot.service, "2026-W48", "https://stod.exempelkommun.se", "s3cret",
-                       render=render) == []
+    assert (
+        post_weekly(
+            bot.service, "2026-W48", "https://stod.exempelkommun.se", "s3cret", render=render
+        )
+        == []
+    )
     await bot.flush_outbox()
     post = await world.staff[0].wait_for(world.leadership_room, "vecka 48")
     body = post["content"]["body"]
-    assert "Frågor:" in body and "https://stod.exempelkommun.se/dashboard?week=2026-W48&exp=" in body
+    assert (
+        "Frågor:" in body and "https://stod.exempelkommun.se/dashboard?week=2026-W48&exp=" in body
+    )
     await asyncio.sleep(1)
     await world.staff[0].sync()
     assert sum("vecka 48" in b for b in world.staff[0].bodies(world.leadership_room)) == 1
-    images = [e for e in world.staff[0].events
-              if e["room"] == world.leadership_room and e["content"].get("msgtype") == "m.image"]
+    images = [
+        e
+        for e in world.staff[0].events
+        if e["room"] == world.leadership_room and e["content"].get("msgtype") == "m.image"
+    ]
     assert len(images) == 1 and images[0]["content"]["url"].startswith("mxc://")

@@ -37,8 +37,9 @@ async def test_429_is_waited_out_and_nothing_is_dropped(
         assert world.store is not None
         with world.store.transaction() as tx:
             for n in range(6):
-                tx.outbox.add(Outgoing("matrix", dm, "notice", {"text": f"Meddelande {n}"}),
-                              datetime.now(UTC))
+                tx.outbox.add(
+                    Outgoing("matrix", dm, "notice", {"text": f"Meddelande {n}"}), datetime.now(UTC)
+                )
         await bot.flush_outbox()
         for n in range(6):
             await world.manager.wait_for(dm, f"Meddelande {n}", timeout=30)

@@ -33,8 +33,13 @@ async def test_serve_answers_and_stops_cleanly(homeserver: Homeserver, tmp_path:
         "STODBOT_MATRIX_ALLOWED_SERVERS": '["localhost"]',
         "STODBOT_MATRIX_SYNC_TIMEOUT_MS": "1000",
     }
-    proc = subprocess.Popen([sys.executable, "-m", "adapters.cli.main", "serve"], env=env,
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli.main", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         created = await manager.client.room_create(is_direct=True, invite=[bot_id])
         assert isinstance(created, RoomCreateResponse)
