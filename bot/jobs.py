@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.messages import Reply, ReplyKind
 from bot.notify import escalation
 from bot.reports import load_summary
 from bot.service import ConversationService
@@ -28,32 +27,11 @@ def signed_link(base_url: str, secret: str, week: str, now: datetime, days: int 
 def escalate_overdue(service: ConversationService, now: datetime | None = None) -> list[int]:
     """Escalate each unclaimed ticket past its claim target to the area's lead, once."""
     now = now or service.clock()
-    t = service.texts()
     with service.store.transaction() as tx:
         tickets = service.desk.escalate_overdue(tx, now)
         for ticket in tickets:
-            for item in escalation(service.org, ticket, t):
+            for item in escalation(service.org, ticket, service.texts()):
                 tx.outbox.add(item, now)
-            area = service.org.area(ticket.area_id)
-            if area is not None and area.lead_user:  # the lead also hears it in the terminal
-                text = t(
-                    "escalated",
-                    ticket=ticket.id,
-                    area=area.name,
-                    claim_due=t.time(ticket.claim_due),
-                    lead=area.lead,
-                )
-                tx.outbox.add(
-                    Outgoing(
-                        channel="cli",
-                        conversation_id=f"terminal:{area.lead_user}",
-                        user_id=area.lead_user,
-                        kind="escalation",
-                        payload=Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id).to_payload(),
-                        dedupe_key=f"escalation:{ticket.id}:cli",
-                    ),
-                    now,
-                )
     return [tk.id for tk in tickets]
 
 

@@ -100,6 +100,7 @@ def ticket_card(
 
 
 def escalation(org: Organisation, ticket: Ticket, t: Texts) -> list[Outgoing]:
+    """To the area's room and channel, mentioning the lead; and to the lead in the terminal."""
     area = org.area(ticket.area_id) or org.triage
     text = t(
         "escalated",
@@ -110,6 +111,9 @@ def escalation(org: Organisation, ticket: Ticket, t: Texts) -> list[Outgoing]:
     )
     payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=area.id).to_payload()
     payload["mention"] = area.lead_user
+    places = _destinations(area)
+    if area.lead_user:
+        places.append(("cli", f"terminal:{area.lead_user}"))
     return [
         Outgoing(
             channel=ch,
@@ -119,5 +123,5 @@ def escalation(org: Organisation, ticket: Ticket, t: Texts) -> list[Outgoing]:
             user_id=area.lead_user,
             dedupe_key=f"escalation:{ticket.id}:{ch}",
         )
-        for ch, room in _destinations(area)
+        for ch, room in places
     ]

@@ -12,7 +12,6 @@ from bot.asker import parse_ticket, usage
 from bot.commands import COMMANDS
 from bot.messages import Reply, ReplyKind
 from bot.notify import await_ticket_feedback, preview, status_text, ticket_card, to_asker
-from bot.texts import Texts
 from bot.turn import Turn
 from routing.tickets import ACTIVE, Ticket
 
@@ -25,12 +24,30 @@ def _area_name(service: ConversationService, area_id: str) -> str:
     return area.name if area else area_id
 
 
-def _asker_texts(service: ConversationService, ticket: Ticket) -> Texts:
-    return service.texts(ticket.language)
-
-
-def _card(service: ConversationService, turn: Turn, ticket: Ticket) -> None:
-    for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
+def _done(
+    service: ConversationService,
+    turn: Turn,
+    ticket: Ticket,
+    staff_key: str,
+    asker_key: str | None = None,
+    *,
+    feedback: bool = False,
+    new_card: bool = False,
+    **values: str,
+) -> None:
+    """After a staff action: tell the staff member, tell the asker (in the asker's
+    language) if they should know, wait for their "solved?" if asked, update the card."""
+    area = _area_name(service, ticket.area_id)
+    turn.say(
+        Reply(ReplyKind.INFO, turn.t(staff_key, ticket=ticket.id, area=area), ticket_id=ticket.id)
+    )
+    if asker_key is not None:
+        text = service.texts(ticket.language)(asker_key, ticket=ticket.id, area=area, **values)
+        turn.notify(to_asker(ticket, text, asks_feedback=feedback))
+    if feedback:
+        await_ticket_feedback(turn.tx, ticket, turn.now)
+    kind = "ticket_card" if new_card else "ticket_update"
+    for item in ticket_card(service.org, ticket, service.texts(), kind=kind):
         turn.notify(item)
 
 
@@ -81,20 +98,7 @@ def claim(service: ConversationService, turn: Turn, rest: str) -> None:
     if parsed is None:
         return usage(turn, "ta 42")
     ticket = service.desk.claim(turn.tx, parsed[0], turn.user, turn.now)
-    turn.say(Reply(ReplyKind.INFO, turn.t("staff_claimed", ticket=ticket.id), ticket_id=ticket.id))
-    ta = _asker_texts(service, ticket)
-    turn.notify(
-        to_asker(
-            ticket,
-            ta(
-                "asker_claimed",
-                who=turn.user,
-                ticket=ticket.id,
-                area=_area_name(service, ticket.area_id),
-            ),
-        )
-    )
-    _card(service, turn, ticket)
+    _done(service, turn, ticket, "staff_claimed", "asker_claimed", who=turn.user)
 
 
 @COMMANDS.command(
@@ -110,10 +114,7 @@ def unclaim(service: ConversationService, turn: Turn, rest: str) -> None:
     if parsed is None:
         return usage(turn, "släpp 42")
     ticket = service.desk.unclaim(turn.tx, parsed[0], turn.user, turn.now)
-    turn.say(
-        Reply(ReplyKind.INFO, turn.t("staff_unclaimed", ticket=ticket.id), ticket_id=ticket.id)
-    )
-    _card(service, turn, ticket)
+    _done(service, turn, ticket, "staff_unclaimed")
 
 
 @COMMANDS.command(
@@ -129,22 +130,7 @@ def answer(service: ConversationService, turn: Turn, rest: str) -> None:
     if parsed is None or not parsed[1]:
         return usage(turn, "svara 42 Du hittar blanketten på intranätet under HR.")
     ticket = service.desk.answer(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
-    turn.say(Reply(ReplyKind.INFO, turn.t("staff_answered", ticket=ticket.id), ticket_id=ticket.id))
-    ta = _asker_texts(service, ticket)
-    turn.notify(
-        to_asker(
-            ticket,
-            ta(
-                "asker_answer",
-                ticket=ticket.id,
-                text=parsed[1],
-                area=_area_name(service, ticket.area_id),
-            ),
-            asks_feedback=True,
-        )
-    )
-    await_ticket_feedback(turn.tx, ticket, turn.now)
-    _card(service, turn, ticket)
+    _done(service, turn, ticket, "staff_answered", "asker_answer", feedback=True, text=parsed[1])
 
 
 @COMMANDS.command(
@@ -160,20 +146,7 @@ def ask_asker(service: ConversationService, turn: Turn, rest: str) -> None:
     if parsed is None or not parsed[1]:
         return usage(turn, "fråga 42 Vilken skrivare gäller det?")
     ticket = service.desk.ask_asker(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
-    turn.say(Reply(ReplyKind.INFO, turn.t("staff_asked", ticket=ticket.id), ticket_id=ticket.id))
-    ta = _asker_texts(service, ticket)
-    turn.notify(
-        to_asker(
-            ticket,
-            ta(
-                "asker_question",
-                ticket=ticket.id,
-                text=parsed[1],
-                area=_area_name(service, ticket.area_id),
-            ),
-        )
-    )
-    _card(service, turn, ticket)
+    _done(service, turn, ticket, "staff_asked", "asker_question", text=parsed[1])
 
 
 @COMMANDS.command(
@@ -211,18 +184,8 @@ def transfer(service: ConversationService, turn: Turn, rest: str) -> None:
         turn.say(Reply(ReplyKind.INFO, turn.t("unknown_area", area=to_area, areas=areas)))
         return
     ticket = service.desk.transfer(turn.tx, parsed[0], turn.user, to_area, reason, turn.now)
-    name = _area_name(service, ticket.area_id)
-    turn.say(
-        Reply(
-            ReplyKind.INFO,
-            turn.t("staff_transferred", ticket=ticket.id, area=name),
-            ticket_id=ticket.id,
-        )
-    )
-    ta = _asker_texts(service, ticket)
-    turn.notify(to_asker(ticket, ta("asker_transferred", ticket=ticket.id, area=name)))
-    for item in ticket_card(service.org, ticket, service.texts()):
-        turn.notify(item)
+    # the new area gets a fresh card in its own room
+    _done(service, turn, ticket, "staff_transferred", "asker_transferred", new_card=True)
 
 
 @COMMANDS.command(
@@ -238,11 +201,5 @@ def resolve(service: ConversationService, turn: Turn, rest: str) -> None:
     if parsed is None:
         return usage(turn, "lös 42 Kontot är upplåst.")
     ticket = service.desk.resolve(turn.tx, parsed[0], turn.user, parsed[1] or None, turn.now)
-    turn.say(Reply(ReplyKind.INFO, turn.t("staff_resolved", ticket=ticket.id), ticket_id=ticket.id))
-    ta = _asker_texts(service, ticket)
     extra = f"\n\n{parsed[1]}" if parsed[1] else ""
-    turn.notify(
-        to_asker(ticket, ta("asker_resolved", ticket=ticket.id, text=extra), asks_feedback=True)
-    )
-    await_ticket_feedback(turn.tx, ticket, turn.now)
-    _card(service, turn, ticket)
+    _done(service, turn, ticket, "staff_resolved", "asker_resolved", feedback=True, text=extra)

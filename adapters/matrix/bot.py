@@ -403,30 +403,14 @@ class MatrixBot:
         item = OutboxItem(
             channel=CHANNEL,
             conversation_id=msg.conversation.conversation_id,
-            kind="direct",
+            kind="reply",
             payload={"text": text},
             address=msg.conversation.address,
             user_id=msg.user_id,
             txn_id=txn_id,
         )
-        content = message_content(text)
-        addr = json.loads(item.address or "{}")
-        if addr.get("event"):
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": addr["event"]}}
-        for _ in range(10):
-            resp = await self.client.room_send(
-                item.conversation_id,
-                "m.room.message",
-                content,
-                tx_id=txn_id,
-                ignore_unverified_devices=True,
-            )
-            if not isinstance(resp, RoomSendError):
-                return
-            if resp.status_code != "M_LIMIT_EXCEEDED":
-                log.warning("Could not send a direct reply: %s", resp)
-                return
-            await asyncio.sleep((resp.retry_after_ms or 1000) / 1000)
+        content = await asyncio.to_thread(self._content, item)
+        await self._room_send(item, content, txn_id, mark=False)
 
     def _pending_outbox(self) -> list[OutboxItem]:
         with self.store.transaction() as tx:
