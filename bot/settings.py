@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     matrix_store_path: Path = Path("matrix-store")
     matrix_sync_timeout_ms: int = 30000
 
+    # Microsoft Teams (Microsoft 365 Agents SDK): enabled with teams_enabled.
+    teams_enabled: bool = False
+    teams_app_id: str | None = None
+    teams_app_password: str | None = None
+    teams_tenant_id: str | None = None
+    teams_token_url: str = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/emea/",
+        description="Bot Connector for proactive posts to area and leadership channels",
+    )
+    production: bool = Field(default=False, description="Refuse insecure development modes")
+
     # The leadership dashboard and the weekly post.
     web_host: str = "127.0.0.1"
     web_port: int = 3978

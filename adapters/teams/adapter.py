@@ -1,0 +1,361 @@
+"""Stödbot in Microsoft Teams, on the Microsoft 365 Agents SDK.
+
+- ``POST /api/messages``: the token is checked (``TeamsAuth``); a message is
+  written to the inbox and answered 200 at once, then handled in the
+  background, so Teams' retry after ~15 s finds the activity already stored
+  (unique on conversation id + activity id) and nothing happens twice.
+  ``adaptiveCard/action`` invokes (Action.Execute) are handled inline, because
+  the response carries the refreshed card.
+- Everything sent goes through the outbox: a bearer token from the token
+  endpoint, per-conversation pacing (7/s, 60 per 30 s), backoff with jitter on
+  429, at most one resend after a 5xx; the activity id of each ticket card is
+  kept, so a change edits the card in place.
+- Identities are ``from.aadObjectId``; the conversation reference (service URL,
+  tenant) is stored in the database with every ticket and outbox row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import logging
+import random
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from microsoft_agents.activity import Activity
+
+from adapters.teams.auth import TeamsAuth, Unauthorized
+from adapters.teams.cards import CARD, activity_for, text_of, ticket_card
+from bot.messages import ConversationRef, IncomingMessage
+from bot.notify import ticket_card as core_ticket_card
+from bot.service import ConversationService
+from bot.settings import Settings
+from routing.ports import OutboxItem, Outgoing
+
+log = logging.getLogger(__name__)
+CHANNEL = "teams"
+MAX_BODY = 256 * 1024
+
+
+class TeamsStartupError(RuntimeError):
+    """Teams cannot start as configured; the message says what to fix."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Pacer:
+    """Teams' per-conversation limits: at most 7 messages a second and 60 per 30 s."""
+
+    def __init__(self) -> None:
+        self._sent: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+
+    async def wait(self, conversation: str) -> None:
+        sent = self._sent[conversation]
+        while True:
+            now = time.monotonic()
+            while sent and now - sent[0] > 30:
+                sent.popleft()
+            recent = sum(1 for t in sent if now - t < 1)
+            if recent < 7 and len(sent) < 60:
+                sent.append(now)
+                return
+            await asyncio.sleep(0.15)
+
+
+class TeamsAdapter:
+    def __init__(
+        self,
+        settings: Settings,
+        service: ConversationService,
+        *,
+        jwks_uri: str = "https://login.botframework.com/v1/.well-known/keys",
+    ) -> None:
+        if settings.teams_app_id:
+            if not settings.teams_app_password:
+                raise TeamsStartupError("STODBOT_TEAMS_APP_PASSWORD saknas för Teams-appen")
+            self.auth: TeamsAuth | None = TeamsAuth(
+                settings.teams_app_id, settings.teams_tenant_id, jwks_uri
+            )
+        elif settings.production:
+            raise TeamsStartupError(
+                "Teams utan STODBOT_TEAMS_APP_ID är bara för lokal utveckling; "
+                "i produktion (STODBOT_PRODUCTION=true) krävs app-id och lösenord"
+            )
+        else:
+            log.warning("Teams in local development mode: requests are NOT authenticated")
+            self.auth = None
+        self.settings = settings
+        self.service = service
+        self.store = service.store
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._token: tuple[str, float] | None = None
+        self._pacer = _Pacer()
+        self.rate_limited = 0
+
+    # -- life cycle --------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_post("/api/messages", self.messages)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._work(), name="stodbot-teams")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    # -- inbound -----------------------------------------------------------------------
+
+    async def messages(self, request: web.Request) -> web.Response:
+        if (request.content_length or 0) > MAX_BODY:
+            return web.json_response({"error": "too large"}, status=413)
+        try:
+            body = await request.json()
+            activity = Activity.model_validate(body)
+        except (ValueError, json.JSONDecodeError):
+            return web.json_response({"error": "not an activity"}, status=400)
+        if self.auth is not None:
+            try:
+                await self.auth.check(request.headers.get("Authorization"), body)
+            except Unauthorized as exc:
+                log.info("Rejected a Teams request: %s", exc)
+                return web.json_response({"error": "unauthorized"}, status=401)
+        if activity.type == "invoke" and activity.name == "adaptiveCard/action":
+            return await self._invoke(activity)
+        if activity.type == "message" and (activity.text or "").strip():
+            event_id = f"{activity.conversation.id}|{activity.id}"
+            await asyncio.to_thread(self._store, event_id, body)
+            self._wake.set()
+        return web.Response(status=200)
+
+    def _store(self, event_id: str, body: dict[str, Any]) -> None:
+        with self.store.transaction() as tx:
+            tx.inbox.add(CHANNEL, event_id, body, utcnow())
+
+    def _message(
+        self, body: dict[str, Any], event_id: str, text: str | None = None
+    ) -> IncomingMessage:
+        activity = Activity.model_validate(body)
+        sender = activity.from_property
+        user = sender.aad_object_id or sender.id
+        tenant = activity.conversation.tenant_id or (
+            (body.get("channelData") or {}).get("tenant") or {}
+        ).get("id")
+        address = json.dumps(
+            {
+                "serviceUrl": activity.service_url,
+                "tenant": tenant,
+                "activity": activity.id,
+                "bot": activity.recipient.id,
+            }
+        )
+        if text is None:
+            text = activity.text or ""
+            for entity in (
+                body.get("entities") or []
+            ):  # the bot's own mention: not part of the question
+                if (
+                    entity.get("type") == "mention"
+                    and entity.get("mentioned", {}).get("id") == activity.recipient.id
+                ):
+                    text = text.replace(str(entity.get("text", "")), " ")
+        language = "en" if (activity.locale or "sv").lower().startswith("en") else None
+        return IncomingMessage(
+            ConversationRef(CHANNEL, activity.conversation.id, address),
+            user,
+            text.strip(),
+            event_id,
+            language=language,
+        )
+
+    async def _invoke(self, activity: Activity) -> web.Response:
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action") or {}
+        data = dict(action.get("data") or {})
+        body = activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+        event_id = f"{activity.conversation.id}|{activity.id}"
+        ticket = data.get("ticket")
+        if action.get("verb") != "refresh":
+            text = text_of(data)
+            if text:
+                msg = self._message(body, event_id, text)
+                await asyncio.to_thread(self.service.handle, msg)
+                self._wake.set()
+        if ticket is not None:
+            card = await asyncio.to_thread(self._card_for, int(ticket))
+            if card is not None:
+                return web.json_response({"statusCode": 200, "type": CARD, "value": card})
+        return web.json_response(
+            {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "OK"}
+        )
+
+    def _card_for(self, ticket_id: int) -> dict[str, Any] | None:
+        with self.store.transaction() as tx:
+            ticket = tx.tickets.get(ticket_id)
+        if ticket is None:
+            return None
+        items = core_ticket_card(
+            self.service.org, ticket, self.service.texts(), kind="ticket_update"
+        )
+        payload = (
+            items[0].payload
+            if items
+            else {
+                "ticket_id": ticket.id,
+                "text": f"Ärende {ticket.id}",
+                "status": ticket.status.value,
+            }
+        )
+        return ticket_card(payload)
+
+    # -- the background worker ---------------------------------------------------------------
+
+    async def _work(self) -> None:
+        while True:
+            try:
+                await self.process_inbox()
+                await self.flush_outbox()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep going; the next round retries
+                log.exception("Teams worker round failed")
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=2.0)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def process_inbox(self) -> None:
+        items = await asyncio.to_thread(self._pending_inbox)
+        for item_id, event_id, body in items:
+            await asyncio.to_thread(self._handle_one, item_id, event_id, body)
+
+    def _pending_inbox(self) -> list[tuple[int, str, dict[str, Any]]]:
+        with self.store.transaction() as tx:
+            return [(i.id, i.event_id, i.payload) for i in tx.inbox.pending(CHANNEL, 200)]
+
+    def _handle_one(self, item_id: int, event_id: str, body: dict[str, Any]) -> None:
+        msg = self._message(body, event_id)
+        for reply in self.service.handle(msg):
+            if reply.outbox_id is None:  # refusals are not stored: queue them now, once
+                with self.store.transaction() as tx:
+                    tx.outbox.add(
+                        Outgoing(
+                            channel=CHANNEL,
+                            conversation_id=msg.conversation.conversation_id,
+                            address=msg.conversation.address,
+                            user_id=msg.user_id,
+                            kind="reply",
+                            payload=reply.to_payload(),
+                            dedupe_key=f"direct:{event_id}",
+                        ),
+                        utcnow(),
+                    )
+        with self.store.transaction() as tx:
+            tx.inbox.mark_processed(item_id, utcnow())
+
+    # -- outbound ----------------------------------------------------------------------------
+
+    async def flush_outbox(self) -> int:
+        items = await asyncio.to_thread(self._pending_outbox)
+        sent = 0
+        async with aiohttp.ClientSession() as http:
+            for item in items:
+                if not await self._send(http, item):
+                    break
+                sent += 1
+        return sent
+
+    def _pending_outbox(self) -> list[OutboxItem]:
+        with self.store.transaction() as tx:
+            return tx.outbox.pending(CHANNEL, limit=200)
+
+    async def _access_token(self, http: aiohttp.ClientSession) -> str:
+        if self._token and self._token[1] > time.time() + 60:
+            return self._token[0]
+        if not self.settings.teams_app_id:
+            return "development"
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.settings.teams_app_id,
+            "client_secret": self.settings.teams_app_password or "",
+            "scope": "https://api.botframework.com/.default",
+        }
+        async with http.post(self.settings.teams_token_url, data=form) as resp:
+            data = await resp.json()
+        self._token = (str(data["access_token"]), time.time() + float(data.get("expires_in", 3600)))
+        return self._token[0]
+
+    def _target(self, item: OutboxItem) -> tuple[str, str | None]:
+        address = json.loads(item.address) if item.address else {}
+        base = str(address.get("serviceUrl") or self.settings.teams_service_url)
+        return base.rstrip("/"), address.get("activity") if item.kind == "reply" else None
+
+    async def _send(self, http: aiohttp.ClientSession, item: OutboxItem) -> bool:
+        base, reply_to = self._target(item)
+        conv = item.conversation_id
+        card_id = await asyncio.to_thread(self._card_activity, item)
+        activity = activity_for(item.kind, item.payload)
+        if card_id is not None:
+            url, method = f"{base}/v3/conversations/{conv}/activities/{card_id}", "PUT"
+        elif reply_to:
+            url, method = f"{base}/v3/conversations/{conv}/activities/{reply_to}", "POST"
+        else:
+            url, method = f"{base}/v3/conversations/{conv}/activities", "POST"
+        server_errors = 0
+        for _ in range(20):
+            await self._pacer.wait(conv)
+            token = await self._access_token(http)
+            async with http.request(
+                method, url, json=activity, headers={"Authorization": f"Bearer {token}"}
+            ) as resp:
+                if resp.status < 300:
+                    data = await resp.json(content_type=None) or {}
+                    await asyncio.to_thread(self._sent, item, str(data.get("id", "")))
+                    return True
+                if resp.status == 429:
+                    self.rate_limited += 1
+                    wait = float(resp.headers.get("Retry-After", "1"))
+                    await asyncio.sleep(wait + random.uniform(0, 0.5))  # jitter
+                    continue
+                if resp.status >= 500 and server_errors == 0:
+                    server_errors += 1
+                    continue  # resend once
+                log.warning("Teams send failed (%s) for outbox item %s", resp.status, item.id)
+                await asyncio.to_thread(self._attempted, item.id)
+                return False
+        return False
+
+    def _card_activity(self, item: OutboxItem) -> str | None:
+        if item.kind != "ticket_update" or item.payload.get("ticket_id") is None:
+            return None
+        with self.store.transaction() as tx:
+            return tx.adapter.get(f"teams:card:{item.payload['ticket_id']}:{item.conversation_id}")
+
+    def _sent(self, item: OutboxItem, activity_id: str) -> None:
+        now = utcnow()
+        with self.store.transaction() as tx:
+            tx.outbox.mark_sent(item.id, now)
+            if (
+                item.kind == "ticket_card"
+                and item.payload.get("ticket_id") is not None
+                and activity_id
+            ):
+                tx.adapter.put(
+                    f"teams:card:{item.payload['ticket_id']}:{item.conversation_id}",
+                    activity_id,
+                    now,
+                )
+
+    def _attempted(self, item_id: int) -> None:
+        with self.store.transaction() as tx:
+            tx.outbox.mark_attempt(item_id)

@@ -1,0 +1,127 @@
+"""What the core says, as Teams activities: text in Teams' XML format (everything
+escaped, then our own bold), and Adaptive Cards with Action.Execute buttons."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+CARD = "application/vnd.microsoft.card.adaptive"
+
+
+def to_xml(text: str) -> str:
+    """User text cannot add markup or mentions: it is escaped before our bold is added."""
+    safe = _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
+    return safe.replace("\n", "<br>")
+
+
+def _button(title: str, text: str, verb: str = "say", **data: Any) -> dict[str, Any]:
+    # Action.Execute (universal actions); Teams clients without it send the same as Action.Submit.
+    return {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": verb,
+        "data": {"text": text, **data},
+        "fallback": {"type": "Action.Submit", "title": title, "data": {"text": text, **data}},
+    }
+
+
+def choices_card(payload: dict[str, Any]) -> dict[str, Any] | None:
+    buttons = [_button(f"{n}. {label}", str(n)) for n, label, _ in payload.get("choices") or []]
+    if payload.get("asks_feedback"):
+        buttons += [_button("Ja, det hjälpte", "ja"), _button("Nej", "nej")]
+    if not buttons:
+        return None
+    return {
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": [],
+        "actions": buttons,
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+    }
+
+
+def _input_action(title: str, command: str, ticket: int, label: str) -> dict[str, Any]:
+    return {
+        "type": "Action.ShowCard",
+        "title": title,
+        "card": {
+            "type": "AdaptiveCard",
+            "version": "1.4",
+            "body": [
+                {
+                    "type": "Input.Text",
+                    "id": "input",
+                    "label": label,
+                    "isMultiline": True,
+                    "isRequired": True,
+                    "errorMessage": "Skriv något först",
+                }
+            ],
+            "actions": [_button("Skicka", "", verb=command, command=command, ticket=ticket)],
+        },
+    }
+
+
+def ticket_card(payload: dict[str, Any]) -> dict[str, Any]:
+    ticket = int(payload["ticket_id"])
+    lines = [line for line in str(payload.get("text", "")).split("\n") if line.strip()]
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": _BOLD.sub(r"\1", line),
+            "wrap": True,
+            "weight": "Bolder" if i == 0 else "Default",
+        }
+        for i, line in enumerate(lines)
+        if not line.startswith(("Kommandon:", "Commands:"))
+    ]
+    actions: list[dict[str, Any]] = []
+    if payload.get("status") in (None, "open", "reopened"):
+        actions.append(_button("Ta ärendet", f"ta {ticket}", verb="claim", ticket=ticket))
+    if payload.get("status") not in ("resolved", "closed"):
+        actions += [
+            _input_action("Svara", "svara", ticket, "Svar till frågeställaren"),
+            _input_action("Intern notering", "notera", ticket, "Syns inte för frågeställaren"),
+            _input_action(
+                "Flytta", "flytta", ticket, "Område och orsak, t.ex. ”it gäller behörighet”"
+            ),
+            _button("Lös", f"lös {ticket}", verb="resolve", ticket=ticket),
+        ]
+    return {
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+        "actions": actions,
+        "refresh": {
+            "action": {"type": "Action.Execute", "verb": "refresh", "data": {"ticket": ticket}}
+        },
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+    }
+
+
+def text_of(action_data: dict[str, Any]) -> str:
+    """The line the core understands for a pressed button (and its typed input)."""
+    command, typed = action_data.get("command"), str(action_data.get("input", "")).strip()
+    if command:
+        return f"{command} {action_data.get('ticket', '')} {typed}".strip()
+    return str(action_data.get("text", "")).strip()
+
+
+def activity_for(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    if kind in ("ticket_card", "ticket_update") and payload.get("ticket_id") is not None:
+        return {
+            "type": "message",
+            "attachments": [{"contentType": CARD, "content": ticket_card(payload)}],
+        }
+    activity: dict[str, Any] = {
+        "type": "message",
+        "textFormat": "xml",
+        "text": to_xml(str(payload.get("text", ""))),
+    }
+    card = choices_card(payload)
+    if card is not None:
+        activity["attachments"] = [{"contentType": CARD, "content": card}]
+    return activity

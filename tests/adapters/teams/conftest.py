@@ -1,0 +1,130 @@
+"""Fixtures: the fake Microsoft cloud, and the bot's /api/messages on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator
+
+from adapters.teams.adapter import TeamsAdapter
+from bot.service import ConversationService
+from bot.settings import Settings
+from knowledge.base import KnowledgeBase
+from knowledge.matcher import Thresholds
+from tests.adapters.teams.fake_cloud import ISSUER, FakeCloud
+from tests.conftest import sqlite_store
+
+APP_ID = "app-stodbot"
+MANAGER, HR1, HR2, IT = "aad-anna", "aad-hr1", "aad-hr2", "aad-it"
+HR_CHANNEL = "19:hr-arenden@thread.tacv2"
+
+
+@pytest.fixture
+def cloud() -> Iterator[FakeCloud]:
+    fake = FakeCloud()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@dataclass
+class Teams:
+    cloud: FakeCloud
+    adapter: TeamsAdapter
+    url: str
+    http: aiohttp.ClientSession
+
+    async def post(
+        self, activity: dict[str, Any], token: str | None = "valid"
+    ) -> aiohttp.ClientResponse:
+        headers = {}
+        if token == "valid":
+            headers["Authorization"] = "Bearer " + self.cloud.token(APP_ID, activity["serviceUrl"])
+        elif token is not None:
+            headers["Authorization"] = token
+        resp = await self.http.post(f"{self.url}/api/messages", json=activity, headers=headers)
+        await resp.read()
+        return resp
+
+    async def say(self, text: str, **kw: Any) -> aiohttp.ClientResponse:
+        return await self.post(self.cloud.activity(text, **kw))
+
+    async def press(
+        self, user: str, conversation: str, data: dict[str, Any], verb: str = "say"
+    ) -> dict[str, Any]:
+        act = self.cloud.activity(
+            "",
+            user=user,
+            conversation=conversation,
+            personal=conversation.startswith("a:"),
+            invoke={"verb": verb, "data": data},
+        )
+        resp = await self.post(act)
+        assert resp.status == 200
+        return dict(await resp.json())
+
+    async def wait_sent(
+        self, conversation: str, contains: str, timeout: float = 10
+    ) -> dict[str, Any]:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            for act in self.cloud.sent(conversation):
+                if contains in str(act) and not act.get("_seen"):
+                    act["_seen"] = True
+                    return act
+            await asyncio.sleep(0.05)
+        raise AssertionError(
+            f"nothing with {contains!r} sent to {conversation}: "
+            f"{[str(a)[:120] for a in self.cloud.sent(conversation)]}"
+        )
+
+
+def teams_kb(example_kb: KnowledgeBase) -> KnowledgeBase:
+    org = example_kb.organisation
+    areas = tuple(
+        replace(a, channel=HR_CHANNEL, staff=(HR1, HR2), lead_user=HR1)
+        if a.id == "hr"
+        else replace(a, staff=(IT,) if a.id == "it" else ())
+        for a in org.areas
+    )
+    return replace(example_kb, organisation=replace(org, areas=areas, people=((MANAGER, "bou"),)))
+
+
+@pytest.fixture
+async def teams(
+    cloud: FakeCloud, example_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Teams]:
+    # The SDK looks up signing keys by issuer: point it at the fake's JWKS.
+    monkeypatch.setitem(jwt_token_validator.BOTFRAMEWORK_JWKS_URIS, ISSUER, cloud.jwks_uri)
+    settings = Settings(
+        teams_enabled=True,
+        teams_app_id=APP_ID,
+        teams_app_password="secret",
+        teams_token_url=f"{cloud.url}/token",
+        teams_service_url=cloud.url + "/",
+    )
+    service = ConversationService(teams_kb(example_kb), sqlite_store(tmp_path / "teams.db"))
+    adapter = TeamsAdapter(settings, service, jwks_uri=cloud.jwks_uri)
+    app = web.Application()
+    adapter.add_routes(app)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    await adapter.start()
+    async with aiohttp.ClientSession() as http:
+        yield Teams(cloud, adapter, str(server.make_url("")).rstrip("/"), http)
+    await adapter.stop()
+    await server.close()
+
+
+def clarify_always(teams: Teams) -> None:
+    teams.adapter.service.thresholds = Thresholds(answer=1.01, clarify=0.3)

@@ -1,0 +1,142 @@
+"""Stödbot in Teams: the real Agents SDK against a local fake of Microsoft's cloud."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from sqlalchemy import func, select
+
+from adapters.sql import tables
+from tests.adapters.teams.conftest import (
+    APP_ID,
+    HR1,
+    HR2,
+    HR_CHANNEL,
+    MANAGER,
+    Teams,
+    clarify_always,
+)
+
+DM = "a:dm-anna"
+HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
+
+
+async def test_ask_answer_with_feedback_buttons(teams: Teams) -> None:
+    resp = await teams.say("Hur bokar jag en poolbil?")
+    assert resp.status == 200
+    reply = await teams.wait_sent(DM, "Boka en gemensam bil")
+    assert reply["textFormat"] == "xml" and "<b>Boka en gemensam bil (poolbil)</b>" in reply["text"]
+    assert reply["reply_to"]  # a reply to the question
+    buttons = [a["title"] for a in reply["attachments"][0]["content"]["actions"]]
+    assert "Ja, det hjälpte" in buttons and "Nej" in buttons
+    assert reply["attachments"][0]["content"]["actions"][0]["type"] == "Action.Execute"
+    await teams.press(MANAGER, DM, {"text": "ja"})
+    await teams.wait_sent(DM, "Skönt att det hjälpte")
+
+
+async def test_clarify_by_button(teams: Teams) -> None:
+    clarify_always(teams)
+    await teams.say("poolbil")
+    choices = await teams.wait_sent(DM, "Svara med en siffra")
+    first = choices["attachments"][0]["content"]["actions"][0]
+    assert first["title"].startswith("1. ")
+    await teams.press(MANAGER, DM, first["data"])
+    await teams.wait_sent(DM, "Var det till hjälp?")
+
+
+async def test_thumbs_down_to_ticket_card_claim_race_answer_and_hidden_note(teams: Teams) -> None:
+    await teams.say(HR_QUESTION)
+    routed = await teams.wait_sent(DM, "som ärende")
+    ticket = int(re.search(r"ärende <b>(\d+)</b>", routed["text"]).group(1))  # type: ignore[union-attr]
+    card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+    content = card["attachments"][0]["content"]
+    assert any("cykelförmån" in b["text"] for b in content["body"])
+    titles = [a["title"] for a in content["actions"]]
+    assert titles == ["Ta ärendet", "Svara", "Intern notering", "Flytta", "Lös"]
+
+    claim = {"text": f"ta {ticket}", "ticket": ticket}
+    first, second = await asyncio.gather(
+        teams.press(HR1, HR_CHANNEL, claim, verb="claim"),
+        teams.press(HR2, HR_CHANNEL, claim, verb="claim"),
+    )
+    for response in (first, second):  # the card refreshes for both, showing who has it
+        assert response["type"] == "application/vnd.microsoft.card.adaptive"
+        assert "Ta ärendet" not in str(response["value"]["actions"])
+    await teams.wait_sent(HR_CHANNEL, f"Du har tagit ärende <b>{ticket}</b>")
+    lost = await teams.wait_sent(HR_CHANNEL, "har redan tagits av")
+    winner = HR1 if HR1 in lost["text"] else HR2  # the loser is told who has it
+    assert winner in {HR1, HR2}
+    update = next(u for u in teams.cloud.updates if u["conversation"] == HR_CHANNEL)
+    assert "handläggs av" in str(update)
+
+    await teams.press(
+        winner,
+        HR_CHANNEL,
+        {"command": "notera", "ticket": ticket, "input": "Internt: stäm av med facket"},
+        verb="notera",
+    )
+    await teams.press(
+        winner,
+        HR_CHANNEL,
+        {"command": "svara", "ticket": ticket, "input": "Vi har ingen cykelförmån ännu."},
+        verb="svara",
+    )
+    relayed = await teams.wait_sent(DM, "Vi har ingen cykelförmån ännu.")
+    assert "Löste det din fråga?" in relayed["text"]
+    await asyncio.sleep(0.5)
+    assert not any("facket" in str(a) for a in teams.cloud.sent(DM))
+
+
+async def test_the_same_activity_twice_gives_one_question_and_one_reply(teams: Teams) -> None:
+    act = teams.cloud.activity("Var hittar jag min lönespecifikation?", activity_id="1700000000001")
+    assert (await teams.post(act)).status == 200
+    assert (await teams.post(act)).status == 200  # Teams' retry
+    await teams.wait_sent(DM, "lönespecifikationen")
+    await asyncio.sleep(0.5)
+    assert sum("Hitta och läsa lönespecifikationen" in str(a) for a in teams.cloud.sent(DM)) == 1
+    with teams.adapter.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(tables.questions)).scalar_one() == 1
+
+
+async def test_every_bad_token_is_401_with_no_side_effect(teams: Teams) -> None:
+    act = teams.cloud.activity("Hur bokar jag en poolbil?")
+    url = act["serviceUrl"]
+    bad = {
+        "missing": None,
+        "not bearer": "Basic abc",
+        "garbage": "Bearer not.a.jwt",
+        "expired": "Bearer " + teams.cloud.token(APP_ID, url, expired=True),
+        "audience": "Bearer " + teams.cloud.token(APP_ID, url, wrong_audience=True),
+        "issuer": "Bearer " + teams.cloud.token(APP_ID, url, wrong_issuer=True),
+        "signature": "Bearer " + teams.cloud.token(APP_ID, url, bad_signature=True),
+        "endorsement": "Bearer " + teams.cloud.token(APP_ID, url, no_endorsement=True),
+        "service url": "Bearer " + teams.cloud.token(APP_ID, url, wrong_service_url=True),
+    }
+    for name, header in bad.items():
+        resp = await teams.post(act, token=header)
+        assert resp.status == 401, name
+    await asyncio.sleep(0.3)
+    assert teams.cloud.sent(DM) == []
+    with teams.adapter.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(tables.inbox)).scalar_one() == 0
+
+
+async def test_oversized_message_is_refused(teams: Teams) -> None:
+    await teams.say("lönen" * 1000)
+    await teams.wait_sent(DM, "för långt (5000 tecken")
+
+
+async def test_mention_and_markup_injection_are_escaped(teams: Teams) -> None:
+    await teams.say(
+        "<at>Alla</at> **fet** <script>x</script> " + HR_QUESTION,
+        personal=False,
+        conversation="19:general@thread.tacv2",
+        mention_bot=True,
+    )
+    card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+    text = str(card["attachments"][0]["content"]["body"])
+    assert "<at>" in text  # shown as text in a TextBlock, which renders no mentions
+    assert "entities" not in card
+    reply = await teams.wait_sent("19:general@thread.tacv2", "som ärende")
+    assert "<at>" not in reply["text"] and "<script>" not in reply["text"]
