@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import json
 import logging
 import random
@@ -228,10 +229,8 @@ class TeamsAdapter:
                 raise
             except Exception:  # keep going; the next round retries
                 log.exception("Teams worker round failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=2.0)
-            except TimeoutError:
-                pass
             self._wake.clear()
 
     async def process_inbox(self) -> None:
