@@ -20,6 +20,7 @@ from adapters.compose import conversation_service, knowledge_base, thresholds
 from adapters.matrix.bot import MatrixStartupError
 from adapters.reports import chart, files
 from adapters.reports.post import renderer
+from adapters.teams.adapter import TeamsStartupError
 from bot.jobs import RetentionNotConfigured, apply_retention, escalate_overdue, post_weekly
 from bot.messages import ConversationRef, IncomingMessage
 from bot.outbox import deliver_pending
@@ -280,7 +281,7 @@ def serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         asyncio.run(run_server(settings))
-    except (NothingToServe, MatrixStartupError, OrganisationError) as exc:
+    except (NothingToServe, MatrixStartupError, TeamsStartupError, OrganisationError) as exc:
         raise CliError(str(exc)) from exc
     return 0
 
@@ -307,4 +308,19 @@ def retention_apply(args: argparse.Namespace) -> int:
         f"gallrat {result.cleared} frågetexter före {result.cutoff:%Y-%m-%d} "
         f"enligt beslut {result.decision}"
     )
+    return 0
+
+
+def teams_package(args: argparse.Namespace) -> int:
+    from adapters.teams.package import build
+
+    settings = _settings(args)
+    app_id = args.app_id or settings.teams_app_id
+    if not app_id:
+        raise CliError(
+            "ange --app-id eller STODBOT_TEAMS_APP_ID (Azure Bot-registreringens app-id)"
+        )
+    kb = _kb(settings)
+    Path(args.out).write_bytes(build(app_id, kb.organisation.municipality, settings.public_url))
+    print(f"skrev {args.out}: ladda upp den i Teams administrationscenter (Hantera appar)")
     return 0

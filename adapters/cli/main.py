@@ -39,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="kör boten i Matrix (och Teams) tills den stoppas")
     serve.set_defaults(func=commands.serve)
 
+    package = sub.add_parser("teams-package", help="skriv Teams-appens paket (manifest + ikoner)")
+    package.add_argument(
+        "--out", default="stodbot-teams.zip", help="zip-filen (standard: %(default)s)"
+    )
+    package.add_argument("--app-id", help="Azure Bot-appens id (standard: STODBOT_TEAMS_APP_ID)")
+    package.set_defaults(func=commands.teams_package)
+
     report = sub.add_parser("report", help="rapporter för ledningen")
     rep_sub = report.add_subparsers(dest="report_command", required=True, metavar="RAPPORT")
     weekly = rep_sub.add_parser("weekly", help="veckans efterfrågan per område")

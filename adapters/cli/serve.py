@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from typing import Any
 
 from aiohttp import web
 
@@ -53,7 +54,7 @@ async def serve(settings: Settings) -> None:
     kb = knowledge_base(settings)
     sql = store(settings)
     service = conversation_service(settings, kb, sql)
-    running = []
+    running: list[Any] = []
     app = web.Application()
     if settings.matrix_homeserver:
         from adapters.matrix.bot import MatrixBot  # only when Matrix is configured
@@ -62,6 +63,13 @@ async def serve(settings: Settings) -> None:
         await matrix.start()
         log.warning("Matrix: %s som %s", settings.matrix_homeserver, settings.matrix_user_id)
         running.append(matrix)
+    if settings.teams_enabled:
+        from adapters.teams.adapter import TeamsAdapter  # only when Teams is configured
+
+        teams = TeamsAdapter(settings, service)
+        teams.add_routes(app)
+        await teams.start()
+        running.append(teams)
     if settings.dashboard_secret:
         from adapters.web.dashboard import add_dashboard
 
@@ -69,7 +77,8 @@ async def serve(settings: Settings) -> None:
     if not running and not settings.dashboard_secret:
         raise NothingToServe(
             "inget att starta: sätt STODBOT_MATRIX_HOMESERVER, STODBOT_MATRIX_USER_ID och "
-            "STODBOT_MATRIX_ACCESS_TOKEN (se README, ”Matrix”), eller STODBOT_DASHBOARD_SECRET"
+            "STODBOT_MATRIX_ACCESS_TOKEN (se README, ”Matrix”), STODBOT_TEAMS_ENABLED=true "
+            "(”Teams”) eller STODBOT_DASHBOARD_SECRET"
         )
     runner = web.AppRunner(app)
     await runner.setup()

@@ -143,6 +143,7 @@ class MatrixBot:
         self._escalate_every = escalate_every
         self._last_escalation = 0.0
         self.rate_limited = 0  # times the homeserver said M_LIMIT_EXCEEDED
+        self._flushing = asyncio.Lock()
         self.area_rooms = {a.room for a in self.org.areas if a.room}
 
     # -- life cycle ----------------------------------------------------------------
@@ -378,6 +379,10 @@ class MatrixBot:
 
     async def flush_outbox(self) -> int:
         """Send what waits: rooms in parallel, each room's messages in order."""
+        async with self._flushing:
+            return await self._flush()
+
+    async def _flush(self) -> int:
         sent = 0
         while True:
             items = await asyncio.to_thread(self._pending_outbox)

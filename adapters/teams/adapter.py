@@ -100,6 +100,7 @@ class TeamsAdapter:
         self._token: tuple[str, float] | None = None
         self._pacer = _Pacer()
         self.rate_limited = 0
+        self._flushing = asyncio.Lock()
 
     # -- life cycle --------------------------------------------------------------------
 
@@ -265,14 +266,15 @@ class TeamsAdapter:
     # -- outbound ----------------------------------------------------------------------------
 
     async def flush_outbox(self) -> int:
-        items = await asyncio.to_thread(self._pending_outbox)
-        sent = 0
-        async with aiohttp.ClientSession() as http:
-            for item in items:
-                if not await self._send(http, item):
-                    break
-                sent += 1
-        return sent
+        async with self._flushing:  # one sender at a time: nothing goes out twice
+            items = await asyncio.to_thread(self._pending_outbox)
+            sent = 0
+            async with aiohttp.ClientSession() as http:
+                for item in items:
+                    if not await self._send(http, item):
+                        break
+                    sent += 1
+            return sent
 
     def _pending_outbox(self) -> list[OutboxItem]:
         with self.store.transaction() as tx:

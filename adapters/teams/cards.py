@@ -124,4 +124,12 @@ def activity_for(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     card = choices_card(payload)
     if card is not None:
         activity["attachments"] = [{"contentType": CARD, "content": card}]
+    if payload.get("image_png_b64"):  # the weekly chart
+        activity.setdefault("attachments", []).append(
+            {
+                "contentType": "image/png",
+                "name": "efterfragan.png",
+                "contentUrl": f"data:image/png;base64,{payload['image_png_b64']}",
+            }
+        )
     return activity
