@@ -101,6 +101,8 @@ class TeamsAdapter:
         self._pacer = _Pacer()
         self.rate_limited = 0
         self._flushing = asyncio.Lock()
+        self._pending_writes: list[tuple[str, dict[str, Any], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     # -- life cycle --------------------------------------------------------------------
 
@@ -135,13 +137,36 @@ class TeamsAdapter:
             return await self._invoke(activity)
         if activity.type == "message" and (activity.text or "").strip():
             event_id = f"{activity.conversation.id}|{activity.id}"
-            await asyncio.to_thread(self._store, event_id, body)
+            await self._stored(event_id, body)  # durable before the 200
             self._wake.set()
         return web.Response(status=200)
 
-    def _store(self, event_id: str, body: dict[str, Any]) -> None:
+    async def _stored(self, event_id: str, body: dict[str, Any]) -> None:
+        """Group commit: activities arriving together share one transaction, so the
+        acknowledgement waits for at most one write, not one write each."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending_writes.append((event_id, body, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches())
+        await done
+
+    async def _write_batches(self) -> None:
+        while self._pending_writes:
+            batch, self._pending_writes = self._pending_writes, []
+            try:
+                await asyncio.to_thread(self._store, [(e, b) for e, b, _ in batch])
+            except Exception as exc:  # every waiter hears of it (and answers 500: Teams retries)
+                for _, _, fut in batch:
+                    fut.set_exception(exc)
+                continue
+            for _, _, fut in batch:
+                fut.set_result(None)
+
+    def _store(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
+        now = utcnow()
         with self.store.transaction() as tx:
-            tx.inbox.add(CHANNEL, event_id, body, utcnow())
+            for event_id, body in batch:
+                tx.inbox.add(CHANNEL, event_id, body, now)
 
     def _message(
         self, body: dict[str, Any], event_id: str, text: str | None = None

@@ -1,0 +1,187 @@
+"""Teams: how fast /api/messages acknowledges, at rising request rates.
+
+    python bench/teams_ack.py                  # 50, 100, 200, 300 requests/s, 5 s each
+    python bench/teams_ack.py --rates 200 --seconds 10
+
+The bot (Agents SDK token validation, inbox write, 200) and a local fake of
+Microsoft's cloud run on 127.0.0.1; every request carries a valid signed token
+and a new activity, and the background worker answers them meanwhile. The
+load is open-loop (requests start on schedule, not when the last one ended).
+Target (issue 5): p99 acknowledgement under 100 ms at 200 requests/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+from aiohttp import web  # noqa: E402
+from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator  # noqa: E402
+
+from adapters.sql.engine import make_engine, migrate  # noqa: E402
+from adapters.sql.store import SqlStore  # noqa: E402
+from adapters.teams.adapter import TeamsAdapter  # noqa: E402
+from bot.service import ConversationService  # noqa: E402
+from bot.settings import EXAMPLE_DIR, Settings  # noqa: E402
+from knowledge.base import load_knowledge_base  # noqa: E402
+from tests.adapters.teams.conftest import APP_ID, teams_kb  # noqa: E402
+from tests.adapters.teams.fake_cloud import ISSUER, FakeCloud  # noqa: E402
+from tests.conftest import sqlite_store  # noqa: E402
+
+QUESTIONS = [
+    "Hur bokar jag en poolbil?",
+    "Var hittar jag min lönespecifikation?",
+    "jag har glömt mitt lösenord",
+    "Var finns hjärtstartare?",
+]
+
+
+async def serve(port_file: Path, database_url: str | None) -> None:
+    """The bot and the fake cloud, in their own process (the load comes from another)."""
+    cloud = FakeCloud()
+    cloud.start()
+    jwt_token_validator.BOTFRAMEWORK_JWKS_URIS[ISSUER] = cloud.jwks_uri
+    kb = load_knowledge_base(
+        EXAMPLE_DIR / "articles", EXAMPLE_DIR / "organisation.yaml", EXAMPLE_DIR / "synonyms.yaml"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        if database_url:
+            engine = make_engine(database_url, pool_size=10)
+            migrate(engine)
+            store = SqlStore(engine)
+        else:
+            store = sqlite_store(Path(tmp) / "ack.db")
+        service = ConversationService(teams_kb(kb), store)
+        settings = Settings(
+            teams_enabled=True,
+            teams_app_id=APP_ID,
+            teams_app_password="x",
+            teams_token_url=f"{cloud.url}/token",
+            teams_service_url=cloud.url + "/",
+        )
+        adapter = TeamsAdapter(settings, service, jwks_uri=cloud.jwks_uri)
+        app = web.Application()
+        adapter.add_routes(app)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await adapter.start()
+        token = cloud.token(APP_ID, cloud.url + "/")
+        port_file.write_text(f"{port} {cloud.url} {token}")
+        await asyncio.Event().wait()  # until the parent ends us
+
+
+async def load(
+    url: str, service_url: str, token: str, rates: list[int], seconds: float
+) -> list[dict[str, float]]:
+    cloud = FakeCloud.__new__(FakeCloud)  # only for building activities
+    cloud.url = service_url
+    results = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        n = 0
+        for rate in rates:
+            times: list[float] = []
+            errors = 0
+
+            async def one(k: int) -> None:
+                nonlocal errors
+                act = FakeCloud.activity(
+                    cloud,
+                    QUESTIONS[k % len(QUESTIONS)],
+                    user=f"aad-u{k % 50}",
+                    conversation=f"a:dm-{k % 50}",
+                )
+                t = time.perf_counter()
+                async with http.post(
+                    url, json=act, headers={"Authorization": f"Bearer {token}"}
+                ) as resp:
+                    await resp.read()
+                    if resp.status != 200:
+                        errors += 1
+                times.append((time.perf_counter() - t) * 1000)
+
+            tasks = []
+            start = time.perf_counter()
+            for i in range(int(rate * seconds)):
+                delay = start + i / rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(one(n)))
+                n += 1
+            await asyncio.gather(*tasks)
+            elapsed = time.perf_counter() - start
+            times.sort()
+            results.append(
+                {
+                    "rate": rate,
+                    "achieved": round(len(times) / elapsed, 1),
+                    "p50": round(statistics.median(times), 1),
+                    "p99": round(times[max(0, int(len(times) * 0.99) - 1)], 1),
+                    "errors": errors,
+                }
+            )
+            await asyncio.sleep(2)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rates", type=int, nargs="+", default=[50, 100, 200, 300])
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument(
+        "--database-url",
+        help="e.g. postgresql://postgres@127.0.0.1/test "
+        "(an empty database or schema); default: SQLite in a temp dir",
+    )
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve(Path(args.serve), args.database_url))
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        port_file = Path(tmp) / "port"
+        cmd = [sys.executable, __file__, "--serve", str(port_file)]
+        if args.database_url:
+            cmd += ["--database-url", args.database_url]
+        child = subprocess.Popen(cmd)
+        try:
+            for _ in range(600):
+                if port_file.exists() and port_file.read_text():
+                    break
+                time.sleep(0.05)
+            port, service_url, token = port_file.read_text().split()
+            results = asyncio.run(
+                load(
+                    f"http://127.0.0.1:{port}/api/messages",
+                    service_url,
+                    token,
+                    args.rates,
+                    args.seconds,
+                )
+            )
+        finally:
+            child.terminate()
+            child.wait(10)
+    print(f"{'req/s':>6} {'achieved':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    for r in results:
+        print(f"{r['rate']:>6} {r['achieved']:>9} {r['p50']:>7} {r['p99']:>7} {r['errors']:>6}")
+    print("target: p99 < 100 ms at 200 requests/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
