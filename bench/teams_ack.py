@@ -95,7 +95,7 @@ async def load(
             times: list[float] = []
             errors = 0
 
-            async def one(k: int) -> None:
+            async def one(k: int, times: list[float] = times) -> None:
                 nonlocal errors
                 act = FakeCloud.activity(
                     cloud,
