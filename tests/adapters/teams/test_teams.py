@@ -140,3 +140,16 @@ async def test_mention_and_markup_injection_are_escaped(teams: Teams) -> None:
     assert "entities" not in card
     reply = await teams.wait_sent("19:general@thread.tacv2", "som ärende")
     assert "<at>" not in reply["text"] and "<script>" not in reply["text"]
+
+
+async def test_not_helpful_button_routes_to_a_card_in_the_area_channel(teams: Teams) -> None:
+    await teams.say("Hur sjukanmäler jag en medarbetare?")
+    answer = await teams.wait_sent(DM, "Var det till hjälp?")
+    no = next(a for a in answer["attachments"][0]["content"]["actions"] if a["title"] == "Nej")
+    await teams.press(MANAGER, DM, no["data"])
+    await teams.wait_sent(DM, "(ja/nej)")
+    await teams.say("ja")
+    routed = await teams.wait_sent(DM, "med svaret du fick")
+    assert "<b>HR</b>" in routed["text"]
+    card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+    assert any("sjukanmäler" in b["text"] for b in card["attachments"][0]["content"]["body"])
