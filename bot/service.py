@@ -200,6 +200,15 @@ class ConversationService:
         return turn.tx.people.unit(turn.user) or dict(self.org.people).get(turn.user)
 
     def ask(self, turn: Turn, question: str) -> None:
+        analyzer = self.kb.matcher.analyzer
+        terms = analyzer.query_terms(question)
+        if not terms:  # "hej", "tack", "?": no question to answer or route
+            turn.say(Reply(ReplyKind.INFO, turn.t("say_more")))
+            return
+        known = [t for t in terms if t in analyzer.vocabulary]
+        if not known and len(question.split()) <= 2:  # "asdf", "test": ask before making a ticket
+            turn.say(Reply(ReplyKind.INFO, turn.t("too_vague")))
+            return
         unit = self.unit_of(turn)
         if unit is None and self.org.units:
             choices = tuple(Choice(i, u.name, u.id) for i, u in enumerate(self.org.units, 1))

@@ -30,6 +30,8 @@ SV: dict[str, str] = {
     "help_ask": "Ställ en fråga med egna ord, så letar jag i kunskapsbanken.",
     "store_unavailable": "Just nu kommer jag inte åt databasen. Försök igen om en liten stund.",
     "score_line": "träff {score:.2f}",
+    "say_more": "Hej! Vad undrar du över? Skriv frågan med några ord, till exempel ”hur bokar jag en poolbil?”.",
+    "too_vague": "Jag förstår inte riktigt. Kan du beskriva frågan med några fler ord? Då letar jag igen, eller skickar den till rätt stödfunktion.",
     "routed": (
         "Jag hittar inget säkert svar, så jag har skickat frågan till **{area}** "
         "som ärende **{ticket}**. De tar hand om den senast {claim_due}. "
@@ -120,6 +122,8 @@ EN: dict[str, str] = {
     "help_ask": "Ask a question in your own words and I will search the knowledge base.",
     "store_unavailable": "I cannot reach the database right now. Please try again in a moment.",
     "score_line": "match {score:.2f}",
+    "say_more": "Hi! What would you like to know? Ask in a few words, for example “how do I book a pool car?”.",
+    "too_vague": "I do not quite understand. Could you describe the question in a few more words? Then I will search again, or pass it to the right support area.",
     "routed": (
         "I found no reliable answer, so I have passed the question to **{area}** "
         "as ticket **{ticket}**. They will pick it up by {claim_due}. "

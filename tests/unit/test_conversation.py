@@ -112,3 +112,12 @@ def test_users_in_one_room_have_separate_conversations(
     service.handle(IncomingMessage(ref, "@a:k", "Hur beställer jag en ny dator?", "1"))
     [other] = service.handle(IncomingMessage(ref, "@b:k", "ja", "2"))
     assert "Tack" not in other.text  # b never got an answer to give feedback on
+
+
+def test_greetings_and_gibberish_make_no_tickets(chat: Chat) -> None:
+    [hello] = chat.say("Hej!")
+    assert "Vad undrar du över" in hello.text
+    [vague] = chat.say("asdfgh")
+    assert "fler ord" in vague.text
+    [real] = chat.say("Vilka regler gäller för cykelförmån via bruttolöneavdrag?")
+    assert real.kind is ReplyKind.ROUTED
