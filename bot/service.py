@@ -168,7 +168,8 @@ class ConversationService:
                         )
                     self._answer(turn, state.question, article, state.question_id)
                     return True
-            turn.say(Reply(ReplyKind.INFO, t("bad_choice", n=len(state.choices))))
+            key = "bad_choice_one" if len(state.choices) == 1 else "bad_choice"
+            turn.say(Reply(ReplyKind.INFO, t(key, n=len(state.choices))))
             return True
         if word not in YES and word not in NO:
             return False
