@@ -74,9 +74,12 @@ def test_clarify_then_pick_by_number(example_kb: KnowledgeBase, sql_store: SqlSt
 
 
 def test_bad_choice_number_is_explained(chat: Chat) -> None:
-    chat.say("Hur bokar jag en poolbil?")
+    chat.say("Hur bokar jag en poolbil?")  # one follow-up article
     [reply] = chat.say("7")
-    assert "Välj en siffra mellan 1 och" in reply.text
+    assert "Svara 1 för att välja" in reply.text
+    chat.say("Var hittar jag min lönespecifikation?")  # two follow-ups
+    [reply] = chat.say("7")
+    assert "Välj en siffra mellan 1 och 2" in reply.text
 
 
 def test_unanswerable_becomes_a_ticket_for_the_owning_area(chat: Chat) -> None:
