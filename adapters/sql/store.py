@@ -10,7 +10,7 @@ from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from adapters.sql import tables as t
@@ -146,6 +146,29 @@ class SqlQuestions:
             .values(text=None)
         )
         purged = int(done.rowcount or 0)
+        # Everything else that can hold what people wrote: processed platform events,
+        # delivered messages, ticket history of closed tickets, stale conversation state.
+        self.conn.execute(
+            update(t.inbox)
+            .where(and_(t.inbox.c.received_at < cutoff, t.inbox.c.processed_at.is_not(None)))
+            .values(payload="{}")
+        )
+        self.conn.execute(
+            update(t.outbox)
+            .where(and_(t.outbox.c.created_at < cutoff, t.outbox.c.sent_at.is_not(None)))
+            .values(payload="{}")
+        )
+        closed = select(t.tickets.c.id).where(
+            and_(t.tickets.c.created_at < cutoff, t.tickets.c.status == Status.CLOSED.value)
+        )
+        self.conn.execute(
+            update(t.ticket_events)
+            .where(and_(t.ticket_events.c.at < cutoff, t.ticket_events.c.ticket_id.in_(closed)))
+            .values(text=None)
+        )
+        self.conn.execute(
+            delete(t.conversation_states).where(t.conversation_states.c.updated_at < cutoff)
+        )
         done = self.conn.execute(
             update(t.tickets)
             .where(
