@@ -16,7 +16,9 @@ from routing.ports import QuestionEntry
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
-def test_nothing_is_deleted_without_a_decision(example_kb: KnowledgeBase, sql_store: SqlStore) -> None:
+def test_nothing_is_deleted_without_a_decision(
+    example_kb: KnowledgeBase, sql_store: SqlStore
+) -> None:
     service = ConversationService(example_kb, sql_store, clock=lambda: NOW)
     with pytest.raises(RetentionNotConfigured):
         apply_retention(service, days=90, decision=None)
@@ -30,8 +32,20 @@ def test_old_text_is_cleared_counts_stay_and_it_is_audited(
     service = ConversationService(example_kb, sql_store, clock=lambda: NOW)
     with sql_store.transaction() as tx:
         for days in (200, 100, 10):
-            tx.questions.log(QuestionEntry(NOW - timedelta(days=days), "test", "@u", "bou", "hr",
-                                           "answered", "hr-sjuklon", None, 0.7, f"fråga {days}"))
+            tx.questions.log(
+                QuestionEntry(
+                    NOW - timedelta(days=days),
+                    "test",
+                    "@u",
+                    "bou",
+                    "hr",
+                    "answered",
+                    "hr-sjuklon",
+                    None,
+                    0.7,
+                    f"fråga {days}",
+                )
+            )
     result = apply_retention(service, days=90, decision="KS 2026-05-12 § 45")
     assert result.cleared == 2
     with sql_store.transaction() as tx:
