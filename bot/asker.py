@@ -113,8 +113,7 @@ def add_info(service: ConversationService, turn: Turn, rest: str) -> None:
         return usage(turn, "komplettera 42 Det gäller min dator i Grannby.")
     ticket = service.desk.add_info(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
     turn.say(Reply(ReplyKind.INFO, turn.t("info_added", ticket=ticket.id), ticket_id=ticket.id))
-    for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
-        turn.notify(item)
+    turn.notify_all(ticket_card(service.org, ticket, service.texts(), kind="ticket_update"))
 
 
 @COMMANDS.command(
@@ -136,8 +135,7 @@ def reopen(service: ConversationService, turn: Turn, rest: str) -> None:
             turn.t("reopened", ticket=ticket.id, area=area.name if area else ticket.area_id),
         )
     )
-    for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
-        turn.notify(item)
+    turn.notify_all(ticket_card(service.org, ticket, service.texts(), kind="ticket_update"))
 
 
 @COMMANDS.command(

@@ -359,8 +359,7 @@ class ConversationService:
             )
         turn.state = ConversationState()
         turn.say(Reply(ReplyKind.ROUTED, "\n".join(lines), area_id=area.id, ticket_id=ticket.id))
-        for item in ticket_card(self.org, ticket, self.texts()):
-            turn.notify(item)
+        turn.notify_all(ticket_card(self.org, ticket, self.texts()))
 
     def _ticket_feedback(self, turn: Turn, ticket_id: int, solved: bool) -> None:
         t = turn.t
@@ -379,5 +378,4 @@ class ConversationService:
         reopened = self.desk.reopen(turn.tx, ticket_id, turn.user, turn.now)
         area = self.org.area(reopened.area_id) or self.org.triage
         turn.say(Reply(ReplyKind.INFO, t("ticket_reopen_offer", ticket=ticket_id, area=area.name)))
-        for item in ticket_card(self.org, reopened, self.texts(), kind="ticket_update"):
-            turn.notify(item)
+        turn.notify_all(ticket_card(self.org, reopened, self.texts(), kind="ticket_update"))

@@ -47,8 +47,7 @@ def _done(
     if feedback:
         await_ticket_feedback(turn.tx, ticket, turn.now)
     kind = "ticket_card" if new_card else "ticket_update"
-    for item in ticket_card(service.org, ticket, service.texts(), kind=kind):
-        turn.notify(item)
+    turn.notify_all(ticket_card(service.org, ticket, service.texts(), kind=kind))
 
 
 @COMMANDS.command(

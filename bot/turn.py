@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,3 +31,7 @@ class Turn:
     def notify(self, item: Outgoing) -> None:
         """Queue a message to someone else, in this transaction."""
         self.tx.outbox.add(item, self.now)
+
+    def notify_all(self, items: Iterable[Outgoing]) -> None:
+        for item in items:
+            self.notify(item)
