@@ -29,7 +29,8 @@ from bot.settings import EXAMPLE_DIR, Settings
 from knowledge.evaluation import evaluate_questions, read_questions, swefaq_accuracy
 from knowledge.lint import lint
 from knowledge.loader import OrganisationError
-from knowledge.matcher import Weights
+from knowledge.matcher import Matcher, Weights
+from knowledge.synonyms import read_groups
 from knowledge.normalise import Analyzer
 from routing.report import build_weekly, week_bounds, week_of
 from routing.router import AreaRouter
@@ -208,6 +209,22 @@ def eval_questions(args: argparse.Namespace) -> int:
     unknown = sorted({e for _, e in rows if e != "-" and kb.article(e) is None})
     if unknown:
         raise CliError(f"{path}: okända artikel-id: {', '.join(unknown)}")
+    if args.ablation:
+        groups = read_groups(settings.synonyms_file) if settings.synonyms_file else []
+        variants: list[tuple[str, Analyzer]] = [
+            (
+                "no stemming/compounds/repair/synonyms",
+                Analyzer([], stemming=False, compounds=False, repair=False),
+            ),
+            ("+ stemming", Analyzer([], compounds=False, repair=False)),
+            ("+ compounds", Analyzer([], repair=False)),
+            ("+ typo/prefix repair", Analyzer([])),
+            ("+ synonyms (full)", Analyzer(groups)),
+        ]
+        for name, analyzer in variants:
+            matcher = Matcher(kb.articles, analyzer)
+            r = evaluate_questions(matcher, rows, thresholds(settings))
+            print(f"{name:<40} correct={r.share(r.correct):.3f} wrong={r.share(r.wrong):.3f}")
     report = evaluate_questions(kb.matcher, rows, thresholds(settings))
     if args.show:
         for line in report.failures:

@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     questions = ev_sub.add_parser("questions", help="andel rätt, fel och avstått (CSV)")
     questions.add_argument("file", nargs="?", help="CSV (standard: exempelbasens frågor)")
     questions.add_argument("--show", action="store_true", help="visa frågorna som inte blev rätt")
+    questions.add_argument("--ablation", action="store_true", help="mät vad varje del tillför")
     questions.set_defaults(func=commands.eval_questions)
     return parser
 
