@@ -30,8 +30,8 @@ from knowledge.evaluation import evaluate_questions, read_questions, swefaq_accu
 from knowledge.lint import lint
 from knowledge.loader import OrganisationError
 from knowledge.matcher import Matcher, Weights
-from knowledge.synonyms import read_groups
 from knowledge.normalise import Analyzer
+from knowledge.synonyms import read_groups
 from routing.report import build_weekly, week_bounds, week_of
 from routing.router import AreaRouter
 
