@@ -212,6 +212,8 @@ class MatrixBot:
         if isinstance(resp, SyncError) or not isinstance(resp, SyncResponse):
             log.warning("Sync failed: %s", resp)
             return False
+        if self.settings.matrix_e2e:  # what nio's sync_forever does for encrypted rooms
+            await self._keys()
         events = [] if skip_timeline else self._collect(resp)
         await asyncio.to_thread(self._ingest, events, resp.next_batch)
         self._token = resp.next_batch
@@ -219,6 +221,14 @@ class MatrixBot:
         await self.process_inbox()
         await self.flush_outbox()
         return True
+
+    async def _keys(self) -> None:
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        if self.client.should_query_keys:
+            await self.client.keys_query()
+        if self.client.should_claim_keys:
+            await self.client.keys_claim(self.client.get_users_for_key_claiming())
 
     def _collect(self, resp: SyncResponse) -> list[tuple[str, dict[str, Any]]]:
         out: list[tuple[str, dict[str, Any]]] = []
