@@ -223,12 +223,17 @@ class MatrixBot:
         return True
 
     async def _keys(self) -> None:
-        if self.client.should_upload_keys:
-            await self.client.keys_upload()
-        if self.client.should_query_keys:
-            await self.client.keys_query()
-        if self.client.should_claim_keys:
-            await self.client.keys_claim(self.client.get_users_for_key_claiming())
+        """Key upkeep for encrypted rooms. A failure here is logged and must not stop
+        the sync loop: unencrypted rooms keep working."""
+        try:
+            if self.client.should_upload_keys:
+                await self.client.keys_upload()
+            if self.client.should_query_keys:
+                await self.client.keys_query()
+            if self.client.should_claim_keys:
+                await self.client.keys_claim(self.client.get_users_for_key_claiming())
+        except Exception:
+            log.exception("Encryption key upkeep failed")
 
     def _collect(self, resp: SyncResponse) -> list[tuple[str, dict[str, Any]]]:
         out: list[tuple[str, dict[str, Any]]] = []
