@@ -1,4 +1,7 @@
-"""The ``stodbot`` subcommands. Each takes the parsed arguments and returns an exit code."""
+"""The ``stodbot`` subcommands. Each takes the parsed arguments and returns an exit code.
+
+Chat platforms, charts and spreadsheets are imported inside the commands that use
+them, so that `stodbot ask` and `stodbot chat` start quickly."""
 
 from __future__ import annotations
 
@@ -14,13 +17,7 @@ from typing import Any
 
 from adapters.cli.render import render_terminal
 from adapters.cli.report import render_weekly
-from adapters.cli.serve import NothingToServe
-from adapters.cli.serve import serve as run_server
 from adapters.compose import conversation_service, knowledge_base, thresholds
-from adapters.matrix.bot import MatrixStartupError
-from adapters.reports import chart, files
-from adapters.reports.post import renderer
-from adapters.teams.adapter import TeamsStartupError
 from bot.jobs import RetentionNotConfigured, apply_retention, escalate_overdue, post_weekly
 from bot.messages import ConversationRef, IncomingMessage
 from bot.outbox import deliver_pending
@@ -248,6 +245,8 @@ def report_weekly(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     if args.format != "text":
+        from adapters.reports import chart, files
+
         summary = load_summary(service, week, now)
         data: bytes = {
             "csv": lambda: files.to_csv(summary).encode("utf-8"),
@@ -282,6 +281,8 @@ def report_weekly(args: argparse.Namespace) -> int:
     )
     print(render_weekly(report, {u.id: u.name for u in kb.organisation.units}))
     if args.post:
+        from adapters.reports.post import renderer
+
         queued = post_weekly(
             service,
             week,
@@ -295,6 +296,11 @@ def report_weekly(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    from adapters.cli.serve import NothingToServe
+    from adapters.cli.serve import serve as run_server
+    from adapters.matrix.bot import MatrixStartupError
+    from adapters.teams.adapter import TeamsStartupError
+
     settings = _settings(args)
     try:
         asyncio.run(run_server(settings))
