@@ -60,6 +60,7 @@ class Reply:
     asks_feedback: bool = False
     ticket_id: int | None = None
     outbox_id: int | None = None  # set when the reply waits in the outbox for delivery
+    retry: bool = False  # nothing was stored: the same message should be handled again later
 
     def to_payload(self) -> dict[str, object]:
         return {

@@ -90,7 +90,7 @@ class ConversationService:
                 return self._handle_once(msg, text, t)
             except StoreUnavailable as exc:
                 log.warning("Database unavailable (attempt %d): %s", attempt, exc)
-        return [Reply(ReplyKind.ERROR, t("store_unavailable"))]
+        return [Reply(ReplyKind.ERROR, t("store_unavailable"), retry=True)]
 
     def _handle_once(self, msg: IncomingMessage, text: str, t: Texts) -> list[Reply]:
         key = state_key(msg.channel, msg.conversation.conversation_id, msg.user_id)

@@ -329,6 +329,10 @@ class MatrixBot:
             msg = await asyncio.to_thread(self._to_message, event_id, payload)
             if msg is not None:
                 replies = await asyncio.to_thread(self.service.handle, msg)
+                if any(r.retry for r in replies):
+                    # the database is away: say so, and handle the event again next round
+                    await self._send_direct(msg, replies[0].text, f"retry-{event_id}")
+                    return
                 for n, reply in enumerate(replies):
                     if reply.outbox_id is None:  # refusals and "try again": not stored
                         await self._send_direct(msg, reply.text, f"direct-{event_id}-{n}")

@@ -270,7 +270,10 @@ class TeamsAdapter:
 
     def _handle_one(self, item_id: int, event_id: str, body: dict[str, Any]) -> None:
         msg = self._message(body, event_id)
-        for reply in self.service.handle(msg):
+        replies = self.service.handle(msg)
+        if any(r.retry for r in replies):  # the database is away: keep it for the next round
+            raise RuntimeError("database unavailable; the activity stays in the inbox")
+        for reply in replies:
             if reply.outbox_id is None:  # refusals are not stored: queue them now, once
                 with self.store.transaction() as tx:
                     tx.outbox.add(
