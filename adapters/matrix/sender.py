@@ -1,0 +1,180 @@
+"""Sending the outbox to Matrix: rooms in parallel, each room in order, the stored
+transaction id as ``txnId`` (a resend after a crash is deduplicated by the homeserver),
+``M_LIMIT_EXCEEDED`` waited out, ticket cards edited in place with ``m.replace``."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from nio import AsyncClient, RoomSendError
+
+from adapters.matrix.render import message_content
+from bot.messages import IncomingMessage
+from routing.ports import OutboxItem, Store
+
+log = logging.getLogger(__name__)
+CHANNEL = "matrix"
+
+
+class MatrixSender:
+    def __init__(self, client: AsyncClient, store: Store, clock: Callable[[], datetime]) -> None:
+        self.client = client
+        self.store = store
+        self.clock = clock
+        self.rate_limited = 0  # times the homeserver said M_LIMIT_EXCEEDED
+        self._flushing = asyncio.Lock()
+
+    async def flush_outbox(self) -> int:
+        """Send what waits: rooms in parallel, each room's messages in order."""
+        async with self._flushing:
+            return await self._flush()
+
+    async def _flush(self) -> int:
+        sent = 0
+        while True:
+            items = await asyncio.to_thread(self._pending_outbox)
+            if not items:
+                return sent
+            by_room: dict[str, list[OutboxItem]] = {}
+            for item in items:
+                by_room.setdefault(item.conversation_id, []).append(item)
+            counts = await asyncio.gather(*(self._send_room(room) for room in by_room.values()))
+            sent += sum(n for n, _ in counts)
+            if not all(ok for _, ok in counts):
+                return sent  # a failed room keeps its rest for the next round
+
+    async def _send_room(self, items: list[OutboxItem]) -> tuple[int, bool]:
+        for n, item in enumerate(items):
+            if not await self._send(item):
+                return n, False
+        return len(items), True
+
+    async def send_direct(self, msg: IncomingMessage, text: str, txn_id: str) -> None:
+        """A reply that was deliberately not stored; the txn id derives from the event,
+        so handling the event again after a crash does not post it twice."""
+        item = OutboxItem(
+            channel=CHANNEL,
+            conversation_id=msg.conversation.conversation_id,
+            kind="reply",
+            payload={"text": text},
+            address=msg.conversation.address,
+            user_id=msg.user_id,
+            txn_id=txn_id,
+        )
+        content = await asyncio.to_thread(self._content, item)
+        await self._room_send(item, content, txn_id, mark=False)
+
+    def _pending_outbox(self) -> list[OutboxItem]:
+        with self.store.transaction() as tx:
+            return tx.outbox.pending(CHANNEL, limit=200)
+
+    async def _send(self, item: OutboxItem) -> bool:
+        image = item.payload.get("image_png_b64")
+        if image and not await self._send_image(item, base64.b64decode(str(image))):
+            return False
+        content = await asyncio.to_thread(self._content, item)
+        return await self._room_send(item, content, item.txn_id)
+
+    async def _send_image(self, item: OutboxItem, png: bytes) -> bool:
+        """The chart of a weekly post: upload, then an m.image event (its own txnId)."""
+        upload, _ = await self.client.upload(
+            io.BytesIO(png), content_type="image/png", filename="efterfragan.png", filesize=len(png)
+        )
+        uri = getattr(upload, "content_uri", None)
+        if not uri:
+            log.warning("Chart upload failed: %s", upload)
+            return False
+        content = {
+            "msgtype": "m.image",
+            "body": "Diagram: frågor och andel besvarade per område",
+            "url": uri,
+            "info": {"mimetype": "image/png", "size": len(png)},
+            "m.mentions": {},
+        }
+        return await self._room_send(item, content, item.txn_id + "-chart", mark=False)
+
+    async def _room_send(
+        self, item: OutboxItem, content: dict[str, Any], txn_id: str, mark: bool = True
+    ) -> bool:
+        while True:
+            resp = await self.client.room_send(
+                item.conversation_id,
+                "m.room.message",
+                content,
+                tx_id=txn_id,
+                ignore_unverified_devices=True,
+            )
+            if isinstance(resp, RoomSendError):
+                if (
+                    resp.status_code == "M_LIMIT_EXCEEDED"
+                    or getattr(resp.transport_response, "status", None) == 429
+                ):
+                    wait = (resp.retry_after_ms or 1000) / 1000
+                    self.rate_limited += 1
+                    log.info("Rate limited by the homeserver; waiting %.1f s", wait)
+                    await asyncio.sleep(wait)
+                    continue
+                log.warning("Could not send outbox item %s: %s", item.id, resp)
+                await asyncio.to_thread(self._attempted, item.id)
+                return False
+            if mark:
+                await asyncio.to_thread(self._sent, item, resp.event_id)
+            return True
+
+    def _content(self, item: OutboxItem) -> dict[str, Any]:
+        p = item.payload
+        text = str(p.get("text", ""))
+        mention = p.get("mention")
+        content = message_content(
+            text,
+            [str(mention)] if mention else None,
+            notice=item.kind in ("ticket_card", "ticket_update", "weekly"),
+        )
+        if item.kind == "reply" and item.address:
+            addr = json.loads(item.address)
+            if addr.get("thread"):
+                content["m.relates_to"] = {
+                    "rel_type": "m.thread",
+                    "event_id": addr["thread"],
+                    "is_falling_back": True,
+                    "m.in_reply_to": {"event_id": addr["event"]},
+                }
+            elif addr.get("event"):
+                content["m.relates_to"] = {"m.in_reply_to": {"event_id": addr["event"]}}
+        if item.kind == "ticket_update" and p.get("ticket_id") is not None:
+            with self.store.transaction() as tx:
+                card = tx.adapter.get(f"matrix:card:{p['ticket_id']}:{item.conversation_id}")
+            if card:
+                new = {k: content[k] for k in ("msgtype", "body", "format", "formatted_body")}
+                new["m.mentions"] = {}
+                content = {
+                    **{
+                        k: (f"* {v}" if k in ("body", "formatted_body") else v)
+                        for k, v in new.items()
+                    },
+                    "m.new_content": new,
+                    "m.relates_to": {"rel_type": "m.replace", "event_id": card},
+                }
+        return content
+
+    def _sent(self, item: OutboxItem, event_id: str) -> None:
+        now = self.clock()
+        with self.store.transaction() as tx:
+            tx.outbox.mark_sent(item.id, now)
+            ticket = item.payload.get("ticket_id")
+            if item.kind == "ticket_card" and ticket is not None:
+                tx.adapter.put(f"matrix:card:{ticket}:{item.conversation_id}", event_id, now)
+                tx.adapter.put(f"matrix:card-event:{event_id}", str(ticket), now)
+            if item.payload.get("asks_feedback"):
+                tx.adapter.put(f"matrix:feedback-event:{event_id}", "1", now)
+
+    def _attempted(self, item_id: int) -> None:
+        with self.store.transaction() as tx:
+            tx.outbox.mark_attempt(item_id)
