@@ -167,27 +167,36 @@ def build_weekly(
     return WeeklyReport(week, start, end, tuple(rows), tuple(sorted(units.items())), gaps)
 
 
+def group_gaps(
+    questions: Sequence[QuestionRow], normalise: Callable[[str], str], default_area: str = ""
+) -> list[tuple[str, list[QuestionRow]]]:
+    """Routed and not-helpful questions grouped by area and similarity (greedy, in the
+    given order), largest group first. A question whose text is gone is its own group."""
+    groups: list[tuple[str, str, list[QuestionRow]]] = []  # (area, key, members)
+    for q in questions:
+        if not (q.ticket_id is not None or q.feedback == "not_helpful"):
+            continue
+        key = normalise(q.text or "") or f"#{q.id}"
+        area = q.area_id or default_area
+        for g_area, g_key, members in groups:
+            if g_area == area and fuzz.token_set_ratio(key, g_key) >= GAP_SIMILARITY:
+                members.append(q)
+                break
+        else:
+            groups.append((area, key, [q]))
+    groups.sort(key=lambda g: (-len(g[2]), g[0], g[1]))
+    return [(area, members) for area, _, members in groups]
+
+
 def knowledge_gaps(
     questions: Sequence[QuestionRow],
     normalise: Callable[[str], str],
     viewer_areas: Sequence[str] = (),
     limit: int = 5,
 ) -> tuple[Gap, ...]:
-    """Routed and not-helpful questions grouped by similarity (greedy, in time order)."""
-    groups: list[tuple[str, str, list[str]]] = []  # (area, key, texts)
-    for q in questions:
-        if not q.text or not (q.ticket_id is not None or q.feedback == "not_helpful"):
-            continue
-        key = normalise(q.text)
-        area = q.area_id or ""
-        for g_area, g_key, texts in groups:
-            if g_area == area and fuzz.token_set_ratio(key, g_key) >= GAP_SIMILARITY:
-                texts.append(q.text)
-                break
-        else:
-            groups.append((area, key, [q.text]))
-    groups.sort(key=lambda g: (-len(g[2]), g[0], g[1]))
+    """The largest gaps, with a representative question for the viewer's own areas only."""
+    with_text = [q for q in questions if q.text]
     return tuple(
-        Gap(area, len(texts), texts[0] if area in viewer_areas else None)
-        for area, _, texts in groups[:limit]
+        Gap(area, len(members), members[0].text if area in viewer_areas else None)
+        for area, members in group_gaps(with_text, normalise)[:limit]
     )

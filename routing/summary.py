@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from knowledge.model import Article, Organisation
 from routing.calendar import BusinessCalendar
 from routing.ports import QuestionRow
-from routing.report import GAP_SIMILARITY, week_bounds
+from routing.report import group_gaps, week_bounds
 from routing.tickets import Ticket
 
 SMALL = 5
@@ -277,21 +277,9 @@ def build_summary(
 def _gaps(
     questions: Sequence[QuestionRow], org: Organisation, normalise: Callable[[str], str], limit: int
 ) -> tuple[GapGroup, ...]:
-    groups: list[tuple[str, str, int]] = []
-    for q in questions:
-        if not (q.ticket_id is not None or q.feedback == "not_helpful"):
-            continue
-        key = normalise(q.text or "") or f"#{q.id}"
-        area = q.area_id or org.triage.id
-        for i, (g_area, g_key, n) in enumerate(groups):
-            if g_area == area and fuzz.token_set_ratio(key, g_key) >= GAP_SIMILARITY:
-                groups[i] = (g_area, g_key, n + 1)
-                break
-        else:
-            groups.append((area, key, 1))
-    groups.sort(key=lambda g: (-g[2], g[0], g[1]))
     names = {a.id: a.name for a in org.areas}
-    return tuple(GapGroup(a, names.get(a, a), n) for a, _, n in groups[:limit])
+    groups = group_gaps(questions, normalise, org.triage.id)[:limit]
+    return tuple(GapGroup(a, names.get(a, a), len(members)) for a, members in groups)
 
 
 def _flags(
