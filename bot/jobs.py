@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.links import signed_link
 from bot.notify import escalation
 from bot.reports import load_summary
 from bot.service import ConversationService
 from routing.calendar import STOCKHOLM
 from routing.ports import AuditEntry, Outgoing
+from routing.report import week_of
 from routing.summary import Summary
-
-
-def signed_link(base_url: str, secret: str, week: str, now: datetime, days: int = 14) -> str:
-    """A dashboard link that works for ``days`` (the same HMAC the web adapter checks)."""
-    expires = int(now.timestamp()) + days * 86400
-    sig = hmac.new(secret.encode(), f"dashboard|{expires}".encode(), hashlib.sha256).hexdigest()
-    return f"{base_url.rstrip('/')}/dashboard?week={week}&exp={expires}&sig={sig}"
 
 
 def escalate_overdue(service: ConversationService, now: datetime | None = None) -> list[int]:
@@ -127,5 +120,4 @@ def scheduled_week(now: datetime, weekday: int = 0, at: str = "07:30") -> str | 
     )
     if local < moment:
         return None
-    y, w, _ = (local - timedelta(days=7)).isocalendar()
-    return f"{y}-W{w:02d}"
+    return week_of(local - timedelta(days=7))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.service import ConversationService
 from routing.report import week_bounds
@@ -28,8 +28,3 @@ def load_summary(service: ConversationService, week: str, now: datetime | None =
         now,
         normalise=lambda text: " ".join(analyzer.surface(text)),
     )
-
-
-def last_complete_week(now: datetime) -> str:
-    y, w, _ = (now - timedelta(days=7)).isocalendar()
-    return f"{y}-W{w:02d}"

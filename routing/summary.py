@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from knowledge.model import Article, Organisation
 from routing.calendar import BusinessCalendar
 from routing.ports import QuestionRow
-from routing.report import group_gaps, week_bounds
+from routing.report import group_gaps, week_bounds, week_of
 from routing.tickets import Ticket
 
 SMALL = 5
@@ -125,11 +125,7 @@ class Summary:
 
 def previous_weeks(week: str, n: int = 4) -> list[str]:
     start, _ = week_bounds(week)
-    out = []
-    for k in range(n, 0, -1):
-        y, w, _ = (start - timedelta(weeks=k)).isocalendar()
-        out.append(f"{y}-W{w:02d}")
-    return out
+    return [week_of(start - timedelta(weeks=k)) for k in range(n, 0, -1)]
 
 
 def deflected_ids(questions: Sequence[QuestionRow], normalise: Callable[[str], str]) -> set[int]:

@@ -13,10 +13,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from adapters.reports import chart, files
 from adapters.reports.tables import HEADERS, cells
-from adapters.web.signing import valid
-from bot.reports import last_complete_week, load_summary
+from bot.links import valid
+from bot.reports import load_summary
 from bot.service import ConversationService
-from routing.report import week_bounds
+from routing.report import week_bounds, week_of
 from routing.summary import Summary, masked
 
 COOKIE = "stodbot_dashboard"
@@ -93,7 +93,7 @@ async def require_signature(request: web.Request, handler):  # type: ignore[no-u
 
 
 def _week(request: web.Request) -> str:
-    week = request.query.get("week") or last_complete_week(datetime.now(UTC))
+    week = request.query.get("week") or week_of(datetime.now(UTC) - timedelta(days=7))
     try:
         week_bounds(week)
     except ValueError as exc:
@@ -108,10 +108,7 @@ async def _summary(request: web.Request) -> Summary:
 async def dashboard(request: web.Request) -> web.Response:
     summary = await _summary(request)
     now = datetime.now(UTC)
-    options = []
-    for k in range(0, 26):
-        y, w, _ = (now - timedelta(weeks=k)).isocalendar()
-        options.append(f"{y}-W{w:02d}")
+    options = [week_of(now - timedelta(weeks=k)) for k in range(26)]
     if summary.week not in options:
         options.insert(0, summary.week)
     html = page(summary, request.app[SERVICE].org.municipality, options)

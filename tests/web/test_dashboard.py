@@ -11,7 +11,7 @@ import time
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
-from adapters.web.signing import link
+from bot.links import link
 from bot.service import ConversationService
 from tests.web.conftest import SECRET, WEEK, make_app
 

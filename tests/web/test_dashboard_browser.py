@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.web.signing import link
+from bot.links import link
 from tests.web.browser import AXE, CHROMIUM, Browser
 from tests.web.conftest import SECRET, WEEK
 

@@ -1,5 +1,6 @@
-"""Signed links to the dashboard: access until a time, with an HMAC of a secret
-from the environment. No secret, no dashboard."""
+"""Signed links to the leadership dashboard: access until a time, by an HMAC of a
+secret from the environment. One formula, used to make links (the weekly post) and
+to check them (the web adapter). No secret, no dashboard."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import hashlib
 import hmac
 import time
 from datetime import UTC, datetime
-
-from bot.jobs import signed_link
 
 
 def sign(secret: str, expires: int) -> str:
@@ -23,6 +22,12 @@ def valid(
     if int(expires) < (now if now is not None else time.time()):
         return False
     return hmac.compare_digest(sign(secret, int(expires)), signature)
+
+
+def signed_link(base_url: str, secret: str, week: str, now: datetime, days: int = 14) -> str:
+    """A dashboard link for ``week`` that works for ``days``."""
+    expires = int(now.timestamp()) + days * 86400
+    return f"{base_url.rstrip('/')}/dashboard?week={week}&exp={expires}&sig={sign(secret, expires)}"
 
 
 def link(base_url: str, secret: str, week: str, days: int = 14, now: float | None = None) -> str:
