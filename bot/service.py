@@ -67,6 +67,7 @@ class ConversationService:
         self.max_chars = max_chars
         self.clock = clock
         self.router = AreaRouter(kb.organisation, kb.matcher.analyzer)
+        self._known_units = dict(kb.organisation.people)
         self.desk = Desk(kb.organisation, self.roles, calendar or BusinessCalendar())
 
     def texts(self, language: str | None = None) -> Texts:
@@ -146,6 +147,7 @@ class ConversationService:
             if unit is None:
                 return False
             turn.tx.people.set_unit(turn.user, unit, turn.now)
+            turn.unit, turn.unit_known = unit, True
             name = next(u.name for u in self.org.units if u.id == unit)
             turn.say(Reply(ReplyKind.INFO, t("unit_set", unit=name)))
             turn.state = ConversationState()
@@ -198,7 +200,11 @@ class ConversationService:
     # -- asking --------------------------------------------------------------------
 
     def unit_of(self, turn: Turn) -> str | None:
-        return turn.tx.people.unit(turn.user) or dict(self.org.people).get(turn.user)
+        """The sender's unit: set in chat, else from the organisation file. Read once a turn."""
+        if not turn.unit_known:
+            turn.unit = turn.tx.people.unit(turn.user) or self._known_units.get(turn.user)
+            turn.unit_known = True
+        return turn.unit
 
     def ask(self, turn: Turn, question: str) -> None:
         analyzer = self.kb.matcher.analyzer

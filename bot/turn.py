@@ -20,6 +20,8 @@ class Turn:
     now: datetime
     state: ConversationState
     replies: list[Reply] = field(default_factory=list)
+    unit: str | None = None  # the sender's unit, once read (``unit_known``)
+    unit_known: bool = False
 
     @property
     def user(self) -> str:
