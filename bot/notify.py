@@ -4,7 +4,7 @@ the caller's transaction."""
 
 from __future__ import annotations
 
-from bot.messages import Reply, ReplyKind
+from bot.messages import IncomingMessage, Reply, ReplyKind
 from bot.state import Awaiting, ConversationState
 from bot.texts import Texts
 from knowledge.model import Area, Organisation
@@ -21,6 +21,19 @@ def state_key(channel: str, conversation_id: str, user_id: str) -> str:
 def status_text(t: Texts, ticket: Ticket) -> str:
     key = f"status_{ticket.status.value}"
     return t(key, who=ticket.claimed_by or "") if ticket.status is Status.CLAIMED else t(key)
+
+
+def to_sender(msg: IncomingMessage, reply: Reply, dedupe_key: str | None = None) -> Outgoing:
+    """A reply to whoever sent ``msg``, in the same conversation."""
+    return Outgoing(
+        channel=msg.channel,
+        conversation_id=msg.conversation.conversation_id,
+        address=msg.conversation.address,
+        user_id=msg.user_id,
+        kind="reply",
+        payload=reply.to_payload(),
+        dedupe_key=dedupe_key,
+    )
 
 
 def to_asker(

@@ -24,7 +24,7 @@ from bot import asker as _asker_commands  # noqa: F401  (registers commands)
 from bot import staff as _staff_commands  # noqa: F401  (registers commands)
 from bot.commands import COMMANDS
 from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
-from bot.notify import state_key, ticket_card
+from bot.notify import state_key, ticket_card, to_sender
 from bot.state import Awaiting, ConversationState
 from bot.texts import NO, YES, Texts
 from bot.turn import Turn
@@ -33,7 +33,7 @@ from knowledge.matcher import Outcome, Result, Thresholds
 from knowledge.model import Article
 from routing.calendar import BusinessCalendar
 from routing.desk import Desk
-from routing.ports import Outgoing, QuestionEntry, Store, StoreUnavailable
+from routing.ports import QuestionEntry, Store, StoreUnavailable
 from routing.roles import OrganisationRoles, Roles
 from routing.router import AreaRouter
 from routing.tickets import TicketError
@@ -105,15 +105,8 @@ class ConversationService:
             tx.states.put(key, turn.state.to_dict(), now)
             out = []
             for reply in turn.replies:
-                item = Outgoing(
-                    channel=msg.channel,
-                    conversation_id=msg.conversation.conversation_id,
-                    address=msg.conversation.address,
-                    user_id=msg.user_id,
-                    kind="reply",
-                    payload=reply.to_payload(),
-                )
-                out.append(replace(reply, outbox_id=tx.outbox.add(item, now)))
+                outbox_id = tx.outbox.add(to_sender(msg, reply), now)
+                out.append(replace(reply, outbox_id=outbox_id))
             return out
 
     def _dispatch(self, turn: Turn, text: str) -> None:

@@ -34,9 +34,10 @@ from adapters.teams.auth import TeamsAuth, Unauthorized
 from adapters.teams.cards import CARD, activity_for, text_of, ticket_card
 from bot.messages import ConversationRef, IncomingMessage
 from bot.notify import ticket_card as core_ticket_card
+from bot.notify import to_sender
 from bot.service import ConversationService
 from bot.settings import Settings
-from routing.ports import OutboxItem, Outgoing
+from routing.ports import OutboxItem
 
 log = logging.getLogger(__name__)
 CHANNEL = "teams"
@@ -276,18 +277,7 @@ class TeamsAdapter:
         for reply in replies:
             if reply.outbox_id is None:  # refusals are not stored: queue them now, once
                 with self.store.transaction() as tx:
-                    tx.outbox.add(
-                        Outgoing(
-                            channel=CHANNEL,
-                            conversation_id=msg.conversation.conversation_id,
-                            address=msg.conversation.address,
-                            user_id=msg.user_id,
-                            kind="reply",
-                            payload=reply.to_payload(),
-                            dedupe_key=f"direct:{event_id}",
-                        ),
-                        utcnow(),
-                    )
+                    tx.outbox.add(to_sender(msg, reply, f"direct:{event_id}"), utcnow())
         with self.store.transaction() as tx:
             tx.inbox.mark_processed(item_id, utcnow())
 
