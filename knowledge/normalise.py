@@ -27,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.compounds import CompoundSplitter
-from knowledge.stopwords import STOPWORDS
+from knowledge.stopwords import STOPWORDS, is_stopword
 from knowledge.synonyms import SynonymMap
 from knowledge.text import fold, words
 
@@ -86,7 +86,7 @@ class Analyzer:
 
     def _word_term(self, word: str) -> str:
         """A word's term, or "" for a stop word or a one-letter word."""
-        if len(word) < 2 or fold(word) in STOPWORDS:
+        if len(word) < 2 or is_stopword(word):
             return ""
         stem = self.stem(word)
         return stem if len(stem) >= 2 else ""
@@ -161,6 +161,8 @@ class Analyzer:
             if part not in self._vocab and part not in self._conflate:
                 part = self.stem(part)
             part = self._conflate.get(part, part)
+            if part in STOPWORDS:
+                continue
             out.append(part)
             if depth == 0:
                 out.extend(self._parts(part, 1))
@@ -177,7 +179,7 @@ class Analyzer:
             if len(base) > _MIN_BASE and base[-1] == base[-2]:  # "rummet" -> "rum"
                 candidates.append(base[:-1])
             for cand in candidates:
-                if cand != term and cand in known:
+                if cand != term and cand in known and cand not in STOPWORDS:
                     return cand
         return None
 

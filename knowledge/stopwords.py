@@ -1,8 +1,10 @@
 """Swedish stop words for matching.
 
 Function words and the words managers wrap around a question ("hur gör jag
-för att ...") carry no topic. They are compared in diacritic-folded form, so
-"nar" and "när" are both dropped.
+för att ...") carry no topic. A word written with its diacritics is compared
+as written, so "år" (year) stays while "är" goes; a word typed without them is
+compared with the folded stop words, so "nar" goes like "när". A few folded
+forms are content words in their own right and stay ("val", "bor").
 """
 
 from __future__ import annotations
@@ -28,4 +30,18 @@ def _fold(word: str) -> str:
     return word.translate(str.maketrans("åäöéü", "aaoeu"))
 
 
-STOPWORDS: frozenset[str] = frozenset(_fold(w) for w in _WORDS.split())
+_EXACT = frozenset(_WORDS.split())
+# Folded stop words that are also common content words typed as such:
+# "val" (election, not "väl"), "bor" (lives, not "bör").
+_CONTENT_WORDS = frozenset({"val", "bor"})
+
+STOPWORDS: frozenset[str] = frozenset(_fold(w) for w in _EXACT) - _CONTENT_WORDS
+"""Stop words in folded form: what compound parts and learnt bases are compared with."""
+
+
+def is_stopword(word: str) -> bool:
+    """Whether a case-folded word is a stop word: as written if it has diacritics,
+    against the folded forms if it is typed without them."""
+    if word in _EXACT:
+        return True
+    return word.isascii() and word in STOPWORDS

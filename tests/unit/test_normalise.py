@@ -27,6 +27,13 @@ def test_stop_words_are_dropped_and_stems_kept() -> None:
     assert a.basic("Hur gör jag när jag vill ta ut semester?") == ["semest"]
 
 
+def test_a_content_word_that_folds_to_a_stop_word_is_kept() -> None:
+    a = fitted("Budgeten gäller för ett år.", "Val till nämnden.")
+    assert a.basic("är det samma år") == ["ar"]  # "år" (year) stays, "är" goes
+    assert a.basic("nar ar det val") == ["val"]  # typed without diacritics: "när", "är"
+    assert a.basic("när är det val") == ["val"]
+
+
 def test_compound_meets_its_parts() -> None:
     a = fitted("Din lön betalas ut den 25:e.", "Lön och skatt.", "En specifikation av beloppen.")
     terms = a.query_terms("lönespecifikationen")
