@@ -40,6 +40,10 @@ from routing.tickets import TicketError
 
 log = logging.getLogger(__name__)
 
+# Stored as the unit of someone who answered "which förvaltning?" with a question:
+# they are not asked again, and their questions are counted without a unit.
+UNIT_DECLINED = "-"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -138,13 +142,14 @@ class ConversationService:
         if state.awaiting is Awaiting.UNIT:
             unit = self._unit_from(word, state)
             if unit is None:
-                return False
+                return self._unit_skipped(turn, text, state)
             turn.tx.people.set_unit(turn.user, unit, turn.now)
-            turn.unit, turn.unit_known = unit, True
+            turn.unit, turn.unit_known, turn.unit_declined = unit, True, False
             name = next(u.name for u in self.org.units if u.id == unit)
             turn.say(Reply(ReplyKind.INFO, t("unit_set", unit=name)))
             turn.state = ConversationState()
-            self.ask(turn, state.question)
+            if state.question:
+                self.ask(turn, state.question)
             return True
         if word.isdigit() and state.choices:
             n = int(word)
@@ -183,6 +188,22 @@ class ConversationService:
             return False
         return True
 
+    def _unit_skipped(self, turn: Turn, text: str, state: ConversationState) -> bool:
+        """The unit question was answered with something else. A command runs as usual;
+        a new question is answered without a unit, and the bot stops asking (``enhet``
+        sets it later); anything else gets the choices again."""
+        if COMMANDS.find(text) is not None:
+            return False
+        if not self.kb.matcher.analyzer.query_terms(text):  # "ja", "ok", "?"
+            turn.say(Reply(ReplyKind.INFO, turn.t("bad_choice", n=len(state.choices))))
+            return True
+        turn.tx.people.set_unit(turn.user, UNIT_DECLINED, turn.now)
+        turn.unit, turn.unit_known, turn.unit_declined = None, True, True
+        turn.state = ConversationState()
+        turn.say(Reply(ReplyKind.INFO, turn.t("unit_skipped")))
+        self.ask(turn, text)
+        return True
+
     def _unit_from(self, word: str, state: ConversationState) -> str | None:
         if word.isdigit() and 1 <= int(word) <= len(state.choices):
             return state.choices[int(word) - 1]
@@ -195,7 +216,11 @@ class ConversationService:
     def unit_of(self, turn: Turn) -> str | None:
         """The sender's unit: set in chat, else from the organisation file. Read once a turn."""
         if not turn.unit_known:
-            turn.unit = turn.tx.people.unit(turn.user) or self._known_units.get(turn.user)
+            stored = turn.tx.people.unit(turn.user)
+            turn.unit_declined = stored == UNIT_DECLINED
+            if turn.unit_declined:
+                stored = None
+            turn.unit = stored or self._known_units.get(turn.user)
             turn.unit_known = True
         return turn.unit
 
@@ -210,7 +235,7 @@ class ConversationService:
             turn.say(Reply(ReplyKind.INFO, turn.t("too_vague")))
             return
         unit = self.unit_of(turn)
-        if unit is None and self.org.units:
+        if unit is None and not turn.unit_declined and self.org.units:
             choices = tuple(Choice(i, u.name, u.id) for i, u in enumerate(self.org.units, 1))
             lines = [turn.t("ask_unit"), *(f"{c.number}. {c.label}" for c in choices)]
             turn.state = ConversationState(

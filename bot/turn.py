@@ -22,6 +22,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     unit: str | None = None  # the sender's unit, once read (``unit_known``)
     unit_known: bool = False
+    unit_declined: bool = False  # asked once, answered with a question instead
 
     @property
     def user(self) -> str:

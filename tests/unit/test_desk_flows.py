@@ -179,3 +179,26 @@ def test_unknown_user_is_asked_for_unit_once(office: Office) -> None:
             for q in tx.questions.between(office.now - timedelta(1), office.now + timedelta(1))
         }
     assert units == {"soc"}
+
+
+def test_a_new_question_instead_of_a_unit_is_answered_and_the_unit_not_asked_again(
+    office: Office,
+) -> None:
+    newbie = "@ny.chef:exempelkommun.se"
+    office.say(newbie, "Hur bokar jag en poolbil?")
+    [hint] = office.say(newbie, "ja")  # neither a unit nor a question: the choices again
+    assert "1 och 5" in hint.text
+    skipped, answer = office.say(newbie, "Var hittar jag min lönespecifikation?")
+    assert "frågar inte igen" in skipped.text and "enhet" in skipped.text
+    assert answer.kind is ReplyKind.ANSWER and answer.article_id == "hr-lonespecifikation"
+    [later] = office.say(newbie, "Hur bokar jag en poolbil?")
+    assert later.kind is ReplyKind.ANSWER and later.article_id == "service-bilbokning"
+    with office.store.transaction() as tx:
+        units = [
+            q.unit_id
+            for q in tx.questions.between(office.now - timedelta(1), office.now + timedelta(1))
+        ]
+    assert units == [None, None]  # counted, without a unit
+    office.say(newbie, "enhet")  # and they can still set it
+    [noted] = office.say(newbie, "2")
+    assert "Barn- och utbildningsförvaltningen" in noted.text
