@@ -10,13 +10,15 @@ import io
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from nio import AsyncClient, RoomSendError
 
 from adapters.matrix.render import message_content
-from bot.messages import IncomingMessage
+from bot.messages import IncomingMessage, Reply, ReplyKind
+from bot.notify import to_sender
 from routing.ports import OutboxItem, Store
 
 log = logging.getLogger(__name__)
@@ -59,15 +61,8 @@ class MatrixSender:
     async def send_direct(self, msg: IncomingMessage, text: str, txn_id: str) -> None:
         """A reply that was deliberately not stored; the txn id derives from the event,
         so handling the event again after a crash does not post it twice."""
-        item = OutboxItem(
-            channel=CHANNEL,
-            conversation_id=msg.conversation.conversation_id,
-            kind="reply",
-            payload={"text": text},
-            address=msg.conversation.address,
-            user_id=msg.user_id,
-            txn_id=txn_id,
-        )
+        reply = to_sender(msg, Reply(ReplyKind.INFO, text))
+        item = OutboxItem(**asdict(reply), txn_id=txn_id)
         content = await asyncio.to_thread(self._content, item)
         await self._room_send(item, content, txn_id, mark=False)
 
