@@ -24,13 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _setup import p99
 
-from bot.settings import EXAMPLE_DIR  # noqa: E402
-from knowledge.base import load_knowledge_base  # noqa: E402
-from knowledge.loader import load_articles, load_organisation  # noqa: E402
-from knowledge.text import fold, words  # noqa: E402
+from bot.settings import EXAMPLE_DIR
+from knowledge.base import load_knowledge_base
+from knowledge.loader import load_articles, load_organisation
+from knowledge.text import fold, words
 
 
 def vocabulary() -> list[str]:
@@ -113,7 +112,7 @@ def run_one(n: int, queries: int, seed: int) -> dict[str, float]:
         "queries": queries,
         "startup_s": round(startup, 3),
         "p50_ms": round(statistics.median(times), 3),
-        "p99_ms": round(times[int(len(times) * 0.99) - 1], 3),
+        "p99_ms": round(p99(times), 3),
         "max_ms": round(times[-1], 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }

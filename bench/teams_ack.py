@@ -21,22 +21,19 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import aiohttp
+from _setup import example_kb, p99
+from aiohttp import web
+from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator
 
-import aiohttp  # noqa: E402
-from aiohttp import web  # noqa: E402
-from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator  # noqa: E402
-
-from adapters.sql.engine import make_engine, migrate  # noqa: E402
-from adapters.sql.store import SqlStore  # noqa: E402
-from adapters.teams.adapter import TeamsAdapter  # noqa: E402
-from bot.service import ConversationService  # noqa: E402
-from bot.settings import EXAMPLE_DIR, Settings  # noqa: E402
-from knowledge.base import load_knowledge_base  # noqa: E402
-from tests.adapters.teams.conftest import APP_ID, teams_kb  # noqa: E402
-from tests.adapters.teams.fake_cloud import ISSUER, FakeCloud  # noqa: E402
-from tests.conftest import sqlite_store  # noqa: E402
+from adapters.sql.engine import make_engine, migrate
+from adapters.sql.store import SqlStore
+from adapters.teams.adapter import TeamsAdapter
+from bot.service import ConversationService
+from bot.settings import Settings
+from tests.adapters.teams.conftest import APP_ID, teams_kb
+from tests.adapters.teams.fake_cloud import ISSUER, FakeCloud
+from tests.conftest import sqlite_store
 
 QUESTIONS = [
     "Hur bokar jag en poolbil?",
@@ -51,9 +48,7 @@ async def serve(port_file: Path, database_url: str | None) -> None:
     cloud = FakeCloud()
     cloud.start()
     jwt_token_validator.BOTFRAMEWORK_JWKS_URIS[ISSUER] = cloud.jwks_uri
-    kb = load_knowledge_base(
-        EXAMPLE_DIR / "articles", EXAMPLE_DIR / "organisation.yaml", EXAMPLE_DIR / "synonyms.yaml"
-    )
+    kb = example_kb()
     with tempfile.TemporaryDirectory() as tmp:
         if database_url:
             engine = make_engine(database_url, pool_size=10)
@@ -128,7 +123,7 @@ async def load(
                     "rate": rate,
                     "achieved": round(len(times) / elapsed, 1),
                     "p50": round(statistics.median(times), 1),
-                    "p99": round(times[max(0, int(len(times) * 0.99) - 1)], 1),
+                    "p99": round(p99(times), 1),
                     "errors": errors,
                 }
             )

@@ -52,17 +52,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import _setup  # noqa: F401  (puts the repository on sys.path)
+from sqlalchemy import Engine, select, text
 
-from sqlalchemy import Engine, select, text  # noqa: E402
-
-from adapters.sql import tables as t  # noqa: E402
-from adapters.sql.engine import make_engine, migrate  # noqa: E402
-from adapters.sql.store import SqlStore  # noqa: E402
-from routing.ports import NewTicket  # noqa: E402
-from routing.tickets import Status  # noqa: E402
+from adapters.sql import tables as t
+from adapters.sql.engine import make_engine, migrate
+from adapters.sql.store import SqlStore
+from routing.ports import NewTicket
+from routing.tickets import Status
 
 DEFAULT_PG_URL = os.environ.get("STODBOT_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TARGETS = {"sqlite": 500.0, "postgresql": 1000.0}  # ticket creations/s
