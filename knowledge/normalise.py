@@ -169,6 +169,9 @@ class Analyzer:
         return out
 
     def _inflection_base(self, term: str, known: Mapping[str, int]) -> str | None:
+        # A stem left with a doubled final consonant ("rummen" -> "rumm") is its base ("rum").
+        if len(term) > _MIN_BASE - 1 and term[-1] == term[-2] and term[:-1] in known:
+            return term[:-1]
         for suffix in _CONFLATE_SUFFIXES:
             if not term.endswith(suffix):
                 continue

@@ -34,6 +34,11 @@ def test_a_content_word_that_folds_to_a_stop_word_is_kept() -> None:
     assert a.basic("när är det val") == ["val"]
 
 
+def test_a_doubled_final_consonant_meets_its_base() -> None:
+    a = fitted("Boka ett rum i kommunhuset.", "Alla rummen har skärm.")  # Snowball: "rumm"
+    assert a.query_terms("rummen") == a.query_terms("rum") == ("rum",)
+
+
 def test_compound_meets_its_parts() -> None:
     a = fitted("Din lön betalas ut den 25:e.", "Lön och skatt.", "En specifikation av beloppen.")
     terms = a.query_terms("lönespecifikationen")
