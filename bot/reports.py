@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.service import ConversationService
@@ -10,7 +11,13 @@ from routing.report import week_bounds
 from routing.summary import COME_BACK, Summary, build_summary, previous_weeks
 
 
-def load_summary(service: ConversationService, week: str, now: datetime | None = None) -> Summary:
+def load_summary(
+    service: ConversationService,
+    week: str,
+    now: datetime | None = None,
+    viewer_areas: Sequence[str] = (),
+) -> Summary:
+    """``viewer_areas``: see ``build_summary``; empty (no question text) for leadership."""
     now = now or service.clock()
     first, _ = week_bounds(previous_weeks(week)[0])
     _, end = week_bounds(week)
@@ -27,4 +34,5 @@ def load_summary(service: ConversationService, week: str, now: datetime | None =
         service.kb.articles,
         now,
         normalise=lambda text: " ".join(analyzer.surface(text)),
+        viewer_areas=viewer_areas,
     )

@@ -3,10 +3,13 @@ chart, web page, CSV and XLSX.
 
 For the week and the four weeks before it, per area and per unit:
 questions, deflection (see ``DEFLECTION_RULE``), tickets opened / claimed /
-resolved, median and p90 business hours to claim and resolve, SLA met,
+resolved, transferred to another area, median and p90 business hours to claim
+and resolve, SLA met (claim and resolve targets together and each on its own),
 escalations, reopened, helpful / not helpful, and knowledge gaps (group sizes
 and areas only). Counts under five are shown as "<5" in every leadership view,
-so nobody can be singled out; no free text and no names ever appear.
+so nobody can be singled out; no free text and no names ever appear (the one
+exception, an example question per knowledge gap, is filled only for the owning
+area's own staff, see ``build_summary``'s ``viewer_areas``).
 """
 
 from __future__ import annotations
@@ -69,10 +72,13 @@ class Figures:
     median_resolve: float | None = None
     p90_resolve: float | None = None
     sla_met: float | None = None  # share of decided claim and resolve targets met
+    sla_claim_met: float | None = None  # share of decided claim targets met
+    sla_resolve_met: float | None = None  # share of decided resolve targets met
     escalated: int = 0
     reopened: int = 0
     helpful: int = 0
     not_helpful: int = 0
+    transferred: int = 0  # tickets that staff moved to another area
 
     @property
     def deflection(self) -> float | None:
@@ -94,12 +100,22 @@ class Row:
         before = self.weeks[:-1]
         return sum(f.questions for f in before) / len(before) if before else 0.0
 
+    @property
+    def change(self) -> float | None:
+        """Questions this week against the average of the weeks before (0.25 = +25 %);
+        None when there were none before."""
+        prev = self.previous_average
+        return (self.current.questions - prev) / prev if prev else None
+
 
 @dataclass(frozen=True)
 class GapGroup:
     area_id: str
     area_name: str
     size: int
+    # One question of the group, only for the owning area's own staff (``viewer_areas``
+    # of ``build_summary``); always None in what leadership sees.
+    example: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +175,23 @@ def deflected_ids(questions: Sequence[QuestionRow], normalise: Callable[[str], s
     return out
 
 
+def _targets(pairs: Iterable[tuple[datetime | None, datetime]], now: datetime) -> tuple[int, int]:
+    """(met, decided) for (done at, due) pairs: a target is decided once it is done or
+    overdue; one still open and not yet due counts neither way."""
+    met = decided = 0
+    for done, due in pairs:
+        if done is not None:
+            decided += 1
+            met += done <= due
+        elif now > due:
+            decided += 1
+    return met, decided
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
 def _figures(
     questions: Iterable[QuestionRow],
     tickets: Iterable[Ticket],
@@ -174,14 +207,9 @@ def _figures(
     resolve_h = [
         calendar.business_hours_between(t.created_at, t.resolved_at) for t in tks if t.resolved_at
     ]
-    met = decided = 0
-    for t in tks:
-        for done, due in ((t.claimed_at, t.claim_due), (t.resolved_at, t.resolve_due)):
-            if done is not None:
-                decided += 1
-                met += done <= due
-            elif now > due:
-                decided += 1
+    claim_met, claim_decided = _targets(((t.claimed_at, t.claim_due) for t in tks), now)
+    resolve_met, resolve_decided = _targets(((t.resolved_at, t.resolve_due) for t in tks), now)
+    met, decided = claim_met + resolve_met, claim_decided + resolve_decided
     return Figures(
         questions=len(qs),
         deflected=sum(q.id in deflected for q in qs),
@@ -193,11 +221,14 @@ def _figures(
         p90_claim=percentile(claim_h, 90),
         median_resolve=percentile(resolve_h, 50),
         p90_resolve=percentile(resolve_h, 90),
-        sla_met=met / decided if decided else None,
+        sla_met=_share(met, decided),
+        sla_claim_met=_share(claim_met, claim_decided),
+        sla_resolve_met=_share(resolve_met, resolve_decided),
         escalated=sum(t.escalated_at is not None for t in tks),
         reopened=sum(t.reopened > 0 for t in tks),
         helpful=sum(q.feedback == "helpful" for q in qs),
         not_helpful=sum(q.feedback == "not_helpful" for q in qs),
+        transferred=sum(t.area_id != t.original_area_id for t in tks),
     )
 
 
@@ -212,9 +243,12 @@ def build_summary(
     normalise: Callable[[str], str] = str.casefold,
     review_interval: timedelta = timedelta(days=365),
     gap_limit: int = 5,
+    viewer_areas: Sequence[str] = (),
 ) -> Summary:
     """``questions``: the demand log from the first of the five weeks until three days
-    after the reported one (for the come-back rule); ``tickets``: created in the five weeks."""
+    after the reported one (for the come-back rule); ``tickets``: created in the five weeks.
+    ``viewer_areas``: the areas whose staff is reading; only their knowledge gaps carry an
+    example question. Leave it empty for anything leadership sees."""
     weeks = [*previous_weeks(week), week]
     bounds = [week_bounds(w) for w in weeks]
     deflected = deflected_ids(questions, normalise)
@@ -265,17 +299,29 @@ def build_summary(
     total = row("total", "Totalt", lambda q: True, lambda t: True)
 
     current = [q for q in questions if in_week(len(weeks) - 1, q.asked_at)]
-    gaps = _gaps(current, org, normalise, gap_limit)
+    gaps = _gaps(current, org, normalise, gap_limit, viewer_areas)
     flags = _flags(articles, questions, bounds[0][0], now.date(), review_interval)
     return Summary(week, tuple(weeks), areas, units, total, gaps, flags)
 
 
 def _gaps(
-    questions: Sequence[QuestionRow], org: Organisation, normalise: Callable[[str], str], limit: int
+    questions: Sequence[QuestionRow],
+    org: Organisation,
+    normalise: Callable[[str], str],
+    limit: int,
+    viewer_areas: Sequence[str],
 ) -> tuple[GapGroup, ...]:
     names = {a.id: a.name for a in org.areas}
     groups = group_gaps(questions, normalise, org.triage.id)[:limit]
-    return tuple(GapGroup(a, names.get(a, a), len(members)) for a, members in groups)
+    return tuple(
+        GapGroup(
+            a,
+            names.get(a, a),
+            len(members),
+            next((q.text for q in members if q.text), None) if a in viewer_areas else None,
+        )
+        for a, members in groups
+    )
 
 
 def _flags(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from knowledge.base import KnowledgeBase
@@ -83,7 +84,7 @@ def test_summary_numbers(example_kb: KnowledgeBase) -> None:
         q(7, "@g", MON - timedelta(weeks=1)),  # the week before
     ]
     t11 = ticket(11, "hr", MON, 2, 10)
-    t12 = ticket(12, "hr", MON, 6, None)
+    t12 = replace(ticket(12, "hr", MON, 6, None), original_area_id="kansli")  # moved to HR
     stale = Article("hr-gammal", "hr", "Gammal artikel", ("?",), "svar", reviewed=date(2024, 1, 1))
     summary = build_summary(
         example_kb.organisation,
@@ -101,12 +102,38 @@ def test_summary_numbers(example_kb: KnowledgeBase) -> None:
     assert (cur.tickets, cur.claimed, cur.resolved) == (2, 2, 1)
     assert (cur.median_claim, cur.p90_claim) == (2.0, 6.0)  # nearest rank of [2, 6]
     assert cur.sla_met == 2 / 3  # claims: met, missed; resolve: met; the open one not yet due
+    assert (cur.sla_claim_met, cur.sla_resolve_met) == (0.5, 1.0)  # 2 h of 4 met, 6 h missed
+    assert cur.median_resolve == 10.0 and cur.transferred == 1
     assert (cur.helpful, cur.not_helpful) == (1, 1)
     assert [f.questions for f in hr.weeks] == [0, 0, 0, 1, 5]
-    assert hr.previous_average == 0.25
+    assert hr.previous_average == 0.25 and hr.change == 19.0  # 5 against 1/4 a week
     assert summary.total.current.questions == 6
     bou = next(r for r in summary.units if r.key == "bou")
     assert bou.current.questions == 5
     assert [(g.area_id, g.size) for g in summary.gaps] == [("hr", 2), ("hr", 1)]
+    assert all(g.example is None for g in summary.gaps)  # leadership: no question text
     assert [(f.article_id, f.reason) for f in summary.flags] == [("hr-gammal", "review_due")]
     assert summary.weeks == ("2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48")
+
+
+def test_gap_examples_only_for_the_viewers_own_areas(example_kb: KnowledgeBase) -> None:
+    questions = [
+        q(1, "@a", MON, outcome="routed", article=None, ticket_id=11, text="cykelförmån"),
+        q(2, "@b", MON, area="it", outcome="routed", article=None, ticket_id=12, text="vpn"),
+    ]
+
+    def gaps(viewer: tuple[str, ...]) -> list[tuple[str, str | None]]:
+        summary = build_summary(
+            example_kb.organisation,
+            BusinessCalendar(),
+            "2026-W48",
+            questions,
+            [],
+            [],
+            now=MON + timedelta(days=1),
+            viewer_areas=viewer,
+        )
+        return [(g.area_id, g.example) for g in summary.gaps]
+
+    assert gaps(()) == [("hr", None), ("it", None)]
+    assert gaps(("hr",)) == [("hr", "cykelförmån"), ("it", None)]
