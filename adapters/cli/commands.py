@@ -29,7 +29,7 @@ from knowledge.loader import OrganisationError
 from knowledge.matcher import Matcher, Weights
 from knowledge.normalise import Analyzer
 from knowledge.synonyms import read_groups
-from routing.report import build_weekly, week_bounds, week_of
+from routing.report import week_bounds, week_of
 from routing.router import AreaRouter
 
 
@@ -241,7 +241,7 @@ def report_weekly(args: argparse.Namespace) -> int:
     now = service.clock()
     week = args.week or week_of(now - timedelta(days=7))
     try:
-        start, end = week_bounds(week)
+        week_bounds(week)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     if args.format != "text":
@@ -262,24 +262,11 @@ def report_weekly(args: argparse.Namespace) -> int:
         else:
             raise CliError(f"--format {args.format} behöver --out FIL")
         return 0
-    with service.store.transaction() as tx:
-        questions = tx.questions.between(start, end)
-        previous = tx.questions.between(start - timedelta(days=28), start)
-        tickets = tx.tickets.created_between(start, end)
+    # --as: that user's own areas get an example question per knowledge gap; the
+    # figures are the leadership summary's, the same as on the dashboard and in the files
     viewer = service.roles.staff_areas(args.user) if args.user else []
-    analyzer = kb.matcher.analyzer
-    report = build_weekly(
-        kb.organisation,
-        service.desk.calendar,
-        week,
-        questions,
-        previous,
-        tickets,
-        now,
-        normalise=lambda text: " ".join(analyzer.surface(text)),
-        viewer_areas=viewer,
-    )
-    print(render_weekly(report, {u.id: u.name for u in kb.organisation.units}))
+    summary = load_summary(service, week, now, viewer_areas=viewer)
+    print(render_weekly(summary, kb.organisation.municipality))
     if args.post:
         from adapters.reports.post import renderer
 

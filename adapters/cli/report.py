@@ -1,65 +1,151 @@
-"""Plain-text rendering of the weekly demand summary."""
+"""`stodbot report weekly` as plain Swedish text: the leadership summary
+(``routing.summary``, the same figures as the dashboard, the chat post and the
+CSV/XLSX files), with what each column means written above the tables.
+
+Masking as in every leadership view: counts under five are "<5", shares of fewer
+than five are "–". No question text and no names, except the example questions
+of a knowledge gap, which the summary carries only for the reader's own areas."""
 
 from __future__ import annotations
 
-from routing.report import WeeklyReport
+import textwrap
+from datetime import timedelta
+
+from routing.report import week_bounds
+from routing.summary import SMALL, Figures, Row, Summary, masked
+
+NAME = 44  # width of the name column
+INDENT = " " * 18
 
 
-def _hours(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} h"
+def _share(value: float | None, base: int) -> str:
+    return "–" if value is None or base < SMALL else f"{round(value * 100)} %"
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)} %"
+def _hours(median: float | None, p90: float | None) -> str:
+    if median is None or p90 is None:
+        return "–"
+    return f"{median:.1f} / {p90:.1f} h".replace(".", ",")
 
 
-def _change(value: float | None) -> str:
-    return "ny" if value is None else f"{value * 100:+.0f} %"
+def _change(row: Row) -> str:
+    return "–" if row.change is None else f"{row.change * 100:+.0f} %"
 
 
-def render_weekly(report: WeeklyReport, unit_names: dict[str, str]) -> str:
-    local = report.start.strftime("%Y-%m-%d")
-    last = report.end.date().toordinal() - 1
-    from datetime import date
+def _legend(term: str, text: str) -> list[str]:
+    return textwrap.wrap(text, width=100, initial_indent=f"  {term:<15} ", subsequent_indent=INDENT)
 
+
+QUESTION_HEADER = (
+    f"{'Område':<{NAME}} {'Frågor':>6} {'Besvarade':>9} {'Andel':>5} {'Vidare':>6} "
+    f"{'Till hjälp':>10} {'Ej till hjälp':>13} {'Mot 4 v':>7}"
+)
+TICKET_HEADER = (
+    f"{'Område':<{NAME}} {'Ärenden':>7} {'Tagna':>5} {'Lösta':>5} {'Ta median/p90':>15} "
+    f"{'Lös median/p90':>15} {'SLA ta':>6} {'SLA lös':>7} {'Eskalerade':>10}"
+)
+
+
+def _question_line(row: Row) -> str:
+    f = row.current
+    return (
+        f"{row.name[:NAME]:<{NAME}} {masked(f.questions):>6} {masked(f.deflected):>9} "
+        f"{_share(f.deflection, f.questions):>5} {masked(f.routed):>6} "
+        f"{masked(f.helpful):>10} {masked(f.not_helpful):>13} {_change(row):>7}"
+    )
+
+
+def _ticket_line(name: str, f: Figures) -> str:
+    return (
+        f"{name[:NAME]:<{NAME}} {masked(f.tickets):>7} {masked(f.claimed):>5} "
+        f"{masked(f.resolved):>5} {_hours(f.median_claim, f.p90_claim):>15} "
+        f"{_hours(f.median_resolve, f.p90_resolve):>15} "
+        f"{_share(f.sla_claim_met, f.tickets):>6} {_share(f.sla_resolve_met, f.tickets):>7} "
+        f"{masked(f.escalated):>10}"
+    )
+
+
+def render_weekly(summary: Summary, municipality: str) -> str:
+    start, end = week_bounds(summary.week)
+    total = summary.total
+    cur = total.current
+    change = (
+        ""
+        if total.change is None
+        else f" ({total.change * 100:+.0f} % mot snittet för de fyra veckorna innan)"
+    )
     lines = [
-        f"Efterfrågan på stöd vecka {report.week.split('-W')[1]} {report.week[:4]} "
-        f"({local} – {date.fromordinal(last):%Y-%m-%d})",
-        f"Frågor totalt: {report.total_questions}",
+        f"Efterfrågan på stöd vecka {int(summary.week[-2:])} {summary.week[:4]} "
+        f"({start:%Y-%m-%d} – {end - timedelta(days=1):%Y-%m-%d}) – {municipality}",
+        f"Frågor totalt: {masked(cur.questions)}{change}",
         "",
-        f"{'Område':<44} {'Frågor':>6} {'Svar':>5} {'Vidare':>6} {'Till.':>5} {'Ej t.':>5} "
-        f"{'Median ta':>9} {'Median lös':>10} {'SLA ta':>6} {'SLA lös':>7} {'Mot 4 v':>7}",
+        "Så läses tabellerna:",
+        *_legend("Frågor", "ställda till boten under veckan, per område."),
+        *_legend("Besvarade", summary.rule),
+        *_legend("Andel", "besvarade av boten, av veckans frågor."),
+        *_legend("Vidare", "vidareskickade till en handläggare (blev ärenden)."),
+        *_legend(
+            "Till hjälp",
+            "svar som frågeställaren markerade som till hjälp; Ej till hjälp: som inte till hjälp.",
+        ),
+        *_legend("Mot 4 v", "veckans frågor mot snittet för de fyra veckorna innan."),
+        *_legend(
+            "Ärenden",
+            "skapade under veckan; Tagna och Lösta är hur många av dem som hittills har "
+            "tagits av en handläggare och lösts.",
+        ),
+        *_legend(
+            "Ta / Lös",
+            "arbetstimmar från ärende till tagen / löst (vardagar 08–17, svenska helgdagar "
+            "undantagna): median och p90 (9 av 10 ärenden tog högst så lång tid).",
+        ),
+        *_legend(
+            "SLA ta / lös",
+            "andel ärenden som togs / löstes inom områdets mål, av dem där det är avgjort "
+            "(tagna/lösta, eller målet har passerat).",
+        ),
+        *_legend(
+            "<5 och –",
+            f"tal under {SMALL} visas som ”<5” och andelar av färre än {SMALL} som ”–”, så "
+            "att ingen kan pekas ut. Frågetexter och namn visas aldrig.",
+        ),
+        "",
+        "Frågor",
+        QUESTION_HEADER,
+        *(_question_line(r) for r in summary.areas),
+        _question_line(total),
+        "",
+        "Ärenden",
+        TICKET_HEADER,
+        *(_ticket_line(r.name, r.current) for r in summary.areas),
+        _ticket_line(total.name, cur),
     ]
-    for a in report.areas:
-        lines.append(
-            f"{a.name[:44]:<44} {a.questions:>6} {a.answered:>5} {a.routed:>6} {a.helpful:>5} "
-            f"{a.not_helpful:>5} {_hours(a.median_claim_hours):>9} "
-            f"{_hours(a.median_resolve_hours):>10} "
-            f"{_pct(a.sla_claim_met):>6} {_pct(a.sla_resolve_met):>7} {_change(a.change):>7}"
-        )
-    tickets = sum(a.tickets for a in report.areas)
-    moved = sum(a.transfers for a in report.areas)
-    if tickets:
+    if cur.tickets:
         lines += [
             "",
-            f"Routning: {tickets - moved} av {tickets} ärenden hamnade direkt hos rätt "
-            f"område ({moved} flyttades av handläggare).",
+            f"Routning: {masked(cur.tickets - cur.transferred)} av {masked(cur.tickets)} "
+            f"ärenden hamnade direkt hos rätt område ({masked(cur.transferred)} flyttades "
+            "av handläggare).",
         ]
     lines += ["", "Frågor per förvaltning:"]
-    for unit, n in report.units:
-        lines.append(f"  {unit_names.get(unit, 'okänd förvaltning'):<40} {n:>5}")
-    lines += ["", "Kunskapsluckor (vidareskickade eller ej till hjälp, grupperade):"]
-    if not report.gaps:
+    units = [r for r in summary.units if r.current.questions]
+    lines += [f"  {r.name[:NAME]:<{NAME}} {masked(r.current.questions):>5}" for r in units]
+    if not units:
         lines.append("  inga")
-    for gap in report.gaps:
-        name = next((a.name for a in report.areas if a.area_id == gap.area_id), gap.area_id)
-        line = f"  {gap.size:>3} frågor – {name}"
-        if gap.representative:
-            line += f" – t.ex. ”{gap.representative}”"
+    lines += ["", "Kunskapsluckor (vidareskickade eller ej till hjälp, grupperade efter likhet):"]
+    if not summary.gaps:
+        lines.append("  inga")
+    for gap in summary.gaps:
+        line = f"  {masked(gap.size):>3} frågor – {gap.area_name}"
+        if gap.example:
+            line += f" – t.ex. ”{gap.example}”"
         lines.append(line)
-    lines += [
-        "",
-        "Svar = besvarade av boten utan ärende. Vidare = blev ärenden. Till./Ej t. = till hjälp / "
-        "inte till hjälp. Tider i arbetstimmar (vardagar 08–17, svenska helgdagar undantagna).",
-    ]
+    due = sum(f.reason == "review_due" for f in summary.flags)
+    unhelpful = sum(f.reason == "not_helpful" for f in summary.flags)
+    if due or unhelpful:
+        lines += [
+            "",
+            f"Artiklar att se över: {due} förfallna för granskning, "
+            f"{unhelpful} ofta inte till hjälp.",
+        ]
     return "\n".join(lines)

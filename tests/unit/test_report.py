@@ -1,41 +1,31 @@
-"""Weekly summary numbers against hand-computed expectations."""
+"""`stodbot report weekly` as a manager reads it, over a seeded week: the figures of
+the leadership summary (the same as in the CSV), explained, masked, without text."""
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from adapters import compose
+from adapters.cli import commands
+from adapters.cli.main import main
 from knowledge.base import KnowledgeBase
 from routing.calendar import BusinessCalendar
-from routing.ports import QuestionRow
-from routing.report import build_weekly, week_bounds, week_of
+from routing.report import week_bounds, week_of
 from routing.tickets import Status, Ticket
+from tests.conftest import sqlite_store
+from tests.seed import seed
 
-MON = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Stockholm, week 48
-
-
-def q(
-    i: int,
-    area: str,
-    outcome: str,
-    at: datetime,
-    ticket: int | None = None,
-    feedback: str | None = None,
-    text: str = "",
-) -> QuestionRow:
-    return QuestionRow(
-        at,
-        "test",
-        f"@u{i}",
-        "bou",
-        area,
-        outcome,
-        None,
-        ticket,
-        0.5,
-        text or f"fråga {i}",
-        id=i,
-        feedback=feedback,
-    )
+WEEK = "2026-W47"
+NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)  # the Monday after, 07:30 in Stockholm
+HR_STAFF = "@maria.lindqvist:exempelkommun.se"
+NAME = 44  # the width of the report's name column
 
 
 def ticket(
@@ -77,28 +67,90 @@ def test_week_bounds_are_stockholm_mondays() -> None:
     assert week_of(datetime(2026, 11, 22, 23, 30, tzinfo=UTC)) == "2026-W48"  # 00:30 Monday local
 
 
-def test_area_numbers(example_kb: KnowledgeBase) -> None:
-    questions = [
-        q(1, "hr", "answered", MON, feedback="helpful"),
-        q(2, "hr", "answered", MON, feedback="not_helpful", ticket=11, text="regler cykelförmån?"),
-        q(3, "hr", "routed", MON, ticket=12, text="cykelförmån regler"),
-        q(4, "hr", "clarified", MON),
-        q(5, "it", "answered", MON),
-    ]
-    previous = [q(10 + i, "hr", "answered", MON - timedelta(days=7 + i)) for i in range(8)]
-    tickets = [ticket(11, "hr", MON, 2, 10), ticket(12, "hr", MON, 6, None)]
-    now = MON + timedelta(days=1)
-    report = build_weekly(
-        example_kb.organisation, BusinessCalendar(), "2026-W48", questions, previous, tickets, now
+@pytest.fixture
+def seeded(tmp_path: Path, example_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m tests.seed demo.db 2026-W47`, with the report's clock at NOW."""
+    db = tmp_path / "demo.db"
+    assert seed(sqlite_store(db), example_kb, WEEK) > 300
+    monkeypatch.setenv("STODBOT_DATABASE_URL", f"sqlite:///{db}")
+    fixed = functools.partial(compose.conversation_service, clock=lambda: NOW)
+    monkeypatch.setattr(commands, "conversation_service", fixed)
+
+
+def report(capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    assert main(["report", "weekly", "--week", WEEK, *extra]) == 0
+    return capsys.readouterr().out
+
+
+def table(text: str, title: str) -> dict[str, list[str]]:
+    """The rows of the table under ``title``: name -> cells (split on two spaces or more)."""
+    lines = text.split(f"\n{title}\n", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    return {line[:NAME].strip(): re.split(r"\s{2,}", line[NAME:].strip()) for line in lines}
+
+
+def test_weekly_text_report_for_a_seeded_week(
+    seeded: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = report(capsys)
+    assert text.startswith(
+        "Efterfrågan på stöd vecka 47 2026 (2026-11-16 – 2026-11-22) – Exempelkommun\n"
+        "Frågor totalt: 74 (+4 % mot snittet för de fyra veckorna innan)"
     )
-    hr = next(a for a in report.areas if a.area_id == "hr")
-    assert (hr.questions, hr.answered, hr.clarified, hr.routed) == (4, 1, 1, 2)
-    assert (hr.tickets, hr.claimed, hr.resolved) == (2, 2, 1)
-    assert hr.median_claim_hours == 4.0  # median of 2 and 6 business hours
-    assert hr.median_resolve_hours == 10.0
-    assert hr.sla_claim_met == 0.5  # 2 h met the 4 h target, 6 h did not
-    assert hr.sla_resolve_met == 1.0  # the open one is not yet due (16 h) one day later
-    assert (hr.helpful, hr.not_helpful) == (1, 1)
-    assert hr.previous_average == 2.0 and hr.change == 1.0  # 4 against 8/4 a week
-    assert report.total_questions == 5
-    assert [g.size for g in report.gaps] == [2] and report.gaps[0].representative is None
+    # what "Besvarade" means is written above the tables: the three-day come-back rule
+    legend = text.split("\nFrågor\n", 1)[0]
+    assert "inte kom tillbaka" in legend and "inom 3 dagar" in legend
+    assert "aldrig som besvarade" in legend and "”<5”" in legend
+
+    questions = table(text, "Frågor")
+    # Frågor, Besvarade, Andel, Vidare, Till hjälp, Ej till hjälp, Mot 4 v
+    assert questions["HR"] == ["16", "7", "44 %", "5", "<5", "<5", "-28 %"]
+    assert questions["Kommunikation, näringsliv och arbetsmarknad"][:3] == ["<5", "0", "–"]
+    assert questions["Totalt"] == ["74", "37", "50 %", "26", "24", "6", "+4 %"]
+    tickets = table(text, "Ärenden")
+    # Ärenden, Tagna, Lösta, Ta median/p90, Lös median/p90, SLA ta, SLA lös, Eskalerade
+    assert tickets["HR"][:5] == ["5", "5", "<5", "3,0 / 5,0 h", "10,0 / 25,0 h"]
+    assert tickets["Totalt"][:3] == ["26", "26", "24"]
+    assert tickets["Kansli och registratur"][5:7] == ["–", "–"]  # fewer than five tickets
+    assert "Routning: 26 av 26 ärenden hamnade direkt hos rätt område" in text
+    assert "    8 frågor – Ekonomi och upphandling" in text
+    assert "   <5 frågor – Intern service" in text
+    for private in ("fråga om", "saknas i basen", "oklar fråga", "@chef", "@staff"):
+        assert private not in text
+
+
+def test_weekly_text_report_agrees_with_the_csv(
+    seeded: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = report(capsys)
+    rows = list(csv.reader(io.StringIO(report(capsys, "--format", "csv")), delimiter=";"))
+    header = rows[0]
+    wanted = {r[2]: dict(zip(header, r, strict=True)) for r in rows[1:] if r[0] == WEEK}
+    questions, tickets = table(text, "Frågor"), table(text, "Ärenden")
+    assert set(questions) == set(tickets) == {r[2] for r in rows if r[1] in ("Område", "Totalt")}
+    for name, cells in questions.items():
+        c = wanted[name]
+        assert cells[:6] == [
+            c["Frågor"],
+            c["Besvarade av boten"],
+            c["Andel besvarade"],
+            c["Vidareskickade"],
+            c["Till hjälp"],
+            c["Inte till hjälp"],
+        ], name
+    for name, cells in tickets.items():
+        c = wanted[name]
+        times = [
+            "–" if c[m] == "–" else f"{c[m]} / {c[p]} h"
+            for m, p in (("Median ta (h)", "P90 ta (h)"), ("Median lös (h)", "P90 lös (h)"))
+        ]
+        assert cells[:5] == [c["Ärenden"], c["Tagna"], c["Lösta"], *times], name
+        assert cells[7] == c["Eskalerade"], name
+
+
+def test_staff_see_an_example_question_for_their_own_area_only(
+    seeded: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gaps = report(capsys, "--as", HR_STAFF).split("Kunskapsluckor", 1)[1].splitlines()
+    examples = [line for line in gaps if "t.ex." in line]
+    assert examples == ["    5 frågor – HR – t.ex. ”saknas i basen om hr 3”"]
+    assert "t.ex." not in report(capsys, "--as", "@anna.chef:exempelkommun.se")
