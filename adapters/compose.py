@@ -18,14 +18,17 @@ from routing.roles import Roles
 def thresholds(settings: Settings) -> Thresholds:
     return Thresholds(
         answer=settings.answer_threshold,
-        clarify=min(settings.clarify_threshold, settings.answer_threshold),
+        clarify=settings.clarify_threshold,
         margin=settings.clarify_margin,
     )
 
 
 def knowledge_base(settings: Settings) -> KnowledgeBase:
     return load_knowledge_base(
-        settings.articles_dir, settings.organisation_file, settings.synonyms_file
+        settings.articles_dir,
+        settings.organisation_file,
+        settings.synonyms_file,
+        settings.calibration_file,
     )
 
 

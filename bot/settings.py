@@ -20,9 +20,18 @@ class Settings(BaseSettings):
     synonyms_file: Path | None = EXAMPLE_DIR / "synonyms.yaml"
     language: str = Field(default="sv", pattern="^(sv|en)$")
 
-    answer_threshold: float = Field(default=0.36, ge=0, le=1)
-    clarify_threshold: float = Field(default=0.34, ge=0, le=1)
-    clarify_margin: float = Field(default=0.12, ge=0, le=1)
+    calibration_file: Path | None = Field(
+        default=None, description="Answer model; default calibration.json beside the articles"
+    )
+    answer_threshold: float = Field(
+        default=0.5, ge=0, le=1, description="Answer when P(best article is right) reaches it"
+    )
+    clarify_threshold: float = Field(
+        default=0.34, ge=0, le=1, description="Otherwise ask back when the best score reaches it"
+    )
+    clarify_margin: float = Field(
+        default=0.15, ge=0, le=1, description="Offer articles scoring this close to the best"
+    )
     max_message_chars: int = Field(default=4000, gt=0)
 
     database_url: str = Field(

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.confidence import DEFAULT, Calibration, fingerprint
 from knowledge.loader import LoadResult, Problem, load_articles, load_organisation
 from knowledge.matcher import Matcher
 from knowledge.model import Article, Organisation
@@ -30,11 +31,27 @@ class KnowledgeBase:
         return self.matcher.article(article_id)
 
 
+CALIBRATION_FILE = "calibration.json"
+
+
+def default_calibration_file(articles_dir: Path) -> Path:
+    """Where ``stodbot kb calibrate`` writes the model: beside the articles folder."""
+    return articles_dir.parent / CALIBRATION_FILE
+
+
 def load_knowledge_base(
-    articles_dir: Path, organisation_file: Path, synonyms_file: Path | None = None
+    articles_dir: Path,
+    organisation_file: Path,
+    synonyms_file: Path | None = None,
+    calibration_file: Path | None = None,
 ) -> KnowledgeBase:
     """Load everything. Broken articles and a broken synonyms file are skipped with
-    a warning; only a missing or invalid organisation file stops start-up."""
+    a warning; only a missing or invalid organisation file stops start-up.
+
+    The answer model is read from ``calibration_file`` (default: ``calibration.json``
+    beside the articles folder). Without one, the model fitted on the example base is
+    used; a broken one is skipped with a warning; one fitted on another version of the
+    base is used with a warning, since it is still close."""
     organisation = load_organisation(organisation_file)
     groups: list[list[str]] = []
     problems: list[Problem] = []
@@ -45,5 +62,28 @@ def load_knowledge_base(
             log.warning("Ignoring the synonyms file: %s", exc)
             problems.append(Problem(synonyms_file, 1, str(exc), "warning"))
     loaded = load_articles(articles_dir, organisation.area_ids)
-    matcher = Matcher(loaded.articles, Analyzer(groups))
+    calibration, problem = _calibration(
+        calibration_file or default_calibration_file(articles_dir), loaded.articles
+    )
+    if problem is not None:
+        problems.append(problem)
+    matcher = Matcher(loaded.articles, Analyzer(groups), calibration=calibration)
     return KnowledgeBase(organisation, matcher, (*problems, *loaded.problems), loaded)
+
+
+def _calibration(path: Path, articles: tuple[Article, ...]) -> tuple[Calibration, Problem | None]:
+    if not path.is_file():
+        return DEFAULT, None
+    try:
+        calibration = Calibration.read(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("Ignoring the calibration file %s: %s", path, exc)
+        return DEFAULT, Problem(path, 1, f"unreadable, not used: {exc}", "warning")
+    if calibration.fingerprint != fingerprint(articles):
+        message = (
+            "fitted on another version of the knowledge base; "
+            "run `stodbot kb calibrate` to fit it again"
+        )
+        log.warning("%s: %s", path, message)
+        return calibration, Problem(path, 1, message, "warning")
+    return calibration, None

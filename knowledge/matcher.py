@@ -15,7 +15,10 @@ Score of an article for a question, each part in 0..1::
   phrasing (mean of token_sort_ratio and token_set_ratio), which catches what
   survives normalisation: word order, leftover typos.
 
-The decision then uses two thresholds and a margin (see ``Thresholds``).
+The decision (see ``Thresholds``) does not read the score alone: a
+``Calibration`` (``knowledge.confidence``) turns the ranking - the best
+article's parts and its lead over the runner-up - into the probability that
+the best article is right, learnt from the knowledge base's own phrasings.
 Everything is deterministic: ties are broken by article id.
 """
 
@@ -29,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
+from knowledge.confidence import DEFAULT, Calibration, features
 from knowledge.index import BM25Index, FieldWeights
 from knowledge.model import Article
 from knowledge.normalise import Analyzer
@@ -56,14 +60,17 @@ class Weights:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """answer: top score >= ``answer`` and ahead of the next by ``margin``;
-    clarify: top score >= ``clarify`` (show up to ``max_choices`` close ones);
+    """answer: the calibrated probability that the best article is right is at least
+    ``answer`` (0.5: more likely right than wrong), and no other article ties with it;
+    clarify: otherwise, the best score is at least ``clarify``: offer it and up to
+    ``max_choices`` - 1 others scoring within ``margin`` of it;
     otherwise no answer."""
 
-    answer: float = 0.36
+    answer: float = 0.5
     clarify: float = 0.34
-    margin: float = 0.12
+    margin: float = 0.15
     max_choices: int = 3
+    tie: float = 0.01  # two articles this close are a tie: never answered, always asked
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ class Result:
     outcome: Outcome
     candidates: tuple[Scored, ...]
     terms: tuple[str, ...] = field(default=())
+    confidence: float = 0.0  # calibrated probability that the best candidate is right
 
     @property
     def best(self) -> Scored | None:
@@ -102,10 +110,12 @@ class Matcher:
         weights: Weights = Weights(),
         fields: FieldWeights = FieldWeights(),
         candidates: int = 30,
+        calibration: Calibration = DEFAULT,
     ) -> None:
         self.articles = tuple(articles)
         self.analyzer = analyzer
         self.weights = weights
+        self.calibration = calibration
         self._candidates = candidates
         analyzer.fit(text for a in self.articles for text in (*a.phrasings, *a.keywords, a.answer))
         self._phrasing_terms: list[list[frozenset[str]]] = []
@@ -183,23 +193,26 @@ class Matcher:
         order = np.lexsort((hits, -bm25[hits]))
         return [int(d) for d in hits[order][: self._candidates]]
 
+    def confidence(self, ranked: Sequence[Scored], terms: Sequence[str]) -> float:
+        """The calibrated probability that ``ranked[0]`` is the right article."""
+        if not ranked:
+            return 0.0
+        return self.calibration.probability(features(ranked, terms, self.analyzer.vocabulary))
+
     def match(self, question: str, thresholds: Thresholds = Thresholds()) -> Result:
         ranked = self.rank(question)
         terms = self.analyzer.query_terms(question)
-        if not ranked or ranked[0].score < thresholds.clarify:
-            return Result(question, Outcome.NO_ANSWER, tuple(ranked[:5]), terms)
-        top = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if top.score >= thresholds.answer and (
-            top.score - runner_up >= thresholds.margin or runner_up < thresholds.clarify
-        ):
-            return Result(question, Outcome.ANSWER, tuple(ranked[:5]), terms)
+        sure = self.confidence(ranked, terms)
+        top = ranked[0] if ranked else None
+        tied = len(ranked) > 1 and ranked[0].score - ranked[1].score < thresholds.tie
+        if top is not None and sure >= thresholds.answer and not tied:
+            return Result(question, Outcome.ANSWER, tuple(ranked[:5]), terms, sure)
+        if top is None or top.score < thresholds.clarify:
+            return Result(question, Outcome.NO_ANSWER, tuple(ranked[:5]), terms, sure)
         close = [
             s
             for s in ranked[: thresholds.max_choices]
-            if s.score >= thresholds.clarify and top.score - s.score <= 0.15
+            if s.score >= thresholds.clarify and top.score - s.score <= thresholds.margin
         ]
-        if len(close) < 2:
-            # One plausible article but not a confident one: offer it as the only choice.
-            return Result(question, Outcome.CLARIFY, (top,), terms)
-        return Result(question, Outcome.CLARIFY, tuple(close), terms)
+        # One plausible article but not a confident one is offered as the only choice.
+        return Result(question, Outcome.CLARIFY, tuple(close), terms, sure)

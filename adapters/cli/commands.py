@@ -68,6 +68,7 @@ def ask(args: argparse.Namespace) -> int:
             if result.best and result.outcome.value == "answer"
             else None,
             "terms": list(result.terms),
+            "confidence": round(result.confidence, 4),
             "candidates": [
                 {
                     "id": s.article.id,
@@ -86,7 +87,7 @@ def ask(args: argparse.Namespace) -> int:
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    print(f"utfall: {result.outcome.value}")
+    print(f"utfall: {result.outcome.value} (säkerhet {result.confidence:.2f})")
     if route is not None:
         print(
             f"troligt område: {route.area.id} ({route.area.name}), säkerhet {route.confidence:.2f}"
@@ -146,6 +147,33 @@ def chat(args: argparse.Namespace) -> int:
             if reply.outbox_id is None:  # not stored: refusals, "try again"
                 _print_reply(reply.text)
         deliver()
+
+
+def kb_calibrate(args: argparse.Namespace) -> int:
+    import time
+
+    from knowledge.base import default_calibration_file
+    from knowledge.confidence import calibrate
+
+    settings = _settings(args)
+    kb = _kb(settings)
+    groups = read_groups(settings.synonyms_file) if settings.synonyms_file else []
+    out = (
+        Path(args.out)
+        if args.out
+        else (settings.calibration_file or default_calibration_file(settings.articles_dir))
+    )
+    started = time.perf_counter()
+    try:
+        model = calibrate(kb.articles, lambda: Analyzer(groups))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    out.write_text(model.to_json() + "\n", encoding="utf-8")
+    print(
+        f"{len(kb.articles)} artiklar, {model.samples} provfrågor ur artiklarnas egna "
+        f"formuleringar, {time.perf_counter() - started:.1f} s. Skrev {out}."
+    )
+    return 0
 
 
 def kb_lint(args: argparse.Namespace) -> int:

@@ -35,6 +35,15 @@ def build_parser() -> argparse.ArgumentParser:
     lint = kb_sub.add_parser("lint", help="granska artiklarna; fil och rad för varje fel")
     lint.add_argument("--strict", action="store_true", help="varningar räknas som fel")
     lint.set_defaults(func=commands.kb_lint)
+    calibrate = kb_sub.add_parser(
+        "calibrate", help="lär svarsmodellen när boten kan svara, ur artiklarnas formuleringar"
+    )
+    calibrate.add_argument(
+        "--out",
+        help="filen (standard: STODBOT_CALIBRATION_FILE eller calibration.json "
+        "bredvid artikelmappen)",
+    )
+    calibrate.set_defaults(func=commands.kb_calibrate)
 
     serve = sub.add_parser("serve", help="kör boten i Matrix (och Teams) tills den stoppas")
     serve.set_defaults(func=commands.serve)
