@@ -207,10 +207,12 @@ class SqlTickets:
         self.conn = conn
 
     # Built once: compiling an INSERT per ticket costs more than the database does.
-    _CREATE = insert(t.tickets).returning(*t.tickets.c)
+    # Only the id comes back: every other field is what was written.
+    _CREATE = insert(t.tickets).returning(t.tickets.c.id)
+    _NEW_FIELDS = tuple(f.name for f in fields(NewTicket))
 
     def create(self, new: NewTicket) -> Ticket:
-        values = asdict(new)
+        values: dict[str, Any] = {name: getattr(new, name) for name in self._NEW_FIELDS}
         values.update(
             status=Status.OPEN.value,
             original_area_id=new.area_id,
@@ -222,7 +224,8 @@ class SqlTickets:
             closed_at=None,
             escalated_at=None,
         )
-        return _ticket(self.conn.execute(self._CREATE, values).mappings().one())
+        ticket_id = self.conn.execute(self._CREATE, values).scalar_one()
+        return _ticket({**values, "id": ticket_id})
 
     def get(self, ticket_id: int) -> Ticket | None:
         row = (

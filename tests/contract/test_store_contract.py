@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -43,6 +44,17 @@ def test_inbound_event_is_recorded_once(any_store: SqlStore) -> None:
         assert tx.inbound.first_time("teams", "$ev1", NOW) is True  # unique per channel
     with any_store.transaction() as tx:
         assert tx.inbound.first_time("matrix", "$ev1", NOW) is False
+
+
+def test_a_created_ticket_reads_back_as_it_was_returned(any_store: SqlStore) -> None:
+    stockholm = timezone(timedelta(hours=1))  # an aware time in another zone comes back in UTC
+    new = replace(new_ticket(), created_at=NOW.astimezone(stockholm))
+    with any_store.transaction() as tx:
+        created = tx.tickets.create(new)
+    with any_store.transaction() as tx:
+        assert tx.tickets.get(created.id) == created
+    assert created.status is Status.OPEN and created.version == 1
+    assert created.created_at == NOW and created.created_at.tzinfo == UTC
 
 
 def test_concurrent_claims_have_exactly_one_winner(any_store: SqlStore) -> None:
