@@ -3,6 +3,9 @@ module is what the repositories query. Times are stored as UTC."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -17,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
     naming_convention={
@@ -27,7 +31,27 @@ metadata = MetaData(
     }
 )
 
-UTC_TIME = DateTime(timezone=True)
+class UtcDateTime(TypeDecorator[datetime]):
+    """A point in time, written in UTC and read back aware on every backend.
+
+    SQLite keeps no time zone: without this, 10:00+01:00 would be stored as 10:00
+    and read back as 10:00 UTC. A naive value is taken to be UTC already."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UTC_TIME = UtcDateTime()
 
 inbound_events = Table(
     "inbound_events",
