@@ -2,10 +2,13 @@
 
     python bench/teams_ack.py                  # 50, 100, 200, 300 requests/s, 5 s each
     python bench/teams_ack.py --rates 200 --seconds 10
+    python bench/teams_ack.py --worker process # answers in a worker process of its own
 
 The bot (Agents SDK token validation, inbox write, 200) and a local fake of
 Microsoft's cloud run on 127.0.0.1; every request carries a valid signed token
-and a new activity, and the background worker answers them meanwhile. The
+and a new activity, and the worker answers them meanwhile: in the web process
+(``--worker inline``, the default) or in a process of its own (``--worker
+process``, as ``STODBOT_TEAMS_WORKER=process`` runs it). The
 load is open-loop (requests start on schedule, not when the last one ended).
 Target (issue 5): p99 acknowledgement under 100 ms at 200 requests/s.
 """
@@ -14,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -33,7 +38,6 @@ from bot.service import ConversationService
 from bot.settings import Settings
 from tests.adapters.teams.conftest import APP_ID, teams_kb
 from tests.adapters.teams.fake_cloud import ISSUER, FakeCloud
-from tests.conftest import sqlite_store
 
 QUESTIONS = [
     "Hur bokar jag en poolbil?",
@@ -43,28 +47,53 @@ QUESTIONS = [
 ]
 
 
-async def serve(port_file: Path, database_url: str | None) -> None:
+def _settings(cloud_url: str) -> Settings:
+    return Settings(
+        teams_enabled=True,
+        teams_app_id=APP_ID,
+        teams_app_password="x",
+        teams_token_url=f"{cloud_url}/token",
+        teams_service_url=cloud_url + "/",
+    )
+
+
+def _store(database_url: str) -> SqlStore:
+    engine = make_engine(database_url, pool_size=10)
+    migrate(engine)
+    return SqlStore(engine)
+
+
+def work(database_url: str, cloud_url: str) -> None:
+    """The worker process of ``--worker process``: answers what the web process stored."""
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the serving process was ended: so is this one
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    service = ConversationService(teams_kb(example_kb()), _store(database_url))
+    adapter = TeamsAdapter(_settings(cloud_url), service)
+    asyncio.run(adapter.run_worker())
+
+
+async def serve(port_file: Path, database_url: str | None, worker: str) -> None:
     """The bot and the fake cloud, in their own process (the load comes from another)."""
     cloud = FakeCloud()
     cloud.start()
     jwt_token_validator.BOTFRAMEWORK_JWKS_URIS[ISSUER] = cloud.jwks_uri
     kb = example_kb()
     with tempfile.TemporaryDirectory() as tmp:
-        if database_url:
-            engine = make_engine(database_url, pool_size=10)
-            migrate(engine)
-            store = SqlStore(engine)
-        else:
-            store = sqlite_store(Path(tmp) / "ack.db")
+        url = database_url or f"sqlite:///{Path(tmp) / 'ack.db'}"
+        store = _store(url)
         service = ConversationService(teams_kb(kb), store)
-        settings = Settings(
-            teams_enabled=True,
-            teams_app_id=APP_ID,
-            teams_app_password="x",
-            teams_token_url=f"{cloud.url}/token",
-            teams_service_url=cloud.url + "/",
+        separate = worker == "process"
+        adapter = TeamsAdapter(
+            _settings(cloud.url), service, jwks_uri=cloud.jwks_uri, worker=not separate
         )
-        adapter = TeamsAdapter(settings, service, jwks_uri=cloud.jwks_uri)
+        if separate:
+            subprocess.Popen([sys.executable, __file__, "--work", url, "--cloud", cloud.url])
         app = web.Application()
         adapter.add_routes(app)
         runner = web.AppRunner(app)
@@ -142,14 +171,20 @@ def main() -> int:
         help="e.g. postgresql://postgres@127.0.0.1/test "
         "(an empty database or schema); default: SQLite in a temp dir",
     )
+    parser.add_argument("--worker", choices=("inline", "process"), default="inline")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument("--cloud", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(serve(Path(args.serve), args.database_url))
+        asyncio.run(serve(Path(args.serve), args.database_url, args.worker))
+        return 0
+    if args.work:
+        work(args.work, args.cloud)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         port_file = Path(tmp) / "port"
-        cmd = [sys.executable, __file__, "--serve", str(port_file)]
+        cmd = [sys.executable, __file__, "--serve", str(port_file), "--worker", args.worker]
         if args.database_url:
             cmd += ["--database-url", args.database_url]
         child = subprocess.Popen(cmd)

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         default="https://smba.trafficmanager.net/emea/",
         description="Bot Connector for proactive posts to area and leadership channels",
     )
+    teams_worker: str = Field(
+        default="inline",
+        pattern="^(inline|process)$",
+        description="inline: answer in the web process; process: in a worker process of its own",
+    )
     production: bool = Field(default=False, description="Refuse insecure development modes")
 
     # The leadership dashboard and the weekly post.

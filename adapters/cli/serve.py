@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import signal
 from typing import Any
 
@@ -50,6 +51,52 @@ async def _jobs(service: ConversationService, settings: Settings, every: float =
         await asyncio.sleep(every)
 
 
+def _teams_worker(settings_json: str) -> None:
+    """The Teams worker process: answers what the web process stored, sends the outbox."""
+    from adapters.teams.adapter import TeamsAdapter
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s worker %(message)s")
+    settings = Settings.model_validate_json(settings_json)
+    kb = knowledge_base(settings)
+    service = conversation_service(settings, kb, store(settings))
+    adapter = TeamsAdapter(settings, service)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(adapter.run_worker())
+
+
+class WorkerProcess:
+    """The Teams worker in a process of its own (``STODBOT_TEAMS_WORKER=process``), so the
+    web process only acknowledges; restarted if it dies, stopped with ``serve``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._args = (settings.model_dump_json(),)
+        self._ctx = multiprocessing.get_context("spawn")
+        self._process = self._spawn()
+        self._watch = asyncio.create_task(self._supervise(), name="stodbot-teams-worker")
+
+    def _spawn(self) -> Any:
+        process = self._ctx.Process(
+            target=_teams_worker, args=self._args, name="stodbot-teams-worker", daemon=True
+        )
+        process.start()
+        log.warning("Teams worker process %s started", process.pid)
+        return process
+
+    async def _supervise(self) -> None:
+        while True:
+            await asyncio.sleep(5)
+            if not self._process.is_alive():
+                log.error("Teams worker exited (%s); starting it again", self._process.exitcode)
+                self._process = self._spawn()
+
+    async def stop(self) -> None:
+        self._watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._watch
+        self._process.terminate()
+        await asyncio.to_thread(self._process.join, 10)
+
+
 async def serve(settings: Settings) -> None:
     kb = knowledge_base(settings)
     sql = store(settings)
@@ -66,10 +113,13 @@ async def serve(settings: Settings) -> None:
     if settings.teams_enabled:
         from adapters.teams.adapter import TeamsAdapter  # only when Teams is configured
 
-        teams = TeamsAdapter(settings, service)
+        separate = settings.teams_worker == "process"
+        teams = TeamsAdapter(settings, service, worker=not separate)
         teams.add_routes(app)
         await teams.start()
         running.append(teams)
+        if separate:
+            running.append(WorkerProcess(settings))
     if settings.dashboard_secret:
         from adapters.web.dashboard import add_dashboard
 

@@ -78,7 +78,11 @@ class TeamsAdapter:
         service: ConversationService,
         *,
         jwks_uri: str = "https://login.botframework.com/v1/.well-known/keys",
+        worker: bool = True,
     ) -> None:
+        """``worker``: answer stored activities and send the outbox in this process. Off
+        when a worker process does that (``STODBOT_TEAMS_WORKER=process``): this process
+        then only checks, stores and acknowledges, which keeps it fast under load."""
         if settings.teams_app_id:
             if not settings.teams_app_password:
                 raise TeamsStartupError("STODBOT_TEAMS_APP_PASSWORD saknas för Teams-appen")
@@ -104,6 +108,8 @@ class TeamsAdapter:
         self._flushing = asyncio.Lock()
         self._pending_writes: list[tuple[str, dict[str, Any], asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._worker = worker
+        self.idle_wait = 2.0  # seconds between rounds when nothing wakes the worker
 
     # -- life cycle --------------------------------------------------------------------
 
@@ -111,7 +117,8 @@ class TeamsAdapter:
         app.router.add_post("/api/messages", self.messages)
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._work(), name="stodbot-teams")
+        if self._worker:
+            self._task = asyncio.create_task(self._work(), name="stodbot-teams")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -257,8 +264,14 @@ class TeamsAdapter:
             except Exception:  # keep going; the next round retries
                 log.exception("Teams worker round failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=2.0)
+                await asyncio.wait_for(self._wake.wait(), timeout=self.idle_wait)
             self._wake.clear()
+
+    async def run_worker(self, poll: float = 0.1) -> None:
+        """The worker alone, in a process of its own: the front stores activities in the
+        shared database and this polls for them (``poll`` seconds when idle)."""
+        self.idle_wait = poll
+        await self._work()
 
     async def process_inbox(self) -> None:
         items = await asyncio.to_thread(self._pending_inbox)

@@ -5,12 +5,17 @@ audience. It does not check the channel endorsement of the signing key nor the
 token's ``serviceurl`` claim, and for an unknown issuer it goes looking for
 keys on the internet; so this module checks the issuer first and the
 endorsement and service URL after. Any failure is a 401 and nothing else happens.
+
+The Bot Connector sends the same token with every activity for as long as it is
+valid, so a token whose signature was verified is remembered until its expiry;
+the per-activity checks (endorsement, service URL) run every time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 import aiohttp
@@ -20,6 +25,7 @@ from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
 
 log = logging.getLogger(__name__)
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
+_REMEMBERED_TOKENS = 256  # the connector uses a handful at a time
 
 
 class Unauthorized(Exception):
@@ -38,6 +44,7 @@ class TeamsAuth:
         self.jwks_uri = jwks_uri
         self._endorsements: dict[str, list[str]] = {}
         self._lock = asyncio.Lock()
+        self._verified: dict[str, tuple[float, dict[str, Any]]] = {}  # token -> (exp, claims)
 
     async def _endorsed(self, kid: str, channel: str) -> bool:
         async with self._lock:
@@ -62,11 +69,7 @@ class TeamsAuth:
             raise Unauthorized("malformed token") from exc
         if unverified.get("iss") != BOT_FRAMEWORK_ISSUER:
             raise Unauthorized("unknown issuer")
-        try:
-            identity = await self.validator.validate_token(token)
-        except (jwt.PyJWTError, ValueError) as exc:
-            raise Unauthorized(type(exc).__name__) from exc
-        claims = dict(identity.claims)
+        claims = await self._verify(token)
         channel = str(activity.get("channelId", ""))
         if not await self._endorsed(str(kid), channel):
             raise Unauthorized("key not endorsed for the channel")
@@ -75,3 +78,24 @@ class TeamsAuth:
         ).rstrip("/"):
             raise Unauthorized("service URL does not match the token")
         return claims
+
+    async def _verify(self, token: str) -> dict[str, Any]:
+        """The SDK's verdict on the token's signature, expiry and audience; remembered
+        until the token expires (never longer than the SDK would accept it)."""
+        now = time.time()
+        known = self._verified.get(token)
+        if known is not None and known[0] > now:
+            return dict(known[1])
+        try:
+            identity = await self.validator.validate_token(token)
+        except (jwt.PyJWTError, ValueError) as exc:
+            raise Unauthorized(type(exc).__name__) from exc
+        claims = dict(identity.claims)
+        expires = float(claims.get("exp", 0))
+        if expires > now:
+            if len(self._verified) >= _REMEMBERED_TOKENS:
+                self._verified = {k: v for k, v in self._verified.items() if v[0] > now}
+                if len(self._verified) >= _REMEMBERED_TOKENS:
+                    self._verified.clear()
+            self._verified[token] = (expires, claims)
+        return dict(claims)
