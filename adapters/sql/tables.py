@@ -31,6 +31,7 @@ metadata = MetaData(
     }
 )
 
+
 class UtcDateTime(TypeDecorator[datetime]):
     """A point in time, written in UTC and read back aware on every backend.
 
