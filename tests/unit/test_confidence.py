@@ -32,11 +32,12 @@ def test_logistic_fit_learns_which_way_a_feature_points() -> None:
 
 
 def test_variants_are_what_a_hurried_manager_types() -> None:
-    asis, typo, shorter = variants("Hur beställer jag en ny dator?")
+    asis, typo, shorter, chatty = variants("Hur beställer jag en ny dator?")
     assert asis == "Hur beställer jag en ny dator?"
     assert typo.islower() and "ä" not in typo and typo != asis.lower()
     assert len(shorter.split()) == 5
-    assert variants("Hur beställer jag en ny dator?") == [asis, typo, shorter]  # deterministic
+    assert chatty.endswith("hur beställer jag en ny dator?") and len(chatty) > len(asis)
+    assert variants(asis) == [asis, typo, shorter, chatty]  # deterministic
 
 
 def test_the_shipped_model_was_fitted_on_the_shipped_base(example_kb: KnowledgeBase) -> None:
