@@ -167,7 +167,9 @@ def kb_calibrate(args: argparse.Namespace) -> int:
     try:
         model = calibrate(kb.articles, lambda: Analyzer(groups))
     except ValueError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(
+            "för få artiklar med minst tre formuleringar för att lära svarsmodellen"
+        ) from exc
     out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(
         f"{len(kb.articles)} artiklar, {model.samples} provfrågor ur artiklarnas egna "
