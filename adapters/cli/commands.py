@@ -131,15 +131,16 @@ def chat(args: argparse.Namespace) -> int:
     )
     print(hint.format(user=args.user))
     print()
+    prompt = "du> " if settings.language == "sv" else "you> "
     deliver()  # answers that arrived while you were away
     while True:
         try:
-            line = input("du> " if interactive else "")
+            line = input(prompt if interactive else "")
         except EOFError:
             print()
             return 0
         if not interactive:
-            print(f"du> {line}")
+            print(f"{prompt}{line}")
         if line.strip().casefold() in {"sluta", "hejdå", "quit", "exit"}:
             return 0
         msg = IncomingMessage(ref, args.user, line, event_id=f"cli-{uuid.uuid4().hex}")
