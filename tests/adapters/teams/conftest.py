@@ -100,19 +100,24 @@ def teams_kb(example_kb: KnowledgeBase) -> KnowledgeBase:
     return replace(example_kb, organisation=replace(org, areas=areas, people=((MANAGER, "bou"),)))
 
 
-@pytest.fixture
-async def teams(
-    cloud: FakeCloud, example_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Teams]:
-    # The SDK looks up signing keys by issuer: point it at the fake's JWKS.
+def cloud_settings(cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch, **more: Any) -> Settings:
+    """Teams settings pointing at the fake cloud (and the SDK's key lookup at its JWKS)."""
     monkeypatch.setitem(jwt_token_validator.BOTFRAMEWORK_JWKS_URIS, ISSUER, cloud.jwks_uri)
-    settings = Settings(
+    return Settings(
         teams_enabled=True,
         teams_app_id=APP_ID,
         teams_app_password="secret",
         teams_token_url=f"{cloud.url}/token",
         teams_service_url=cloud.url + "/",
+        **more,
     )
+
+
+@pytest.fixture
+async def teams(
+    cloud: FakeCloud, example_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Teams]:
+    settings = cloud_settings(cloud, monkeypatch)
     service = ConversationService(teams_kb(example_kb), sqlite_store(tmp_path / "teams.db"))
     adapter = TeamsAdapter(settings, service, jwks_uri=cloud.jwks_uri)
     app = web.Application()

@@ -10,26 +10,20 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator
 
 from adapters.cli.serve import WorkerProcess
 from adapters.compose import conversation_service, knowledge_base, store
 from adapters.teams.adapter import TeamsAdapter
-from bot.settings import Settings
-from tests.adapters.teams.conftest import APP_ID, Teams
-from tests.adapters.teams.fake_cloud import ISSUER, FakeCloud
+from tests.adapters.teams.conftest import Teams, cloud_settings
+from tests.adapters.teams.fake_cloud import FakeCloud
 
 
 async def test_a_worker_process_answers_what_the_web_process_stored(
     cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(jwt_token_validator.BOTFRAMEWORK_JWKS_URIS, ISSUER, cloud.jwks_uri)
-    settings = Settings(
-        teams_enabled=True,
-        teams_app_id=APP_ID,
-        teams_app_password="secret",
-        teams_token_url=f"{cloud.url}/token",
-        teams_service_url=cloud.url + "/",
+    settings = cloud_settings(
+        cloud,
+        monkeypatch,
         database_url=f"sqlite:///{tmp_path / 'teams.db'}",
         teams_worker="process",
     )
