@@ -7,13 +7,14 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from adapters.sql import tables as t
+from adapters.sql.tables import as_utc
 from routing.ports import (
     AuditEntry,
     InboxItem,
@@ -26,13 +27,6 @@ from routing.ports import (
     Tx,
 )
 from routing.tickets import Status, Ticket, TicketEvent
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _insert_ignoring_conflict(conn: Connection, stmt: Any) -> bool:
@@ -133,10 +127,7 @@ class SqlQuestions:
         names = {f.name for f in fields(QuestionRow)}
         out = []
         for r in rows:
-            data = {k: v for k, v in r.items() if k in names}
-            data["asked_at"] = utc(data["asked_at"])
-            data["feedback_at"] = utc(data["feedback_at"])
-            out.append(QuestionRow(**data))
+            out.append(QuestionRow(**{k: v for k, v in r.items() if k in names}))
         return out
 
     def purge_text_before(self, cutoff: datetime) -> int:
@@ -196,8 +187,6 @@ _TIME_FIELDS = (
 
 def _ticket(row: Any) -> Ticket:
     data = dict(row)
-    for name in _TIME_FIELDS:
-        data[name] = utc(data[name])
     data["status"] = Status(data["status"])
     return Ticket(**data)
 
@@ -225,7 +214,10 @@ class SqlTickets:
             escalated_at=None,
         )
         ticket_id = self.conn.execute(self._CREATE, values).scalar_one()
-        return _ticket({**values, "id": ticket_id})
+        written = {**values, "id": ticket_id}
+        for name in _TIME_FIELDS:  # as a read gives them back
+            written[name] = as_utc(written[name])
+        return _ticket(written)
 
     def get(self, ticket_id: int) -> Ticket | None:
         row = (
@@ -328,7 +320,7 @@ class SqlTickets:
         return [
             TicketEvent(
                 r["ticket_id"],
-                utc(r["at"]) or r["at"],
+                r["at"],
                 r["actor"],
                 r["kind"],
                 r["text"],
@@ -388,7 +380,7 @@ class SqlOutbox:
                 dedupe_key=r["dedupe_key"],
                 id=r["id"],
                 txn_id=r["txn_id"],
-                created_at=utc(r["created_at"]),
+                created_at=r["created_at"],
                 attempts=r["attempts"],
             )
             for r in rows
@@ -433,7 +425,7 @@ class SqlAudit:
         ).mappings()
         return [
             AuditEntry(
-                utc(r["at"]) or r["at"],
+                r["at"],
                 r["actor"],
                 r["action"],
                 r["entity"],
