@@ -51,12 +51,12 @@ def help_(service: ConversationService, turn: Turn, rest: str) -> None:
 )
 def my_tickets(service: ConversationService, turn: Turn, rest: str) -> None:
     t = turn.t
-    tickets = turn.tx.tickets.for_asker(turn.user)
+    tickets = service.desk.of_asker(turn.tx, turn.user, turn.now)
     if not tickets:
         turn.say(Reply(ReplyKind.INFO, t("my_tickets_none")))
         return
     lines = [t("my_tickets")]
-    for ticket in tickets[:20]:
+    for ticket in tickets:
         area = service.org.area(ticket.area_id)
         lines.append(
             "- "

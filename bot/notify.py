@@ -82,6 +82,29 @@ def preview(text: str | None) -> str:
     return text if len(text) <= MAX_PREVIEW else text[: MAX_PREVIEW - 1] + "…"
 
 
+def card_view(org: Organisation, ticket: Ticket, t: Texts, *, update: bool) -> dict[str, object]:
+    """The ticket card's content as fields, for channels that draw cards (Teams): the
+    asker's question stays apart from our own words, so it is shown as written and can
+    never become markup, a link or a mention."""
+    area = org.area(ticket.area_id) or org.triage
+    unit = next((u.name for u in org.units if u.id == ticket.unit_id), t("unknown_unit"))
+    title = (
+        t("card_title_state", ticket=ticket.id, area=area.name, status=status_text(t, ticket))
+        if update
+        else t("card_title", ticket=ticket.id, area=area.name)
+    )
+    return {
+        "title": title,
+        "question_label": t("card_question"),
+        "question": preview(ticket.question),
+        "facts": [
+            [t("card_unit"), unit],
+            [t("card_claim_due"), t.time(ticket.claim_due)],
+            [t("card_resolve_due"), t.time(ticket.resolve_due)],
+        ],
+    }
+
+
 def ticket_card(
     org: Organisation, ticket: Ticket, t: Texts, kind: str = "ticket_card"
 ) -> list[Outgoing]:
@@ -106,6 +129,7 @@ def ticket_card(
     payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=area.id).to_payload()
     payload["status"] = ticket.status.value
     payload["claimed_by"] = ticket.claimed_by
+    payload["card"] = card_view(org, ticket, t, update=kind != "ticket_card")
     return [
         Outgoing(channel=ch, conversation_id=room, kind=kind, payload=payload)
         for ch, room in _destinations(area)

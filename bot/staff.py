@@ -13,7 +13,7 @@ from bot.commands import COMMANDS
 from bot.messages import Reply, ReplyKind
 from bot.notify import await_ticket_feedback, preview, status_text, ticket_card, to_asker
 from bot.turn import Turn
-from routing.tickets import ACTIVE, Ticket
+from routing.tickets import Ticket
 
 if TYPE_CHECKING:
     from bot.service import ConversationService
@@ -63,13 +63,13 @@ def queue(service: ConversationService, turn: Turn, rest: str) -> None:
     mine = service.roles.staff_areas(turn.user)
     wanted = [a for a in mine if a == rest.strip().casefold()] or mine
     names = ", ".join(_area_name(service, a) for a in wanted)
-    tickets = turn.tx.tickets.queue(wanted, ACTIVE)
+    tickets = service.desk.queue(turn.tx, turn.user, wanted, turn.now)
     if not tickets:
         turn.say(Reply(ReplyKind.INFO, t("queue_empty", areas=names)))
         return
     lines = [t("queue_header", areas=names)]
     units = {u.id: u.name for u in service.org.units}
-    for ticket in tickets[:30]:
+    for ticket in tickets:
         lines.append(
             "- "
             + t(

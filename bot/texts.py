@@ -89,6 +89,13 @@ SV: dict[str, str] = {
         "flytta {ticket} OMRÅDE orsak · lös {ticket}"
     ),
     "card_state": "Ärende **{ticket}** – {area} – {status}",
+    "card_title": "Nytt ärende {ticket} till {area}",
+    "card_title_state": "Ärende {ticket} – {area} – {status}",
+    "card_question": "Fråga:",
+    "card_unit": "Förvaltning",
+    "card_claim_due": "Ta senast",
+    "card_resolve_due": "Klart senast",
+    "card_refused": "Ärende {ticket}: du har inte behörighet att se det.",
     "escalated": (
         "Ärende **{ticket}** till {area} har inte tagits inom målet ({claim_due}). "
         "{lead}, kan du se till att någon tar det?"
@@ -183,6 +190,13 @@ EN: dict[str, str] = {
         "flytta {ticket} AREA reason · lös {ticket}"
     ),
     "card_state": "Ticket **{ticket}** – {area} – {status}",
+    "card_title": "New ticket {ticket} for {area}",
+    "card_title_state": "Ticket {ticket} – {area} – {status}",
+    "card_question": "Question:",
+    "card_unit": "Department",
+    "card_claim_due": "Take by",
+    "card_resolve_due": "Resolve by",
+    "card_refused": "Ticket {ticket}: you may not see it.",
     "escalated": (
         "Ticket **{ticket}** for {area} was not taken within the target ({claim_due}). "
         "{lead}, can you make sure someone takes it?"

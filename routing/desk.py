@@ -1,9 +1,10 @@
 """The service desk: what askers and support staff do with tickets.
 
-Each operation runs inside the caller's transaction (``Tx``), checks who may
-do it, changes the ticket with a version check (or, for a claim, one
-conditional UPDATE), records a ticket event and appends to the audit log.
-Messages to people are the caller's business: it gets the changed ticket back.
+Each operation runs inside the caller's transaction (``Tx``), asks the access
+policy (``routing/policy.py``) whether the actor may do it, changes the ticket
+with a version check (or, for a claim, one conditional UPDATE), records a
+ticket event and appends to the audit log. Messages to people are the caller's
+business: it gets the changed ticket back.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from datetime import datetime
 
 from knowledge.model import Organisation
 from routing.calendar import BusinessCalendar
+from routing.policy import AccessPolicy, Act
 from routing.ports import AuditEntry, NewTicket, Tx
 from routing.roles import Roles
 from routing.tickets import (
+    ACTIVE,
     CLAIMABLE,
     AlreadyClaimed,
     NotAllowed,
@@ -36,6 +39,7 @@ class Desk:
         self.org = organisation
         self.roles = roles
         self.calendar = calendar
+        self.policy = AccessPolicy(organisation, roles)
 
     # -- helpers -------------------------------------------------------------------
 
@@ -67,16 +71,17 @@ class Desk:
             raise NotFound(ticket_id)
         return ticket
 
-    def _staff(self, tx: Tx, ticket_id: int, actor: str) -> Ticket:
-        ticket = self._get(tx, ticket_id)
-        if not self.roles.is_staff(actor, ticket.area_id):
-            raise NotAllowed(ticket_id, area=ticket.area_id)
-        return ticket
+    def _refused(self, tx: Tx, at: datetime, actor: str, act: Act, ticket: Ticket) -> NotAllowed:
+        """A refusal is audited too: the registrator can see who tried what."""
+        action = "read_denied" if act is Act.VIEW else f"{act.value}_denied"
+        self._audit(tx, at, actor, action, ticket.id)
+        return NotAllowed(ticket.id, area=ticket.area_id)
 
-    def _asker(self, tx: Tx, ticket_id: int, actor: str) -> Ticket:
+    def _allowed(self, tx: Tx, ticket_id: int, actor: str, act: Act, at: datetime) -> Ticket:
+        """The ticket, if the policy lets ``actor`` do ``act`` to it; else NotAllowed."""
         ticket = self._get(tx, ticket_id)
-        if ticket.asker_id != actor:
-            raise NotAllowed(ticket_id)
+        if not self.policy.decide(actor, act, ticket).allowed:
+            raise self._refused(tx, at, actor, act, ticket)
         return ticket
 
     def _change(
@@ -98,32 +103,49 @@ class Desk:
         kind: str,
         text: str | None,
         visible: bool,
+        area_id: str | None = None,
     ) -> None:
-        tx.tickets.add_event(TicketEvent(ticket.id, at, actor, kind, text, visible))
-
-    def can_read(self, ticket: Ticket, actor: str) -> bool:
-        """Confidential areas: the area's staff and the asker only. Others: any support staff."""
-        if actor == ticket.asker_id or self.roles.is_staff(actor, ticket.area_id):
-            return True
-        area = self.org.area(ticket.area_id)
-        return not (area and area.confidential) and bool(self.roles.staff_areas(actor))
+        area = area_id or ticket.area_id
+        tx.tickets.add_event(TicketEvent(ticket.id, at, actor, kind, text, visible, area))
 
     # -- reading -------------------------------------------------------------------
 
     def read(
-        self, tx: Tx, ticket_id: int, actor: str, at: datetime
+        self, tx: Tx, ticket_id: int, actor: str, at: datetime, via: str = "command"
     ) -> tuple[Ticket, list[TicketEvent]]:
+        """The ticket and the part of its history ``actor`` may see (``via``: the path
+        that shows it, for the audit log: command, card, queue)."""
         ticket = self._get(tx, ticket_id)
-        if not self.can_read(ticket, actor):
-            self._audit(tx, at, actor, "read_denied", ticket_id)
-            raise NotAllowed(ticket_id)
-        area = self.org.area(ticket.area_id)
-        if area is not None and area.confidential:
-            self._audit(tx, at, actor, "read", ticket_id)
         events = tx.tickets.events(ticket_id)
-        if actor == ticket.asker_id and not self.roles.is_staff(actor, ticket.area_id):
-            events = [e for e in events if e.visible_to_asker]
-        return ticket, events
+        areas = [e.area_id or ticket.original_area_id for e in events]
+        decision = self.policy.decide(actor, Act.VIEW, ticket, areas)
+        if not decision.allowed:
+            raise self._refused(tx, at, actor, Act.VIEW, ticket)
+        if decision.audit:
+            self._audit(tx, at, actor, "read", ticket_id, None, {"via": via})
+        return ticket, self.policy.visible_events(actor, ticket, events)
+
+    def _audit_listed(
+        self, tx: Tx, at: datetime, actor: str, tickets: list[Ticket], via: str
+    ) -> None:
+        for ticket in tickets:
+            if self.policy.confidential(ticket.area_id):
+                self._audit(tx, at, actor, "read", ticket.id, None, {"via": via})
+
+    def queue(
+        self, tx: Tx, actor: str, area_ids: list[str], at: datetime, limit: int = 30
+    ) -> list[Ticket]:
+        """The active tickets of those of ``area_ids`` that ``actor`` is staff of."""
+        mine = [a for a in area_ids if self.roles.is_staff(actor, a)]
+        tickets = tx.tickets.queue(mine, ACTIVE)[:limit] if mine else []
+        self._audit_listed(tx, at, actor, tickets, "queue")
+        return tickets
+
+    def of_asker(self, tx: Tx, actor: str, at: datetime, limit: int = 20) -> list[Ticket]:
+        """The asker's own tickets, newest first."""
+        tickets = tx.tickets.for_asker(actor)[:limit]
+        self._audit_listed(tx, at, actor, tickets, "my_tickets")
+        return tickets
 
     # -- the asker -----------------------------------------------------------------
 
@@ -178,7 +200,7 @@ class Desk:
         return ticket
 
     def add_info(self, tx: Tx, ticket_id: int, asker: str, text: str, at: datetime) -> Ticket:
-        ticket = self._asker(tx, ticket_id, asker)
+        ticket = self._allowed(tx, ticket_id, asker, Act.ADD_INFO, at)
         if ticket.status in (Status.RESOLVED, Status.CLOSED):
             raise WrongState(ticket_id, status=ticket.status)
         self._event(tx, ticket, at, asker, "asker_info", text, True)
@@ -189,7 +211,7 @@ class Desk:
         return ticket
 
     def reopen(self, tx: Tx, ticket_id: int, asker: str, at: datetime) -> Ticket:
-        ticket = self._asker(tx, ticket_id, asker)
+        ticket = self._allowed(tx, ticket_id, asker, Act.REOPEN, at)
         if ticket.status not in (Status.RESOLVED, Status.CLOSED):
             raise WrongState(ticket_id, status=ticket.status)
         self._event(tx, ticket, at, asker, "reopened", None, True)
@@ -207,7 +229,7 @@ class Desk:
         )
 
     def close(self, tx: Tx, ticket_id: int, asker: str, at: datetime) -> Ticket:
-        ticket = self._asker(tx, ticket_id, asker)
+        ticket = self._allowed(tx, ticket_id, asker, Act.CLOSE, at)
         if ticket.status is not Status.RESOLVED:
             raise WrongState(ticket_id, status=ticket.status)
         return self._change(tx, ticket, at, asker, "close", status=Status.CLOSED, closed_at=at)
@@ -215,7 +237,7 @@ class Desk:
     # -- support staff -------------------------------------------------------------
 
     def claim(self, tx: Tx, ticket_id: int, staff: str, at: datetime) -> Ticket:
-        ticket = self._staff(tx, ticket_id, staff)
+        ticket = self._allowed(tx, ticket_id, staff, Act.CLAIM, at)
         if not tx.tickets.claim(ticket_id, staff, at):
             now = self._get(tx, ticket_id)
             if now.claimed_by:
@@ -234,7 +256,7 @@ class Desk:
         return self._get(tx, ticket_id)
 
     def unclaim(self, tx: Tx, ticket_id: int, staff: str, at: datetime) -> Ticket:
-        ticket = self._staff(tx, ticket_id, staff)
+        ticket = self._allowed(tx, ticket_id, staff, Act.UNCLAIM, at)
         if ticket.status is not Status.CLAIMED:
             raise WrongState(ticket_id, status=ticket.status)
         if ticket.claimed_by != staff and self.org.area(ticket.area_id).lead_user != staff:  # type: ignore[union-attr]
@@ -242,9 +264,9 @@ class Desk:
         self._event(tx, ticket, at, staff, "unclaimed", None, False)
         return self._change(tx, ticket, at, staff, "unclaim", status=Status.OPEN, claimed_by=None)
 
-    def _own(self, tx: Tx, ticket_id: int, staff: str, at: datetime) -> Ticket:
+    def _own(self, tx: Tx, ticket_id: int, staff: str, act: Act, at: datetime) -> Ticket:
         """The ticket, claimed by ``staff`` (claiming it now if nobody has)."""
-        ticket = self._staff(tx, ticket_id, staff)
+        ticket = self._allowed(tx, ticket_id, staff, act, at)
         if ticket.status in CLAIMABLE:
             ticket = self.claim(tx, ticket_id, staff, at)
         if ticket.status in (Status.RESOLVED, Status.CLOSED):
@@ -255,17 +277,17 @@ class Desk:
 
     def answer(self, tx: Tx, ticket_id: int, staff: str, text: str, at: datetime) -> Ticket:
         """The answer goes to the asker and resolves the ticket."""
-        ticket = self._own(tx, ticket_id, staff, at)
+        ticket = self._own(tx, ticket_id, staff, Act.ANSWER, at)
         self._event(tx, ticket, at, staff, "answer", text, True)
         return self._change(tx, ticket, at, staff, "answer", status=Status.RESOLVED, resolved_at=at)
 
     def ask_asker(self, tx: Tx, ticket_id: int, staff: str, text: str, at: datetime) -> Ticket:
-        ticket = self._own(tx, ticket_id, staff, at)
+        ticket = self._own(tx, ticket_id, staff, Act.ASK_ASKER, at)
         self._event(tx, ticket, at, staff, "question_to_asker", text, True)
         return self._change(tx, ticket, at, staff, "ask_asker", status=Status.WAITING)
 
     def note(self, tx: Tx, ticket_id: int, staff: str, text: str, at: datetime) -> Ticket:
-        ticket = self._staff(tx, ticket_id, staff)
+        ticket = self._allowed(tx, ticket_id, staff, Act.NOTE, at)
         self._event(tx, ticket, at, staff, "note", text, False)
         self._audit(tx, at, staff, "note", ticket_id)
         return ticket
@@ -273,15 +295,15 @@ class Desk:
     def transfer(
         self, tx: Tx, ticket_id: int, staff: str, to_area: str, reason: str, at: datetime
     ) -> Ticket:
-        ticket = self._staff(tx, ticket_id, staff)
+        ticket = self._allowed(tx, ticket_id, staff, Act.TRANSFER, at)
         area = self.org.area(to_area)
         if area is None:
             raise NotFound(ticket_id, area=to_area)
         if ticket.status in (Status.RESOLVED, Status.CLOSED) or area.id == ticket.area_id:
             raise WrongState(ticket_id, status=ticket.status)
-        self._event(
-            tx, ticket, at, staff, "transfer", f"{ticket.area_id} → {area.id}: {reason}", False
-        )
+        # written in the receiving area: its staff see why the ticket came to them
+        text = f"{ticket.area_id} → {area.id}: {reason}"
+        self._event(tx, ticket, at, staff, "transfer", text, False, area_id=area.id)
         return self._change(
             tx,
             ticket,
@@ -297,7 +319,7 @@ class Desk:
         )
 
     def resolve(self, tx: Tx, ticket_id: int, staff: str, text: str | None, at: datetime) -> Ticket:
-        ticket = self._own(tx, ticket_id, staff, at)
+        ticket = self._own(tx, ticket_id, staff, Act.RESOLVE, at)
         self._event(tx, ticket, at, staff, "resolved", text, True)
         return self._change(
             tx, ticket, at, staff, "resolve", status=Status.RESOLVED, resolved_at=at

@@ -57,6 +57,7 @@ class TicketEvent:
     kind: str  # created, asker_info, answer, question_to_asker, note, transfer, status
     text: str | None
     visible_to_asker: bool
+    area_id: str | None = None  # the area that held the ticket when this was written
 
 
 class TicketError(Exception):

@@ -1,5 +1,6 @@
 """Roles on Matrix: staff of an area are the joined members of the area's room with
 at least the configured power level, plus whoever the organisation file names.
+Someone only invited is not staff (nio's ``room.users`` holds invitees too).
 Read from the client's synced room state: no network call, never display names."""
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ class MatrixRoles(OrganisationRoles):
         if area is None or not area.room or user_id == self._bot:
             return False
         room = self._rooms.get(area.room)
-        if room is None or user_id not in room.users:
-            return False
+        if room is None or user_id not in room.users or user_id in room.invited_users:
+            return False  # not a member, or only invited
         level = room.power_levels.get_user_level(user_id)
         return bool(level >= self._min_power)
 

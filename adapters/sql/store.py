@@ -325,6 +325,7 @@ class SqlTickets:
                 r["kind"],
                 r["text"],
                 bool(r["visible_to_asker"]),
+                r["area_id"],
             )
             for r in rows
         ]

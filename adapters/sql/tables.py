@@ -147,6 +147,9 @@ ticket_events = Table(
     Column("kind", String(32), nullable=False),
     Column("text", Text),
     Column("visible_to_asker", Boolean, nullable=False),
+    # the area that held the ticket when this was written: what was written in a
+    # confidential area stays with that area's staff after a transfer
+    Column("area_id", String(64)),
     Index("ix_ticket_events_ticket", "ticket_id"),
 )
 

@@ -31,13 +31,14 @@ from aiohttp import web
 from microsoft_agents.activity import Activity
 
 from adapters.teams.auth import TeamsAuth, Unauthorized
-from adapters.teams.cards import CARD, activity_for, text_of, ticket_card
+from adapters.teams.cards import CARD, activity_for, refused_card, text_of, ticket_card
 from bot.messages import ConversationRef, IncomingMessage
-from bot.notify import ticket_card as core_ticket_card
-from bot.notify import to_sender
+from bot.notify import card_view, to_sender
 from bot.service import ConversationService
 from bot.settings import Settings
+from routing.policy import Act
 from routing.ports import OutboxItem
+from routing.tickets import NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
 CHANNEL = "teams"
@@ -226,31 +227,34 @@ class TeamsAdapter:
                 await asyncio.to_thread(self.service.handle, msg)
                 self._wake.set()
         if ticket is not None:
-            card = await asyncio.to_thread(self._card_for, int(ticket))
+            user = activity.from_property.aad_object_id or activity.from_property.id
+            card = await asyncio.to_thread(self._card_for, int(ticket), user, activity.locale)
             if card is not None:
                 return web.json_response({"statusCode": 200, "type": CARD, "value": card})
         return web.json_response(
             {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "OK"}
         )
 
-    def _card_for(self, ticket_id: int) -> dict[str, Any] | None:
+    def _card_for(self, ticket_id: int, user: str, locale: str | None) -> dict[str, Any] | None:
+        """The ticket card as ``user`` may see it (the access policy decides, and audits
+        the read); a refusal card, with nothing of the ticket, for anyone else."""
+        desk = self.service.desk
+        t = self.service.texts("en" if (locale or "sv").lower().startswith("en") else None)
         with self.store.transaction() as tx:
-            ticket = tx.tickets.get(ticket_id)
-        if ticket is None:
-            return None
-        items = core_ticket_card(
-            self.service.org, ticket, self.service.texts(), kind="ticket_update"
-        )
-        payload = (
-            items[0].payload
-            if items
-            else {
-                "ticket_id": ticket.id,
-                "text": f"Ärende {ticket.id}",
-                "status": ticket.status.value,
-            }
-        )
-        return ticket_card(payload)
+            try:
+                ticket, _ = desk.read(tx, ticket_id, user, utcnow(), via="card")
+            except NotFound:
+                return None
+            except NotAllowed:
+                return refused_card(t("card_refused", ticket=ticket_id))
+        view = self.service.texts()
+        payload = {
+            "ticket_id": ticket.id,
+            "status": ticket.status.value,
+            "card": card_view(self.service.org, ticket, view, update=True),
+        }
+        staff = desk.policy.decide(user, Act.CLAIM, ticket).allowed
+        return ticket_card(payload, actions=staff)
 
     # -- the background worker ---------------------------------------------------------------
 

@@ -65,24 +65,51 @@ def _input_action(title: str, command: str, ticket: int, label: str) -> dict[str
     }
 
 
-def ticket_card(payload: dict[str, Any]) -> dict[str, Any]:
-    ticket = int(payload["ticket_id"])
-    lines = [line for line in str(payload.get("text", "")).split("\n") if line.strip()]
+def _literal(text: str, bold: bool = False) -> dict[str, Any]:
+    """Text shown exactly as written: a TextRun is never read as Markdown, so user text
+    cannot become a link, emphasis or a list."""
+    run: dict[str, Any] = {"type": "TextRun", "text": text}
+    if bold:
+        run["weight"] = "Bolder"
+    return run
+
+
+def _card_body(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    view = payload.get("card")
+    if not isinstance(view, dict):  # a row queued before cards had fields: every line literal
+        lines = [line for line in str(payload.get("text", "")).split("\n") if line.strip()]
+        return [
+            {"type": "RichTextBlock", "inlines": [_literal(_BOLD.sub(r"\1", line), i == 0)]}
+            for i, line in enumerate(lines)
+            if not line.startswith(("Kommandon:", "Commands:"))
+        ]
     body: list[dict[str, Any]] = [
-        {
-            "type": "TextBlock",
-            "text": _BOLD.sub(r"\1", line),
-            "wrap": True,
-            "weight": "Bolder" if i == 0 else "Default",
-        }
-        for i, line in enumerate(lines)
-        if not line.startswith(("Kommandon:", "Commands:"))
+        {"type": "RichTextBlock", "inlines": [_literal(str(view.get("title", "")), True)]}
     ]
-    actions: list[dict[str, Any]] = []
-    if payload.get("status") in (None, "open", "reopened"):
-        actions.append(_button("Ta ärendet", f"ta {ticket}", verb="claim", ticket=ticket))
-    if payload.get("status") not in ("resolved", "closed"):
-        actions += [
+    if view.get("question"):
+        body.append(
+            {
+                "type": "RichTextBlock",
+                "inlines": [
+                    _literal(f"{view.get('question_label', '')} ", True),
+                    _literal(str(view["question"])),
+                ],
+            }
+        )
+    facts = [{"title": str(k), "value": str(v)} for k, v in view.get("facts") or []]
+    if facts:
+        body.append({"type": "FactSet", "facts": facts})
+    return body
+
+
+def ticket_card(payload: dict[str, Any], *, actions: bool = True) -> dict[str, Any]:
+    """The ticket card; ``actions``: the staff buttons (off for a viewer who may only look)."""
+    ticket = int(payload["ticket_id"])
+    buttons: list[dict[str, Any]] = []
+    if actions and payload.get("status") in (None, "open", "reopened"):
+        buttons.append(_button("Ta ärendet", f"ta {ticket}", verb="claim", ticket=ticket))
+    if actions and payload.get("status") not in ("resolved", "closed"):
+        buttons += [
             _input_action("Svara", "svara", ticket, "Svar till frågeställaren"),
             _input_action("Intern notering", "notera", ticket, "Syns inte för frågeställaren"),
             _input_action(
@@ -93,11 +120,22 @@ def ticket_card(payload: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "AdaptiveCard",
         "version": "1.4",
-        "body": body,
-        "actions": actions,
+        "body": _card_body(payload),
+        "actions": buttons,
         "refresh": {
             "action": {"type": "Action.Execute", "verb": "refresh", "data": {"ticket": ticket}}
         },
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+    }
+
+
+def refused_card(text: str) -> dict[str, Any]:
+    """What someone who may not see a ticket gets on a refresh or a button: no ticket text,
+    no buttons, no refresh."""
+    return {
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": [{"type": "RichTextBlock", "inlines": [_literal(text)]}],
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
     }
 

@@ -235,3 +235,19 @@ class FakeCloud:
         if not personal:
             act["channelData"].update({"team": {"id": "19:team"}, "channel": {"id": conversation}})
         return act
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """Everything a person reads on an Adaptive Card's body, line by line: TextBlocks,
+    the runs of RichTextBlocks and the facts of FactSets."""
+    lines = []
+    for block in card.get("body") or []:
+        if block.get("type") == "TextBlock":
+            lines.append(str(block.get("text", "")))
+        elif block.get("type") == "RichTextBlock":
+            lines.append("".join(str(r.get("text", "")) for r in block.get("inlines") or []))
+        elif block.get("type") == "FactSet":
+            lines += [
+                f"{f.get('title', '')}: {f.get('value', '')}" for f in block.get("facts") or []
+            ]
+    return "\n".join(lines)
