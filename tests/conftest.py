@@ -12,6 +12,7 @@ from adapters.sql.engine import make_engine, migrate
 from adapters.sql.store import SqlStore
 from bot.settings import EXAMPLE_DIR
 from knowledge.base import KnowledgeBase, load_knowledge_base
+from tests.adapters.matrix.homeserver import SKIP_REASON, Homeserver
 
 PG_URL = os.environ.get("STODBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -75,6 +76,17 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlSto
     store = pg_store(schema, pool_size=10, max_overflow=10)
     yield store
     store.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def homeserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]:
+    """One real Synapse for the whole run (tests/adapters/matrix/homeserver.py)."""
+    if SKIP_REASON:
+        pytest.skip(SKIP_REASON)
+    hs = Homeserver(tmp_path_factory.mktemp("synapse"))
+    hs.start()
+    yield hs
+    hs.stop()
 
 
 @pytest.fixture(scope="session")
