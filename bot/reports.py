@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from bot.service import ConversationService
@@ -15,15 +14,17 @@ def load_summary(
     service: ConversationService,
     week: str,
     now: datetime | None = None,
-    viewer_areas: Sequence[str] = (),
+    viewer: str | None = None,
 ) -> Summary:
-    """``viewer_areas``: see ``build_summary``; empty (no question text) for leadership."""
+    """``viewer``: a user whose own areas' knowledge gaps get an example question, as the
+    access policy allows (and audits); None (no question text) for leadership."""
     now = now or service.clock()
     first, _ = week_bounds(previous_weeks(week)[0])
     _, end = week_bounds(week)
     with service.store.transaction() as tx:
         questions = tx.questions.between(first, end + COME_BACK)
         tickets = tx.tickets.created_between(first, end)
+        viewer_areas = service.desk.text_areas(tx, viewer, now, "report") if viewer else []
     analyzer = service.kb.matcher.analyzer
     return build_summary(
         service.org,

@@ -32,6 +32,10 @@ from routing.tickets import (
 SYSTEM = "stodbot"
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 class Desk:
     def __init__(
         self, organisation: Organisation, roles: Roles, calendar: BusinessCalendar
@@ -60,8 +64,8 @@ class Desk:
                 action,
                 "ticket",
                 str(ticket_id),
-                None if old is None else json.dumps(old, ensure_ascii=False, default=str),
-                None if new is None else json.dumps(new, ensure_ascii=False, default=str),
+                None if old is None else _json(old),
+                None if new is None else _json(new),
             )
         )
 
@@ -146,6 +150,20 @@ class Desk:
         tickets = tx.tickets.for_asker(actor)[:limit]
         self._audit_listed(tx, at, actor, tickets, "my_tickets")
         return tickets
+
+    def text_areas(self, tx: Tx, actor: str, at: datetime, via: str) -> list[str]:
+        """The areas whose logged question text ``actor`` may read (a report's example
+        questions); reading a confidential area's is audited."""
+        areas = []
+        for area in self.org.areas:
+            decision = self.policy.area_text(actor, area.id)
+            if decision.allowed:
+                areas.append(area.id)
+                if decision.audit:
+                    tx.audit.append(
+                        AuditEntry(at, actor, "read", "area", area.id, None, _json({"via": via}))
+                    )
+        return areas
 
     # -- the asker -----------------------------------------------------------------
 

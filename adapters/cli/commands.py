@@ -295,8 +295,7 @@ def report_weekly(args: argparse.Namespace) -> int:
         return 0
     # --as: that user's own areas get an example question per knowledge gap; the
     # figures are the leadership summary's, the same as on the dashboard and in the files
-    viewer = service.roles.staff_areas(args.user) if args.user else []
-    summary = load_summary(service, week, now, viewer_areas=viewer)
+    summary = load_summary(service, week, now, viewer=args.user)
     print(render_weekly(summary, kb.organisation.municipality))
     if args.post:
         from adapters.reports.post import renderer

@@ -247,3 +247,22 @@ async def test_an_invited_matrix_user_is_not_staff(world: World) -> None:
         assert row is not None and row.claimed_by is None and row.status.value == "open"
     finally:
         await guest.client.close()
+
+
+def test_example_questions_in_reports_follow_the_policy(desk: Desk) -> None:
+    from bot.reports import load_summary
+    from routing.report import week_of
+
+    hr_ticket(desk)
+    now = datetime(2026, 11, 26, 9, tzinfo=UTC)
+    week = week_of(now)
+    for outsider in (LEADER, IT_STAFF, NOBODY):
+        summary = load_summary(desk.service, week, now, viewer=outsider)
+        assert not any(g.example for g in summary.gaps if g.area_id == "hr"), outsider
+    assert not [r for r in desk.audit() if r[1] == "read"]
+    summary = load_summary(desk.service, week, now, viewer=HR_STAFF)
+    assert any(g.example and "cykelförmån" in g.example for g in summary.gaps)
+    with desk.store.transaction() as tx:
+        assert [(e.actor, e.action) for e in tx.audit.for_entity("area", "hr")] == [
+            (HR_STAFF, "read")
+        ]
