@@ -31,6 +31,7 @@ HR_STAFF = "@hr.konsult:exempelkommun.se"
 IT_STAFF = "@karin.dahl:exempelkommun.se"
 LEADER = "@kommundirektor:exempelkommun.se"
 NOBODY = "@okand.person:exempelkommun.se"
+DM = "a:dm-anna"
 QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
 NOTE = "Internt: facket har synpunkter på Lindqvist"
 ADDITION = "Jag har en diagnos som gör att jag behöver cykla"
@@ -173,18 +174,28 @@ async def test_teams_card_refresh_and_buttons_refuse_outsiders(teams: Teams) -> 
     await teams.say(QUESTION)
     card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
     ticket = int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"])
+
+    def leaked() -> int:
+        return sum("cykelförmån" in str(a) for c in (HR_CHANNEL, DM) for a in teams.cloud.sent(c))
+
+    shown_before = leaked()
     for outsider in (IT, "aad-someone-else", "aad-leadership"):
         for verb, data in (
             ("refresh", {"ticket": ticket}),
             ("claim", {"text": f"ta {ticket}", "ticket": ticket}),
             ("svara", {"command": "svara", "ticket": ticket, "input": "x"}),
+            ("notera", {"command": "notera", "ticket": ticket, "input": "x"}),
+            ("flytta", {"command": "flytta", "ticket": ticket, "input": "it orsak"}),
             ("resolve", {"text": f"lös {ticket}", "ticket": ticket}),
+            ("say", {"text": f"ärende {ticket}"}),
         ):
             answer = await teams.press(outsider, HR_CHANNEL, data, verb=verb)
             shown = str(answer)
             assert "cykelförmån" not in shown and "Ta ärendet" not in shown, (outsider, verb)
-            assert "behörighet" in card_text(answer["value"]), answer
-    await asyncio.sleep(0.3)  # anything the refused buttons queued has been sent
+            if "ticket" in data:  # the card in the response says no, and shows nothing
+                assert "behörighet" in card_text(answer["value"]), answer
+    await asyncio.sleep(0.5)  # anything the refused buttons queued has been sent
+    assert leaked() == shown_before  # nothing of the ticket reached any conversation
     store = teams.adapter.store
     with store.transaction() as tx:
         [row] = [tx.tickets.get(ticket)]
@@ -198,6 +209,8 @@ async def test_teams_card_refresh_and_buttons_refuse_outsiders(teams: Teams) -> 
         actions = [(e.actor, e.action) for e in tx.audit.for_entity("ticket", str(ticket))]
     assert (HR1, "read") in actions  # the allowed refresh is on record too
     assert not any(actor == MANAGER for actor, _ in actions[1:])  # only the asker's create
+    with store.transaction() as tx:
+        assert len(tx.tickets.events(ticket)) == 1  # "created": no note, no move, no answer
 
 
 async def test_teams_card_shows_user_markup_as_written(teams: Teams) -> None:
