@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from adapters.sql import tables as t
+from adapters.sql.audit_chain import entry_hash, next_link
 from adapters.sql.tables import as_utc
 from routing.ports import (
     AuditEntry,
@@ -414,7 +415,14 @@ class SqlAudit:
         self.conn = conn
 
     def append(self, entry: AuditEntry) -> None:
-        self.conn.execute(insert(t.audit_log).values(**asdict(entry)))
+        """Append one link of the hash chain (see ``audit_chain``)."""
+        row_id, prev = next_link(self.conn)
+        values = asdict(entry)
+        values["at"] = as_utc(entry.at)
+        digest = entry_hash(row_id, prev_hash=prev, **values)
+        self.conn.execute(
+            insert(t.audit_log).values(id=row_id, prev_hash=prev, hash=digest, **values)
+        )
 
     def for_entity(self, entity: str, entity_id: str) -> list[AuditEntry]:
         c = t.audit_log.c
