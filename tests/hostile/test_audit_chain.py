@@ -261,6 +261,31 @@ def test_concurrent_appends_keep_one_chain(any_store: SqlStore) -> None:
     assert check.broken is None and check.rows == 60
 
 
+_WRITER = """
+import sys
+from datetime import UTC, datetime
+from adapters.sql.engine import make_engine
+from adapters.sql.store import SqlStore
+from routing.ports import AuditEntry
+store = SqlStore(make_engine(sys.argv[1]))
+for i in range(40):
+    with store.transaction() as tx:
+        tx.audit.append(AuditEntry(datetime.now(UTC), sys.argv[2], "read", "ticket", str(i)))
+"""
+
+
+def test_two_processes_appending_at_once_keep_one_chain(any_store: SqlStore) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    url = _database_url(any_store)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, url, f"serve{n}"], env=env, cwd=ROOT)
+        for n in (1, 2)
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    check = _check(any_store)
+    assert check.broken is None and check.rows == 80 and check.head_id == 80
+
+
 def test_the_migration_chains_the_rows_already_there(
     tmp_path: Path, request: pytest.FixtureRequest, backend: str
 ) -> None:
