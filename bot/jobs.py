@@ -1,20 +1,25 @@
-"""Periodic jobs: SLA escalation and retention. Each runs in one transaction."""
+"""Periodic jobs: SLA escalation, closing answered tickets left alone, retention, the
+weekly post."""
 
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.links import signed_link
-from bot.notify import escalation
+from bot.notify import escalation, state_key, ticket_card, to_asker
 from bot.reports import load_summary
 from bot.service import ConversationService
+from bot.state import Awaiting, ConversationState
 from routing.calendar import STOCKHOLM
-from routing.ports import AuditEntry, Outgoing
+from routing.desk import SYSTEM
+from routing.ports import AuditEntry, Outgoing, Tx
 from routing.report import week_of
 from routing.summary import Summary
+from routing.tickets import Ticket, WrongState
 
 
 def escalate_overdue(service: ConversationService, now: datetime | None = None) -> list[int]:
@@ -32,11 +37,20 @@ class RetentionNotConfigured(Exception):
     """No retention decision is configured, so nothing may be deleted."""
 
 
+class RetentionRefused(Exception):
+    """A retention setting that must not be acted on; ``setting`` names it."""
+
+    def __init__(self, setting: str) -> None:
+        super().__init__(setting)
+        self.setting = setting
+
+
 @dataclass(frozen=True)
 class RetentionResult:
     cutoff: datetime
-    cleared: int
+    cleared: int  # question texts (the demand log's and the tickets')
     decision: str
+    detail: dict[str, int] = field(default_factory=dict)  # rows per table.column
 
 
 def apply_retention(
@@ -45,27 +59,92 @@ def apply_retention(
     decision: str | None,
     now: datetime | None = None,
 ) -> RetentionResult:
-    """Remove question text older than ``days``, only under a configured decision.
+    """Remove what people wrote older than ``days``, only under a configured decision.
     Counts stay (the demand log keeps its rows without text); the audit log records it."""
-    if not days or not decision:
+    if days is None or decision is None:
         raise RetentionNotConfigured
+    if days < 1:
+        raise RetentionRefused("days")
+    decision = decision.strip()
+    if not decision:
+        raise RetentionRefused("decision")
     now = now or service.clock()
     cutoff = now - timedelta(days=days)
     with service.store.transaction() as tx:
-        cleared = tx.questions.purge_text_before(cutoff)
+        detail = tx.questions.purge_text_before(cutoff)
+        cleared = detail.get("questions.text", 0) + detail.get("tickets.question", 0)
+        record = {
+            "cutoff": cutoff.isoformat(),
+            "cleared": cleared,
+            "decision": decision,
+            "rows": detail,
+        }
         tx.audit.append(
             AuditEntry(
                 now,
-                "stodbot",
+                SYSTEM,
                 "retention",
                 "questions",
                 "*",
                 None,
-                f'{{"cutoff": "{cutoff.isoformat()}", "cleared": {cleared}, '
-                f'"decision": "{decision}"}}',
+                json.dumps(record, ensure_ascii=False, sort_keys=True),
             )
         )
-    return RetentionResult(cutoff, cleared, decision)
+    return RetentionResult(cutoff, cleared, decision, detail)
+
+
+@dataclass(frozen=True)
+class IdleResult:
+    noticed: list[int]
+    closed: list[int]
+
+
+def close_idle(service: ConversationService, days: int, now: datetime | None = None) -> IdleResult:
+    """Answered tickets nobody confirmed: tell the asker a business day before, then close
+    them ``days`` business days after the answer (Desk.close_idle). One transaction per
+    ticket, so a long list never holds the audit log's lock for long."""
+    now = now or service.clock()
+    with service.store.transaction() as tx:
+        # a business day is at least a calendar day: nothing newer can be due
+        ids = tx.tickets.resolved_before(now - timedelta(days=max(days - 1, 0)))
+    result = IdleResult([], [])
+    for ticket_id in ids:
+        try:
+            what = _close_one(service, ticket_id, now, days)
+        except WrongState:  # changed meanwhile (answered, reopened, another instance)
+            continue
+        if what is not None:
+            (result.noticed if what == "notice" else result.closed).append(ticket_id)
+    return result
+
+
+def _close_one(
+    service: ConversationService, ticket_id: int, now: datetime, days: int
+) -> str | None:
+    with service.store.transaction() as tx:
+        step = service.desk.close_idle(tx, ticket_id, now, days)
+        if step is None:
+            return None
+        what, ticket, closes = step
+        t = service.texts(ticket.language)
+        area = (service.org.area(ticket.area_id) or service.org.triage).name
+        if what == "notice":
+            text = t("close_notice", ticket=ticket.id, area=area, closes=t.time(closes))
+            tx.outbox.add(to_asker(ticket, text), now)
+            return what
+        tx.outbox.add(to_asker(ticket, t("auto_closed", ticket=ticket.id)), now)
+        _forget_ticket_feedback(tx, ticket, now)
+        for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
+            tx.outbox.add(item, now)
+        return what
+
+
+def _forget_ticket_feedback(tx: Tx, ticket: Ticket, now: datetime) -> None:
+    """The asker's pending "did it solve it?" for this ticket has been answered by time."""
+    key = state_key(ticket.channel, ticket.conversation_id, ticket.asker_id)
+    state = ConversationState.from_dict(tx.states.get(key))
+    if state.awaiting is Awaiting.TICKET_FEEDBACK and state.ticket_id == ticket.id:
+        tx.states.put(key, ConversationState().to_dict(), now)
 
 
 def post_weekly(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "example"
@@ -79,8 +79,33 @@ class Settings(BaseSettings):
     weekly_post_time: str = Field(default="07:30", pattern=r"^\d{2}:\d{2}$")
 
     retention_days: int | None = Field(
-        default=None, gt=0, description="Delete question text older than this many days"
+        default=None, description="Delete what people wrote older than this many days"
     )
     retention_decision: str | None = Field(
         default=None, description="The decision (e.g. 'KS 2026-05-12 § 45') that allows deletion"
     )
+    auto_close_days: int = Field(
+        default=5, description="Answered tickets nobody confirms close after these business days"
+    )
+
+    # Operators read these messages: one Swedish line each (see adapters/cli).
+    @field_validator("retention_days")
+    @classmethod
+    def _retention_days(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
+            raise ValueError("måste vara minst 1 (dagar); utan värde gallras ingenting")
+        return value
+
+    @field_validator("retention_decision")
+    @classmethod
+    def _retention_decision(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("får inte vara tomt: ange beslutet, t.ex. ”KS 2026-05-12 § 45”")
+        return None if value is None else value.strip()
+
+    @field_validator("auto_close_days")
+    @classmethod
+    def _auto_close_days(cls, value: int) -> int:
+        if not 1 <= value <= 60:
+            raise ValueError("måste vara mellan 1 och 60 (arbetsdagar)")
+        return value

@@ -77,6 +77,11 @@ SV: dict[str, str] = {
     "asker_transferred": "Ditt ärende **{ticket}** har flyttats till {area}, som tar hand om det.",
     "asker_resolved": "Ditt ärende **{ticket}** är löst.{text}\n\nLöste det din fråga? (ja/nej)",
     "ticket_closed_thanks": "Tack! Ärende {ticket} är avslutat.",
+    "close_notice": (
+        "Ditt ärende **{ticket}** hos {area} är besvarat, men jag har inte hört om svaret "
+        "löste frågan. Det avslutas {closes}. Skriv ”återöppna {ticket}” om frågan inte är löst."
+    ),
+    "auto_closed": "Ditt ärende **{ticket}** är avslutat. Skriv ”återöppna {ticket}” om du behöver ta upp det igen.",
     "ticket_reopen_offer": "Då återöppnar jag ärende {ticket} så att {area} tittar igen.",
     "queue_empty": "Kön är tom för {areas}.",
     "queue_header": "Ärenden för {areas}:",
@@ -178,6 +183,11 @@ EN: dict[str, str] = {
     "asker_transferred": "Your ticket **{ticket}** was moved to {area}, who will handle it.",
     "asker_resolved": "Your ticket **{ticket}** is resolved.{text}\n\nDid that solve it? (yes/no)",
     "ticket_closed_thanks": "Thanks! Ticket {ticket} is closed.",
+    "close_notice": (
+        "Your ticket **{ticket}** with {area} has been answered, but I have not heard whether "
+        "the answer solved it. It closes {closes}. Write “reopen {ticket}” if it is not solved."
+    ),
+    "auto_closed": "Your ticket **{ticket}** is closed. Write “reopen {ticket}” if you need to raise it again.",
     "ticket_reopen_offer": "Then I reopen ticket {ticket} so that {area} looks again.",
     "queue_empty": "The queue is empty for {areas}.",
     "queue_header": "Tickets for {areas}:",

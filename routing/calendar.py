@@ -77,3 +77,15 @@ class BusinessCalendar:
                     remaining -= available
             cursor = datetime.combine(day + timedelta(days=1), time(0, 0), self.tz)
         raise ValueError("no business hours found within ten years")
+
+    def add_business_days(self, start: datetime, days: int) -> datetime:
+        """The same local time of day on the ``days``-th business day after ``start``'s
+        day (UTC); ``start`` itself for 0."""
+        local = start.astimezone(self.tz)
+        day = local.date()
+        for _ in range(days):
+            day += timedelta(days=1)
+            while not self.is_business_day(day):
+                day += timedelta(days=1)
+        moment = datetime.combine(day, local.timetz().replace(tzinfo=None), self.tz)
+        return moment.astimezone(UTC)

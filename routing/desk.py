@@ -362,3 +362,41 @@ class Desk:
                 self._event(tx, ticket, now, SYSTEM, "escalated", None, False)
                 escalated.append(ticket)
         return escalated
+
+    # -- answered and left alone ---------------------------------------------------
+
+    def close_idle(
+        self, tx: Tx, ticket_id: int, now: datetime, days: int
+    ) -> tuple[str, Ticket, datetime] | None:
+        """A resolved ticket its asker never confirmed closes ``days`` business days
+        after it was resolved. One business day before, the asker is told (the notice);
+        the close waits at least one business day after the notice, so a bot that was
+        away tells before it closes. Returns ("notice" | "closed", ticket, closing time),
+        or None when nothing is due."""
+        ticket = tx.tickets.get(ticket_id)
+        if ticket is None or ticket.status is not Status.RESOLVED or ticket.resolved_at is None:
+            return None
+        resolved = ticket.resolved_at
+        noticed = [
+            e.at
+            for e in tx.tickets.events(ticket_id)
+            if e.kind == "close_notice" and e.at >= resolved
+        ]
+        closes = self.calendar.add_business_days(resolved, days)
+        if not noticed:
+            if now < self.calendar.add_business_days(resolved, days - 1):
+                return None
+            closes = max(closes, self.calendar.add_business_days(now, 1))
+            if tx.tickets.update(ticket) is None:  # a second instance got there first
+                return None
+            self._event(tx, ticket, now, SYSTEM, "close_notice", None, True)
+            self._audit(tx, now, SYSTEM, "close_notice", ticket_id, None, {"closes": closes})
+            return "notice", ticket, closes
+        closes = max(closes, self.calendar.add_business_days(noticed[-1], 1))
+        if now < closes:
+            return None
+        self._event(tx, ticket, now, SYSTEM, "auto_closed", None, True)
+        closed = self._change(
+            tx, ticket, now, SYSTEM, "auto_close", status=Status.CLOSED, closed_at=now
+        )
+        return "closed", closed, closes

@@ -117,7 +117,9 @@ class QuestionRepo(Protocol):
 
     def between(self, start: datetime, end: datetime) -> list[QuestionRow]: ...
 
-    def purge_text_before(self, cutoff: datetime) -> int: ...
+    def purge_text_before(self, cutoff: datetime) -> dict[str, int]:
+        """Clear what people wrote before ``cutoff``, in every table that holds it;
+        how many rows per ``table.column``."""
 
 
 class TicketRepo(Protocol):
@@ -136,6 +138,9 @@ class TicketRepo(Protocol):
     def queue(self, area_ids: Sequence[str], statuses: Sequence[Status]) -> list[Ticket]: ...
 
     def unclaimed_past_due(self, now: datetime) -> list[Ticket]: ...
+
+    def resolved_before(self, before: datetime) -> list[int]:
+        """Ids of tickets still resolved (not confirmed, not closed) since before ``before``."""
 
     def mark_escalated(self, ticket_id: int, at: datetime) -> bool:
         """Conditional: True only the first time."""

@@ -15,10 +15,19 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from adapters.cli import settings_error
 from adapters.cli.render import render_terminal
 from adapters.cli.report import render_weekly
 from adapters.compose import conversation_service, knowledge_base, thresholds
-from bot.jobs import RetentionNotConfigured, apply_retention, escalate_overdue, post_weekly
+from bot.jobs import (
+    RetentionRefused,
+    apply_retention,
+    close_idle,
+    escalate_overdue,
+    post_weekly,
+)
 from bot.messages import ConversationRef, IncomingMessage
 from bot.outbox import deliver_pending
 from bot.reports import load_summary
@@ -38,7 +47,10 @@ class CliError(Exception):
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise CliError(settings_error.describe(exc)) from None
     if getattr(args, "lang", None):
         settings = settings.model_copy(update={"language": args.lang})
     return settings
@@ -336,17 +348,29 @@ def sla_check(args: argparse.Namespace) -> int:
 
 def retention_apply(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    service = conversation_service(settings, _kb(settings))
-    try:
-        result = apply_retention(service, settings.retention_days, settings.retention_decision)
-    except RetentionNotConfigured:
+    if settings.retention_days is None or settings.retention_decision is None:
         raise CliError(
             "ingen gallring: sätt STODBOT_RETENTION_DAYS och STODBOT_RETENTION_DECISION "
             "(beslutet som tillåter gallringen); utan beslut raderas ingenting"
-        ) from None
+        )
+    service = conversation_service(settings, _kb(settings))
+    # answered tickets left alone close first, so that retention reaches them too
+    idle = close_idle(service, settings.auto_close_days)
+    try:
+        result = apply_retention(service, settings.retention_days, settings.retention_decision)
+    except RetentionRefused as exc:  # the settings refuse these already; a second guard
+        raise CliError(f"ingen gallring: ogiltigt värde för {exc.setting}") from None
+    if idle.noticed or idle.closed:
+        print(
+            f"besvarade ärenden utan kvittens: {len(idle.noticed)} påminda, "
+            f"{len(idle.closed)} avslutade"
+        )
+    others = sum(
+        n for k, n in result.detail.items() if k not in ("questions.text", "tickets.question")
+    )
     print(
-        f"gallrat {result.cleared} frågetexter före {result.cutoff:%Y-%m-%d} "
-        f"enligt beslut {result.decision}"
+        f"gallrat {result.cleared} frågetexter och {others} andra rader före "
+        f"{result.cutoff:%Y-%m-%d} enligt beslut {result.decision}"
     )
     return 0
 

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from adapters.cli import audit as audit_cmd
 from adapters.cli import commands
 
 
@@ -83,6 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     ret_sub = ret.add_subparsers(dest="retention_command", required=True, metavar="GALLRING")
     apply = ret_sub.add_parser("apply", help="rensa frågetext äldre än beslutet tillåter")
     apply.set_defaults(func=commands.retention_apply)
+
+    audit = sub.add_parser("audit", help="granskningsloggen")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="GRANSKNING")
+    verify = audit_sub.add_parser(
+        "verify", help="kontrollera granskningsloggens hashkedja; exit 1 vid ändring"
+    )
+    verify.add_argument(
+        "--anchor", help="RAD:HASH som en tidigare verify skrev ut: upptäcker borttagna slutrader"
+    )
+    verify.set_defaults(func=audit_cmd.audit_verify)
 
     ev = sub.add_parser("eval", help="mät matchningens kvalitet")
     ev_sub = ev.add_subparsers(dest="eval_command", required=True, metavar="MÄTNING")

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from adapters.compose import conversation_service, knowledge_base, store, thresholds
 from adapters.reports.post import renderer
-from bot.jobs import escalate_overdue, post_weekly, scheduled_week
+from bot.jobs import close_idle, escalate_overdue, post_weekly, scheduled_week
 from bot.service import ConversationService
 from bot.settings import Settings
 
@@ -26,11 +26,13 @@ class NothingToServe(Exception):
 
 
 async def _jobs(service: ConversationService, settings: Settings, every: float = 60.0) -> None:
-    """Escalations, and the weekly post at its scheduled time (once per week: outbox key)."""
+    """Escalations, closing answered tickets left alone, and the weekly post at its
+    scheduled time (once per week: outbox key)."""
     render = renderer(service.org.municipality)
     while True:
         try:
             await asyncio.to_thread(escalate_overdue, service)
+            await asyncio.to_thread(close_idle, service, settings.auto_close_days)
             week = scheduled_week(
                 service.clock(), settings.weekly_post_weekday, settings.weekly_post_time
             )

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from adapters.sql import tables as t
+from adapters.sql.audit_chain import entry_hash, next_link
 from adapters.sql.tables import as_utc
 from routing.ports import (
     AuditEntry,
@@ -130,48 +131,47 @@ class SqlQuestions:
             out.append(QuestionRow(**{k: v for k, v in r.items() if k in names}))
         return out
 
-    def purge_text_before(self, cutoff: datetime) -> int:
-        done = self.conn.execute(
-            update(t.questions)
-            .where(and_(t.questions.c.asked_at < cutoff, t.questions.c.text.is_not(None)))
-            .values(text=None)
+    def purge_text_before(self, cutoff: datetime) -> dict[str, int]:
+        """Everything that can hold what people wrote, older than ``cutoff``: question
+        text; closed tickets' question and history; platform events (handled ones are
+        emptied, never-handled ones deleted); messages (sent ones emptied, unsent ones
+        deleted, so nothing empty is ever sent); conversation state. The column list
+        is checked by tests/hostile/test_retention_reach.py."""
+        q, ib, ob, tk, ev = t.questions, t.inbox, t.outbox, t.tickets, t.ticket_events
+        closed = select(tk.c.id).where(
+            and_(tk.c.created_at < cutoff, tk.c.status == Status.CLOSED.value)
         )
-        purged = int(done.rowcount or 0)
-        # Everything else that can hold what people wrote: processed platform events,
-        # delivered messages, ticket history of closed tickets, stale conversation state.
-        self.conn.execute(
-            update(t.inbox)
-            .where(and_(t.inbox.c.received_at < cutoff, t.inbox.c.processed_at.is_not(None)))
-            .values(payload="{}")
-        )
-        self.conn.execute(
-            update(t.outbox)
-            .where(and_(t.outbox.c.created_at < cutoff, t.outbox.c.sent_at.is_not(None)))
-            .values(payload="{}")
-        )
-        closed = select(t.tickets.c.id).where(
-            and_(t.tickets.c.created_at < cutoff, t.tickets.c.status == Status.CLOSED.value)
-        )
-        self.conn.execute(
-            update(t.ticket_events)
-            .where(and_(t.ticket_events.c.at < cutoff, t.ticket_events.c.ticket_id.in_(closed)))
-            .values(text=None)
-        )
-        self.conn.execute(
-            delete(t.conversation_states).where(t.conversation_states.c.updated_at < cutoff)
-        )
-        done = self.conn.execute(
-            update(t.tickets)
+        steps: dict[str, Any] = {
+            "questions.text": update(q)
+            .where(and_(q.c.asked_at < cutoff, q.c.text.is_not(None)))
+            .values(text=None),
+            "tickets.question": update(tk)
+            .where(and_(tk.c.id.in_(closed), tk.c.question.is_not(None)))
+            .values(question=None),
+            "ticket_events.text": update(ev)
+            .where(and_(ev.c.at < cutoff, ev.c.ticket_id.in_(closed), ev.c.text.is_not(None)))
+            .values(text=None),
+            "inbox.payload": update(ib)
             .where(
                 and_(
-                    t.tickets.c.created_at < cutoff,
-                    t.tickets.c.question.is_not(None),
-                    t.tickets.c.status == Status.CLOSED.value,
+                    ib.c.received_at < cutoff, ib.c.processed_at.is_not(None), ib.c.payload != "{}"
                 )
             )
-            .values(question=None)
-        )
-        return purged + int(done.rowcount or 0)
+            .values(payload="{}"),
+            "inbox.unprocessed": delete(ib).where(
+                and_(ib.c.received_at < cutoff, ib.c.processed_at.is_(None))
+            ),
+            "outbox.payload": update(ob)
+            .where(and_(ob.c.created_at < cutoff, ob.c.sent_at.is_not(None), ob.c.payload != "{}"))
+            .values(payload="{}"),
+            "outbox.unsent": delete(ob).where(
+                and_(ob.c.created_at < cutoff, ob.c.sent_at.is_(None))
+            ),
+            "conversation_states": delete(t.conversation_states).where(
+                t.conversation_states.c.updated_at < cutoff
+            ),
+        }
+        return {name: int(self.conn.execute(stmt).rowcount or 0) for name, stmt in steps.items()}
 
 
 _TIME_FIELDS = (
@@ -291,6 +291,17 @@ class SqlTickets:
             .order_by(c.id)
         ).mappings()
         return [_ticket(r) for r in rows]
+
+    def resolved_before(self, before: datetime) -> list[int]:
+        c = t.tickets.c
+        return [
+            int(i)
+            for i in self.conn.execute(
+                select(c.id)
+                .where(and_(c.status == Status.RESOLVED.value, c.resolved_at < before))
+                .order_by(c.id)
+            ).scalars()
+        ]
 
     def mark_escalated(self, ticket_id: int, at: datetime) -> bool:
         c = t.tickets.c
@@ -415,7 +426,14 @@ class SqlAudit:
         self.conn = conn
 
     def append(self, entry: AuditEntry) -> None:
-        self.conn.execute(insert(t.audit_log).values(**asdict(entry)))
+        """Append one link of the hash chain (see ``audit_chain``)."""
+        row_id, prev = next_link(self.conn)
+        values = asdict(entry)
+        values["at"] = as_utc(entry.at)
+        digest = entry_hash(row_id, prev_hash=prev, **values)
+        self.conn.execute(
+            insert(t.audit_log).values(id=row_id, prev_hash=prev, hash=digest, **values)
+        )
 
     def for_entity(self, entity: str, entity_id: str) -> list[AuditEntry]:
         c = t.audit_log.c

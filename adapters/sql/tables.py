@@ -182,6 +182,9 @@ audit_log = Table(
     Column("entity_id", String(64), nullable=False),
     Column("old", Text),
     Column("new", Text),
+    # The hash chain (adapters/sql/audit_chain.py): hex SHA-256 of the row and prev_hash.
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
 )
 
 adapter_state = Table(
