@@ -72,13 +72,11 @@ def opens(store: SqlStore, desk: Desk, n: int, threads: int) -> float:
 
 def chain_problem(store: SqlStore) -> str | None:
     """What ``stodbot audit verify`` would report, or None if the chain is whole."""
-    try:
-        from adapters.sql.audit_chain import verify
-    except ImportError:
-        return None  # no chain in this version: nothing to verify
+    from adapters.sql.audit_chain import verify_chain
+
     with store.engine.connect() as conn:
-        result = verify(conn)
-    return None if result.ok else str(result)
+        check = verify_chain(conn)
+    return None if check.broken is None else f"{check.broken.kind} at row {check.broken.row}"
 
 
 def main() -> int:

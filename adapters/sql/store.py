@@ -422,20 +422,34 @@ class SqlOutbox:
 
 
 class SqlAudit:
+    """Entries are written when the transaction commits (``flush``): the chain's lock is
+    then held only for the commit itself, and always taken after every row lock the
+    transaction holds, so two transactions can never wait for each other in a circle."""
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._pending: list[AuditEntry] = []
 
     def append(self, entry: AuditEntry) -> None:
-        """Append one link of the hash chain (see ``audit_chain``)."""
+        self._pending.append(entry)
+
+    def flush(self) -> None:
+        """Append the pending entries as links of the hash chain (see ``audit_chain``)."""
+        if not self._pending:
+            return
         row_id, prev = next_link(self.conn)
-        values = asdict(entry)
-        values["at"] = as_utc(entry.at)
-        digest = entry_hash(row_id, prev_hash=prev, **values)
-        self.conn.execute(
-            insert(t.audit_log).values(id=row_id, prev_hash=prev, hash=digest, **values)
-        )
+        rows = []
+        for entry in self._pending:
+            values = asdict(entry)
+            values["at"] = as_utc(entry.at)
+            digest = entry_hash(row_id, prev_hash=prev, **values)
+            rows.append({"id": row_id, "prev_hash": prev, "hash": digest, **values})
+            row_id, prev = row_id + 1, digest
+        self._pending.clear()
+        self.conn.execute(insert(t.audit_log), rows)
 
     def for_entity(self, entity: str, entity_id: str) -> list[AuditEntry]:
+        self.flush()
         c = t.audit_log.c
         rows = self.conn.execute(
             select(t.audit_log)
@@ -513,6 +527,7 @@ class SqlStore:
     def transaction(self) -> Iterator[Tx]:
         try:
             with self.engine.begin() as conn:
+                audit = SqlAudit(conn)
                 yield Tx(
                     inbound=SqlInbound(conn),
                     people=SqlPeople(conn),
@@ -520,9 +535,10 @@ class SqlStore:
                     questions=SqlQuestions(conn),
                     tickets=SqlTickets(conn),
                     outbox=SqlOutbox(conn),
-                    audit=SqlAudit(conn),
+                    audit=audit,
                     adapter=SqlAdapterState(conn),
                     inbox=SqlInbox(conn),
                 )
+                audit.flush()  # last, just before the commit
         except (OperationalError, InterfaceError) as exc:
             raise StoreUnavailable(str(exc.orig) if exc.orig else str(exc)) from exc

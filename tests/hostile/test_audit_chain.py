@@ -338,3 +338,43 @@ def _aware(value: datetime | str) -> datetime:
     if isinstance(value, str):  # SQLite hands raw text back to text() queries
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def test_audited_work_never_deadlocks_on_the_chain(any_store: SqlStore) -> None:
+    """One transaction audits and then changes a row that another has changed and
+    is about to audit. Were the chain's lock taken at the first append, the two
+    would wait for each other (PostgreSQL aborts one); it is taken at commit."""
+    with any_store.transaction() as tx:
+        tx.adapter.put("shared", "0", datetime.now(UTC))
+    first_appended, second_updated = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with any_store.transaction() as tx:
+                tx.audit.append(AuditEntry(datetime.now(UTC), "a", "x", "t", "1"))
+                first_appended.set()
+                second_updated.wait(10)
+                tx.adapter.put("shared", "1", datetime.now(UTC))
+        except BaseException as exc:
+            errors.append(exc)
+
+    def second() -> None:
+        try:
+            first_appended.wait(10)
+            with any_store.transaction() as tx:
+                tx.adapter.put("shared", "2", datetime.now(UTC))
+                second_updated.set()
+                tx.audit.append(AuditEntry(datetime.now(UTC), "b", "y", "t", "2"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    if any_store.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer at a time (BEGIN IMMEDIATE): no such interleaving")
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert not errors, errors
+    assert _check(any_store).broken is None and _row_count(any_store) == 2

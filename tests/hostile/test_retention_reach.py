@@ -65,6 +65,7 @@ KEPT = {
     "tickets.route_reason": "a routing rule's name (keyword, triage, ...)",
     "ticket_events.actor": "who acted; accountability",
     "ticket_events.kind": "what happened (answer, note, ...), no text",
+    "ticket_events.area_id": "an area id from the organisation file: who may read the event",
     "outbox.channel": "platform name",
     "outbox.conversation_id": "platform conversation id",
     "outbox.address": "platform routing, no text",
