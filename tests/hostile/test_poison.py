@@ -1,0 +1,159 @@
+"""Case 6: one bad message must never stop the bot.
+
+A poisoned inbox item (one no adapter can handle, as a bug elsewhere would leave it) is
+tried three times and set aside; the ten good messages behind it are each answered once,
+on SQLite and PostgreSQL, in Teams (real SDK, fake cloud) and Matrix (real Synapse).
+Text a database cannot store (NUL, lone surrogates, invalid UTF-8) is cleaned where it
+enters, and malformed Teams activities get 400, never 500."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adapters.cli.main import main
+from tests.adapters.matrix.conftest import World, homeserver, open_dm  # noqa: F401
+from tests.adapters.teams.conftest import Teams
+from tests.hostile.channels import Db, cloud, db, dm_person, settle, teams, world  # noqa: F401
+
+QUESTION = "Hur bokar jag en poolbil?"
+ANSWER = "Boka en gemensam bil"
+NOT_HANDLED = "kunde inte hanteras"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def failed_listing(db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("STODBOT_DATABASE_URL", db.url)
+    capsys.readouterr()
+    assert main(["inbox", "failed"]) == 0
+    return capsys.readouterr().out
+
+
+# -- Teams --------------------------------------------------------------------------------
+
+
+async def test_teams_poison_then_ten_good_messages_each_answered_once(
+    teams: Teams, db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    poisoned = teams.cloud.activity("hemlig fråga om lönen", user="aad-poison", conversation="a:dm-poison")
+    poisoned["text"] = {"not": "text"}  # a payload the adapter cannot read
+    db.inbox_add("teams", "a:dm-poison|1", poisoned)
+    db.inbox_add("teams", "nobody|2", {"type": "message", "text": "ingen avsändare"})
+    for n in range(10):
+        resp = await teams.say(QUESTION, user=f"aad-user{n}", conversation=f"a:dm-user{n}")
+        assert resp.status == 200
+    for n in range(10):
+        await teams.wait_sent(f"a:dm-user{n}", ANSWER, timeout=20)
+    await teams.wait_sent("a:dm-poison", NOT_HANDLED, timeout=20)
+    for n in range(10):
+        assert await settle(teams, f"a:dm-user{n}", ANSWER, quiet=0.1 if n else 1.0) == 1
+    assert await settle(teams, "a:dm-poison", NOT_HANDLED) == 1
+
+    listing = failed_listing(db, capsys, monkeypatch)
+    assert "a:dm-poison|1" in listing and "nobody|2" in listing and "teams" in listing
+    assert "hemlig" not in listing and "ingen avsändare" not in listing
+    assert "a:dm-user" not in listing  # the good ones were not set aside
+
+
+async def test_teams_text_a_database_cannot_store_is_cleaned_and_answered(teams: Teams) -> None:
+    for n, text in enumerate(["Hur bokar\x00 jag en poolbil?", "Hur bokar jag en \ud800poolbil?"]):
+        resp = await teams.say(text, user=f"aad-odd{n}", conversation=f"a:dm-odd{n}")
+        assert resp.status == 200, text.encode("utf-8", "backslashreplace")
+        await teams.wait_sent(f"a:dm-odd{n}", ANSWER, timeout=20)
+
+
+async def test_teams_malformed_activities_and_invokes_get_400_and_the_bot_goes_on(
+    teams: Teams,
+) -> None:
+    cloud = teams.cloud
+    no_from = cloud.activity(QUESTION)
+    del no_from["from"]
+    no_conversation = cloud.activity(QUESTION)
+    del no_conversation["conversation"]
+    invokes = [
+        cloud.activity("", invoke={"verb": "refresh", "data": {"ticket": bad}})
+        for bad in ("abc", 1e30, -1, True, [1])
+    ]
+    invoke_no_conversation = cloud.activity("", invoke={"verb": "refresh", "data": {"ticket": 1}})
+    del invoke_no_conversation["conversation"]
+    odd_value = cloud.activity("", invoke={"verb": "say", "data": {"text": "ja"}})
+    odd_value["value"] = "not an object"
+    odd_data = cloud.activity("", invoke={"verb": "say", "data": "ja"})
+    for n, act in enumerate(
+        [no_from, no_conversation, *invokes, invoke_no_conversation, odd_value, odd_data]
+    ):
+        resp = await teams.post(act)
+        assert resp.status == 400, (n, resp.status)
+    assert (await teams.say(QUESTION)).status == 200
+    await teams.wait_sent("a:dm-anna", ANSWER, timeout=20)
+    assert await settle(teams, "a:dm-anna", ANSWER) == 1
+
+
+# -- Matrix -------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_matrix_poison_then_ten_good_messages_each_answered_once(
+    world: World, db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await world.start_bot()
+    dm = await open_dm(world)
+    people = [await dm_person(world, f"user{n}") for n in range(10)]
+    db.inbox_add(
+        "matrix",
+        "$poison-known",
+        {"type": "message", "room": dm, "sender": world.manager.user_id, "body": {"x": 1}},
+    )
+    db.inbox_add("matrix", "$poison-unknown", {"type": "message", "body": "ingen avsändare"})
+    await asyncio.gather(*(person.say(room, QUESTION) for person, room in people))
+    for person, room in people:
+        await person.wait_for(room, ANSWER, timeout=30)
+    await world.manager.wait_for(dm, NOT_HANDLED, timeout=30)
+    await asyncio.sleep(1.5)
+    for person, room in people:
+        await person.sync()
+        assert sum(ANSWER in b for b in person.bodies(room)) == 1
+    await world.manager.sync()
+    assert sum(NOT_HANDLED in b for b in world.manager.bodies(dm)) == 1
+
+    listing = failed_listing(db, capsys, monkeypatch)
+    assert "$poison-known" in listing and "$poison-unknown" in listing
+    assert "ingen avsändare" not in listing
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_matrix_nul_in_a_message_is_cleaned_and_answered(world: World) -> None:
+    await world.start_bot()
+    dm = await open_dm(world)
+    await world.manager.say(dm, "Hur bokar\x00 jag en poolbil?")
+    await world.manager.wait_for(dm, ANSWER, timeout=30)
+    await world.manager.say(dm, "Var hittar jag min lönespecifikation?")
+    await world.manager.wait_for(dm, "lönespecifikation", timeout=30, sender=world.bot_id)
+
+
+# -- the terminal -------------------------------------------------------------------------
+
+
+def test_terminal_chat_reads_invalid_utf8_without_a_traceback(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "STODBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli.main", "chat"],
+        input=b"\xff\xfe Hur bokar jag en poolbil?\n\x00hej\x00\n",
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 0, err
+    assert "Traceback" not in err
+    assert ANSWER in done.stdout.decode("utf-8")
