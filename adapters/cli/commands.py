@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import io
 import json
 import sys
 import uuid
@@ -18,6 +19,7 @@ from typing import Any
 from adapters.cli.render import render_terminal
 from adapters.cli.report import render_weekly
 from adapters.compose import conversation_service, knowledge_base, thresholds
+from bot.clean import clean_text
 from bot.jobs import RetentionNotConfigured, apply_retention, escalate_overdue, post_weekly
 from bot.messages import ConversationRef, IncomingMessage
 from bot.outbox import deliver_pending
@@ -114,6 +116,8 @@ def chat(args: argparse.Namespace) -> int:
     service = conversation_service(settings, _kb(settings))
     ref = ConversationRef("cli", f"terminal:{args.user}")
     interactive = sys.stdin.isatty()
+    if isinstance(sys.stdin, io.TextIOWrapper):  # invalid UTF-8 becomes U+FFFD, not a crash
+        sys.stdin.reconfigure(errors="replace")
 
     def deliver() -> None:
         deliver_pending(
@@ -135,7 +139,7 @@ def chat(args: argparse.Namespace) -> int:
     deliver()  # answers that arrived while you were away
     while True:
         try:
-            line = input(prompt if interactive else "")
+            line = clean_text(input(prompt if interactive else ""))
         except EOFError:
             print()
             return 0

@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from adapters.cli import commands
+from adapters.cli import commands, inbox
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     ret_sub = ret.add_subparsers(dest="retention_command", required=True, metavar="GALLRING")
     apply = ret_sub.add_parser("apply", help="rensa frågetext äldre än beslutet tillåter")
     apply.set_defaults(func=commands.retention_apply)
+
+    inbox.add_parser(sub)
 
     ev = sub.add_parser("eval", help="mät matchningens kvalitet")
     ev_sub = ev.add_subparsers(dest="eval_command", required=True, metavar="MÄTNING")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,9 @@ class Db:
         return found
 
 
+TEAMS_PEOPLE = [f"user{n}" for n in range(10)] + ["odd0", "odd1", "poison"]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     if request.param == "sqlite":
@@ -81,7 +84,11 @@ async def teams(
     cloud: FakeCloud, example_kb: KnowledgeBase, db: Db, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Teams]:
     settings = cloud_settings(cloud, monkeypatch)
-    service = ConversationService(teams_kb(example_kb), db.store)
+    kb = teams_kb(example_kb)
+    org = kb.organisation
+    known = tuple((f"aad-{name}", "bou") for name in TEAMS_PEOPLE)
+    kb = replace(kb, organisation=replace(org, people=org.people + known))
+    service = ConversationService(kb, db.store)
     adapter = TeamsAdapter(settings, service, jwks_uri=cloud.jwks_uri)
     adapter.idle_wait = 0.2
     app = web.Application()
@@ -116,10 +123,20 @@ async def world(
         await p.client.close()
 
 
-async def dm_person(world: World, name: str) -> tuple[Person, str]:
-    """A new Matrix user with a direct chat to the (running) bot."""
-    person = Person(world.hs, *world.hs.register(f"{name}{uuid.uuid4().hex[:6]}"))
-    world.extra.append(person)  # type: ignore[attr-defined]
+def matrix_people(world: World, count: int) -> list[Person]:
+    """New Matrix users whose unit is known (before the bot starts)."""
+    people = [
+        Person(world.hs, *world.hs.register(f"user{n}{uuid.uuid4().hex[:6]}")) for n in range(count)
+    ]
+    world.extra.extend(people)  # type: ignore[attr-defined]
+    org = world.kb.organisation
+    known = tuple((p.user_id, "bou") for p in people)
+    world.kb = replace(world.kb, organisation=replace(org, people=org.people + known))
+    return people
+
+
+async def open_dm_of(world: World, person: Person) -> str:
+    """``person`` opens a direct chat with the running bot."""
     created = await person.client.room_create(is_direct=True, invite=[world.bot_id])
     assert isinstance(created, RoomCreateResponse), created
     bot = world.bots[-1]
@@ -129,4 +146,4 @@ async def dm_person(world: World, name: str) -> tuple[Person, str]:
         await asyncio.sleep(0.1)
     assert created.room_id in bot.client.rooms
     await person.sync()
-    return person, created.room_id
+    return created.room_id

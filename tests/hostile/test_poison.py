@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from adapters.cli.main import main
-from tests.adapters.matrix.conftest import World, homeserver, open_dm  # noqa: F401
+from tests.adapters.matrix.conftest import World, open_dm
 from tests.adapters.teams.conftest import Teams
-from tests.hostile.channels import Db, cloud, db, dm_person, settle, teams, world  # noqa: F401
+from tests.hostile.channels import Db, matrix_people, open_dm_of, settle
 
 QUESTION = "Hur bokar jag en poolbil?"
 ANSWER = "Boka en gemensam bil"
@@ -27,7 +27,9 @@ NOT_HANDLED = "kunde inte hanteras"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def failed_listing(db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+def failed_listing(
+    db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> str:
     monkeypatch.setenv("STODBOT_DATABASE_URL", db.url)
     capsys.readouterr()
     assert main(["inbox", "failed"]) == 0
@@ -40,7 +42,9 @@ def failed_listing(db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pyte
 async def test_teams_poison_then_ten_good_messages_each_answered_once(
     teams: Teams, db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    poisoned = teams.cloud.activity("hemlig fråga om lönen", user="aad-poison", conversation="a:dm-poison")
+    poisoned = teams.cloud.activity(
+        "hemlig fråga om lönen", user="aad-poison", conversation="a:dm-poison"
+    )
     poisoned["text"] = {"not": "text"}  # a payload the adapter cannot read
     db.inbox_add("teams", "a:dm-poison|1", poisoned)
     db.inbox_add("teams", "nobody|2", {"type": "message", "text": "ingen avsändare"})
@@ -101,9 +105,10 @@ async def test_teams_malformed_activities_and_invokes_get_400_and_the_bot_goes_o
 async def test_matrix_poison_then_ten_good_messages_each_answered_once(
     world: World, db: Db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    people = [(p, "") for p in matrix_people(world, 10)]
     await world.start_bot()
     dm = await open_dm(world)
-    people = [await dm_person(world, f"user{n}") for n in range(10)]
+    people = [(p, await open_dm_of(world, p)) for p, _ in people]
     db.inbox_add(
         "matrix",
         "$poison-known",
@@ -146,7 +151,7 @@ def test_terminal_chat_reads_invalid_utf8_without_a_traceback(tmp_path: Path) ->
         "STODBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", "chat"],
+        [sys.executable, "-m", "adapters.cli.main", "chat", "--as", "@anna.chef:exempelkommun.se"],
         input=b"\xff\xfe Hur bokar jag en poolbil?\n\x00hej\x00\n",
         capture_output=True,
         env=env,

@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 
-from tests.adapters.matrix.conftest import World, homeserver, open_dm  # noqa: F401
+from tests.adapters.matrix.conftest import World, open_dm
 from tests.adapters.teams.conftest import Teams
-from tests.hostile.channels import Db, cloud, db, settle, teams, world  # noqa: F401
+from tests.hostile.channels import Db, settle
 
 REFUSED = "inget av det långa meddelandet har sparats"
 
