@@ -12,14 +12,26 @@ import asyncio
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from adapters.cli.main import main
+from adapters.sql.engine import make_engine, migrate
+from adapters.sql.store import SqlStore
+from adapters.teams.adapter import TeamsAdapter
+from bot.messages import IncomingMessage, Reply
+from bot.service import ConversationService
+from knowledge.base import KnowledgeBase
+from routing.ports import InboxItem, StoreUnavailable
 from tests.adapters.matrix.conftest import World, open_dm
-from tests.adapters.teams.conftest import Teams
+from tests.adapters.teams.conftest import Teams, cloud_settings, teams_kb
+from tests.adapters.teams.fake_cloud import FakeCloud
+from tests.conftest import PG_SKIP, PG_URL
 from tests.hostile.channels import Db, matrix_people, open_dm_of, settle
+from tests.tcp_proxy import TcpProxy
 
 QUESTION = "Hur bokar jag en poolbil?"
 ANSWER = "Boka en gemensam bil"
@@ -162,3 +174,55 @@ def test_terminal_chat_reads_invalid_utf8_without_a_traceback(tmp_path: Path) ->
     assert done.returncode == 0, err
     assert "Traceback" not in err
     assert ANSWER in done.stdout.decode("utf-8")
+
+
+# -- a database briefly away is not the message's fault ------------------------------------
+
+
+@pytest.mark.skipif(PG_SKIP is not None, reason=PG_SKIP or "")
+async def test_teams_database_away_mid_message_is_not_counted_against_it(
+    cloud: FakeCloud,
+    example_kb: KnowledgeBase,
+    pg_schema: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = make_url(PG_URL)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxy.start()
+    engine = make_engine(
+        url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
+        connect_args={"options": f"-csearch_path={pg_schema}", "connect_timeout": 2},
+    )
+    migrate(engine)
+    store = SqlStore(engine)
+    service = ConversationService(teams_kb(example_kb), store)
+    adapter = TeamsAdapter(cloud_settings(cloud, monkeypatch), service, worker=False)
+    with store.transaction() as tx:
+        tx.inbox.add("teams", "a:dm-anna|1", cloud.activity(QUESTION), datetime.now(UTC))
+    read_pending, handle = adapter._pending_inbox, service.handle
+
+    def pending_then_away() -> list[InboxItem]:
+        items = read_pending()
+        proxy.stop()  # the database goes away after the round has read its items ...
+        return items
+
+    def handle_then_back(msg: IncomingMessage) -> list[Reply]:
+        replies = handle(msg)
+        proxy.start()  # ... and is back before the adapter decides what the failure was
+        return replies
+
+    monkeypatch.setattr(adapter, "_pending_inbox", pending_then_away)
+    monkeypatch.setattr(service, "handle", handle_then_back)
+    try:
+        for _ in range(5):
+            with pytest.raises(StoreUnavailable):
+                await adapter.process_inbox()
+        monkeypatch.undo()
+        await adapter.process_inbox()
+        await adapter.flush_outbox()
+        assert sum(ANSWER in str(a) for a in cloud.sent("a:dm-anna")) == 1
+        with store.transaction() as tx:
+            assert tx.inbox.failed() == [] and tx.inbox.pending("teams") == []
+    finally:
+        proxy.stop()
+        engine.dispose()
