@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from adapters.cli.commands import CliError
 from adapters.compose import store
 from bot.settings import Settings
+from routing.ports import StoreUnavailable
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,8 +25,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def inbox_failed(args: argparse.Namespace) -> int:
     english = (getattr(args, "lang", None) or Settings().language) == "en"
-    with store(Settings()).transaction() as tx:
-        items = tx.inbox.failed(max(1, args.limit))
+    try:
+        with store(Settings()).transaction() as tx:
+            items = tx.inbox.failed(max(1, args.limit))
+    except (StoreUnavailable, OperationalError, InterfaceError):
+        raise CliError(
+            "kommer inte åt databasen (STODBOT_DATABASE_URL); försök igen om en stund"
+        ) from None
     if not items:
         print(
             "No messages have been set aside."

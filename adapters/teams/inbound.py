@@ -14,6 +14,7 @@ from typing import Any
 from bot.clean import clean_value
 
 ACTS_ON = ("message", "invoke")  # other activity types are acknowledged and ignored
+CARD_ACTION = "adaptiveCard/action"
 MAX_ID = 200  # ids go into columns of 255, joined in pairs
 TEXT_LENGTH = "stodbotTextLength"  # in a stored activity: the text was dropped, this long
 _KEPT = ("type", "id", "timestamp", "channelId", "serviceUrl", "from", "recipient")
@@ -48,7 +49,7 @@ def checked(body: Any) -> dict[str, Any]:
             raise BadActivity(f"{key} is not text")
     if not isinstance(body.get("entities") or [], list):
         raise BadActivity("entities is not a list")
-    if body["type"] == "invoke":
+    if body["type"] == "invoke" and body.get("name") == CARD_ACTION:
         invoke_parts(body)
     return body
 
