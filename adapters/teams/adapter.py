@@ -33,8 +33,8 @@ from microsoft_agents.activity import Activity
 from adapters.teams.auth import TeamsAuth, Unauthorized
 from adapters.teams.cards import CARD, activity_for, text_of, ticket_card
 from adapters.teams.inbound import (
-    TEXT_LENGTH,
     checked,
+    dropped_length,
     invoke_parts,
     question_text,
     storable,
@@ -141,7 +141,7 @@ class TeamsAdapter:
         try:
             body = checked(await request.json())
             activity = Activity.model_validate(body)
-        except ValueError as exc:  # bad JSON or UTF-8, BadActivity, a pydantic error
+        except (ValueError, RecursionError) as exc:  # bad JSON/UTF-8, BadActivity, pydantic
             log.info("Refused a malformed Teams request: %s", type(exc).__name__)
             return web.json_response({"error": "not an activity"}, status=400)
         if self.auth is not None:
@@ -214,13 +214,14 @@ class TeamsAdapter:
             text.strip(),
             event_id,
             language=language,
-            dropped_length=int(body.get(TEXT_LENGTH) or 0),
+            dropped_length=dropped_length(body),
         )
 
     def _sender(self, body: object, event_id: str) -> IncomingMessage | None:
         """Who sent a stored activity that could not be handled, if that can be read."""
+        if not isinstance(body, dict):
+            return None
         try:
-            assert isinstance(body, dict)
             return self._message({k: v for k, v in body.items() if k != "text"}, event_id, "")
         except Exception:
             return None

@@ -15,7 +15,8 @@ from bot.clean import clean_value
 
 ACTS_ON = ("message", "invoke")  # other activity types are acknowledged and ignored
 CARD_ACTION = "adaptiveCard/action"
-MAX_ID = 200  # ids go into columns of 255, joined in pairs
+MAX_ID = 200  # user and conversation ids go into columns of 255
+MAX_EVENT_ID = 255
 TEXT_LENGTH = "stodbotTextLength"  # in a stored activity: the text was dropped, this long
 _KEPT = ("type", "id", "timestamp", "channelId", "serviceUrl", "from", "recipient")
 _KEPT_MORE = ("conversation", "locale", "text", "textFormat")
@@ -44,6 +45,8 @@ def checked(body: Any) -> dict[str, Any]:
             raise BadActivity(f"no {part}.id")
     if not _has_id(body):
         raise BadActivity("no id")
+    if len(body["conversation"]["id"]) + len(body["id"]) >= MAX_EVENT_ID:
+        raise BadActivity("ids too long")  # the inbox keeps "conversation|activity"
     for key in ("text", "serviceUrl", "locale"):
         if body.get(key) is not None and not isinstance(body[key], str):
             raise BadActivity(f"{key} is not text")
@@ -83,6 +86,12 @@ def storable(body: dict[str, Any], max_chars: int) -> dict[str, Any] | None:
     if len(text) > max_chars:  # refused later; the text itself is not kept anywhere
         kept["text"], kept["entities"], kept[TEXT_LENGTH] = "", [], len(text)
     return kept
+
+
+def dropped_length(body: dict[str, Any]) -> int:
+    """The length of a text ``storable`` dropped, 0 if it kept the text."""
+    length = body.get(TEXT_LENGTH)
+    return length if isinstance(length, int) and not isinstance(length, bool) else 0
 
 
 def ticket_value(raw: Any) -> int | None:

@@ -100,11 +100,17 @@ async def test_teams_malformed_activities_and_invokes_get_400_and_the_bot_goes_o
     odd_value = cloud.activity("", invoke={"verb": "say", "data": {"text": "ja"}})
     odd_value["value"] = "not an object"
     odd_data = cloud.activity("", invoke={"verb": "say", "data": "ja"})
+    long_ids = cloud.activity(QUESTION, conversation="a:" + "x" * 190, activity_id="1" * 100)
     for n, act in enumerate(
-        [no_from, no_conversation, *invokes, invoke_no_conversation, odd_value, odd_data]
+        [no_from, no_conversation, *invokes, invoke_no_conversation, odd_value, odd_data, long_ids]
     ):
         resp = await teams.post(act)
         assert resp.status == 400, (n, resp.status)
+    for raw in (b"\xff\xfe{}", b"[" * 50_000 + b"]" * 50_000, b'"just a string"'):
+        async with teams.http.post(
+            f"{teams.url}/api/messages", data=raw, headers={"Content-Type": "application/json"}
+        ) as resp:
+            assert resp.status == 400, (raw[:10], resp.status)
     assert (await teams.say(QUESTION)).status == 200
     await teams.wait_sent("a:dm-anna", ANSWER, timeout=20)
     assert await settle(teams, "a:dm-anna", ANSWER) == 1
