@@ -232,3 +232,31 @@ async def test_teams_database_away_mid_message_is_not_counted_against_it(
     finally:
         proxy.stop()
         engine.dispose()
+
+
+# -- the inbox's attempt count, on both databases -------------------------------------------
+
+
+def test_an_item_is_set_aside_at_the_third_failure_only(db: Db) -> None:
+    now = datetime.now(UTC)
+    for event in ("a", "b"):
+        db.inbox_add("teams", event, {"text": "hemligt"})
+    with db.store.transaction() as tx:
+        first, second = tx.inbox.pending("teams")
+        assert [tx.inbox.attempt_failed(first.id, "KeyError", now, 3) for _ in range(3)] == [
+            False,
+            False,
+            True,
+        ]
+        assert not tx.inbox.attempt_failed(first.id, "KeyError", now, 3)  # aside already
+        assert not tx.inbox.attempt_failed(second.id, "KeyError", now, 3)
+        tx.inbox.mark_processed(second.id, now)  # the second try worked
+        assert tx.inbox.pending("teams") == []
+        [failed] = tx.inbox.failed()
+    assert (failed.id, failed.channel, failed.event_id, failed.attempts) == (
+        first.id,
+        "teams",
+        "a",
+        3,
+    )
+    assert failed.error == "KeyError" and failed.failed_at == now
