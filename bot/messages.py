@@ -25,6 +25,9 @@ class IncomingMessage:
     event_id: str | None = None  # the platform's id, for de-duplication
     language: str | None = None
     received_at: datetime = datetime.min.replace(tzinfo=UTC)
+    # A text too long to keep: the adapter kept only its length (``text`` is empty), so
+    # that the refusal "nothing was stored" is true.
+    dropped_length: int = 0
 
     @property
     def channel(self) -> str:

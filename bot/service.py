@@ -86,10 +86,11 @@ class ConversationService:
     def handle(self, msg: IncomingMessage) -> list[Reply]:
         t = self.texts(msg.language)
         text = msg.text.strip()
+        length = msg.dropped_length or len(text)
+        if length > self.max_chars:
+            return [Reply(ReplyKind.ERROR, t("too_long", length=length, limit=self.max_chars))]
         if not text:
             return [Reply(ReplyKind.INFO, t("empty"))]
-        if len(text) > self.max_chars:
-            return [Reply(ReplyKind.ERROR, t("too_long", length=len(text), limit=self.max_chars))]
         for attempt in (1, 2):  # a connection dropped since last use fails once, then reconnects
             try:
                 return self._handle_once(msg, text, t)

@@ -181,6 +181,17 @@ class InboxItem:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class FailedInboxItem:
+    id: int
+    channel: str
+    event_id: str
+    received_at: datetime
+    failed_at: datetime
+    attempts: int
+    error: str
+
+
 class InboxRepo(Protocol):
     def add(self, channel: str, event_id: str, payload: dict[str, Any], at: datetime) -> bool:
         """Store a platform event for processing; False if it is already there."""
@@ -188,6 +199,13 @@ class InboxRepo(Protocol):
     def pending(self, channel: str, limit: int = 100) -> list[InboxItem]: ...
 
     def mark_processed(self, item_id: int, at: datetime) -> None: ...
+
+    def attempt_failed(self, item_id: int, error: str, at: datetime, limit: int) -> bool:
+        """Count a failed attempt; True if it was the ``limit``-th and the item is now set
+        aside (processed and failed), so the queue goes on without it."""
+
+    def failed(self, limit: int = 100) -> list[FailedInboxItem]:
+        """What was set aside, newest first."""
 
 
 class AdapterStateRepo(Protocol):

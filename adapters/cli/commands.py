@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import io
 import json
 import sys
 import uuid
@@ -21,6 +22,7 @@ from adapters.cli import settings_error
 from adapters.cli.render import render_terminal
 from adapters.cli.report import render_weekly
 from adapters.compose import conversation_service, knowledge_base, thresholds
+from bot.clean import clean_text
 from bot.jobs import (
     RetentionRefused,
     apply_retention,
@@ -124,15 +126,18 @@ def _print_reply(text: str) -> None:
 def chat(args: argparse.Namespace) -> int:
     settings = _settings(args)
     service = conversation_service(settings, _kb(settings))
-    ref = ConversationRef("cli", f"terminal:{args.user}")
+    user = clean_text(args.user)  # argv can carry undecodable bytes too
+    ref = ConversationRef("cli", f"terminal:{user}")
     interactive = sys.stdin.isatty()
+    if isinstance(sys.stdin, io.TextIOWrapper):  # invalid UTF-8 becomes U+FFFD, not a crash
+        sys.stdin.reconfigure(errors="replace")
 
     def deliver() -> None:
         deliver_pending(
             service.store,
             "cli",
             lambda item: _print_reply(str(item.payload.get("text", ""))),
-            user_id=args.user,
+            user_id=user,
         )
 
     print(render_terminal(service.greeting().text))
@@ -141,13 +146,13 @@ def chat(args: argparse.Namespace) -> int:
         if settings.language == "sv"
         else "(Ctrl-D or “quit” ends. You are {user}.)"
     )
-    print(hint.format(user=args.user))
+    print(hint.format(user=user))
     print()
     prompt = "du> " if settings.language == "sv" else "you> "
     deliver()  # answers that arrived while you were away
     while True:
         try:
-            line = input(prompt if interactive else "")
+            line = clean_text(input(prompt if interactive else ""))
         except EOFError:
             print()
             return 0
@@ -155,7 +160,7 @@ def chat(args: argparse.Namespace) -> int:
             print(f"{prompt}{line}")
         if line.strip().casefold() in {"sluta", "hejdå", "quit", "exit"}:
             return 0
-        msg = IncomingMessage(ref, args.user, line, event_id=f"cli-{uuid.uuid4().hex}")
+        msg = IncomingMessage(ref, user, line, event_id=f"cli-{uuid.uuid4().hex}")
         for reply in service.handle(msg):
             if reply.outbox_id is None:  # not stored: refusals, "try again"
                 _print_reply(reply.text)

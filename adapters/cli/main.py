@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
-from adapters.cli import commands
+from adapters.cli import commands, inbox
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--anchor", help="RAD:HASH som en tidigare verify skrev ut: upptäcker borttagna slutrader"
     )
     verify.set_defaults(func=audit_cmd.audit_verify)
+    inbox.add_parser(sub)
 
     ev = sub.add_parser("eval", help="mät matchningens kvalitet")
     ev_sub = ev.add_subparsers(dest="eval_command", required=True, metavar="MÄTNING")

@@ -41,13 +41,15 @@ from nio import (
 
 from adapters.matrix.roles import MatrixRoles
 from adapters.matrix.sender import MatrixSender
+from bot.clean import clean_text, clean_value
+from bot.deadletter import attempt_failed
 from bot.jobs import escalate_overdue
-from bot.messages import ConversationRef, IncomingMessage
+from bot.messages import ConversationRef, IncomingMessage, Reply
 from bot.service import ConversationService
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import Thresholds
-from routing.ports import Store
+from routing.ports import InboxItem, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +235,8 @@ class MatrixBot:
             log.exception("Encryption key upkeep failed")
 
     def _collect(self, resp: SyncResponse) -> list[tuple[str, dict[str, Any]]]:
+        """The events to store, each string cleaned (``bot.clean``) and a body too long
+        to handle kept as its length only."""
         out: list[tuple[str, dict[str, Any]]] = []
         for room_id, info in resp.rooms.join.items():
             for ev in info.timeline.events:
@@ -240,33 +244,38 @@ class MatrixBot:
                     continue  # our own events
                 if isinstance(ev, RoomMessageText):
                     content = ev.source.get("content", {})
-                    out.append(
-                        (
-                            ev.event_id,
-                            {
-                                "type": "message",
-                                "room": room_id,
-                                "sender": ev.sender,
-                                "body": ev.body,
-                                "relates": content.get("m.relates_to") or {},
-                                "mentions": (content.get("m.mentions") or {}).get("user_ids") or [],
-                            },
-                        )
-                    )
+                    relates = content.get("m.relates_to")
+                    mentions = (content.get("m.mentions") or {}).get("user_ids")
+                    payload = {
+                        "type": "message",
+                        "room": room_id,
+                        "sender": ev.sender,
+                        "body": ev.body if isinstance(ev.body, str) else "",
+                        "relates": relates if isinstance(relates, dict) else {},
+                        "mentions": mentions if isinstance(mentions, list) else [],
+                    }
+                    out.append((clean_text(ev.event_id), self._bounded(clean_value(payload))))
                 elif isinstance(ev, ReactionEvent):
-                    out.append(
-                        (
-                            ev.event_id,
-                            {
-                                "type": "reaction",
-                                "room": room_id,
-                                "sender": ev.sender,
-                                "key": ev.key,
-                                "reacts_to": ev.reacts_to,
-                            },
-                        )
-                    )
+                    payload = {
+                        "type": "reaction",
+                        "room": room_id,
+                        "sender": ev.sender,
+                        "key": ev.key,
+                        "reacts_to": ev.reacts_to,
+                    }
+                    out.append((clean_text(ev.event_id), clean_value(payload)))
         return out
+
+    def _bounded(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A body too long to handle is not stored: only its length, and whether it
+        was addressed to the bot (which decides whether the refusal is sent)."""
+        body = _REPLY_FALLBACK.sub("", payload["body"]).strip()
+        if len(body) <= self.settings.max_message_chars:
+            return payload
+        if (self.user_id or "@") in body:
+            payload["mentions"] = [*payload["mentions"], self.user_id]
+        payload.update(body="", length=len(body), command=body.startswith("!"))
+        return payload
 
     def _ingest(self, events: list[tuple[str, dict[str, Any]]], next_batch: str) -> None:
         now = self.clock()
@@ -321,11 +330,20 @@ class MatrixBot:
     # -- inbound -------------------------------------------------------------------
 
     async def process_inbox(self) -> None:
+        """Each stored event once. One whose handling fails is counted and, the third
+        time, set aside (``bot.deadletter``); the others go on. The database being away
+        (``StoreUnavailable``) is not the event's fault and is not counted."""
         items = await asyncio.to_thread(self._pending_inbox)
-        for item_id, event_id, payload in items:
-            msg = await asyncio.to_thread(self._to_message, event_id, payload)
+        for item in items:
+            event_id = item.event_id
+            try:
+                msg, replies = await asyncio.to_thread(self._handle, item)
+            except StoreUnavailable:
+                raise
+            except Exception as exc:
+                await asyncio.to_thread(self._failed, item, exc)
+                continue
             if msg is not None:
-                replies = await asyncio.to_thread(self.service.handle, msg)
                 if any(r.retry for r in replies):
                     # the database is away: say so, and handle the event again next round
                     await self.sender.send_direct(msg, replies[0].text, f"retry-{event_id}")
@@ -333,11 +351,24 @@ class MatrixBot:
                 for n, reply in enumerate(replies):
                     if reply.outbox_id is None:  # refusals and "try again": not stored
                         await self.sender.send_direct(msg, reply.text, f"direct-{event_id}-{n}")
-            await asyncio.to_thread(self._mark_processed, item_id)
+            await asyncio.to_thread(self._mark_processed, item.id)
 
-    def _pending_inbox(self) -> list[tuple[int, str, dict[str, Any]]]:
+    def _handle(self, item: InboxItem) -> tuple[IncomingMessage | None, list[Reply]]:
+        msg = self._to_message(item.event_id, item.payload)
+        return msg, (self.service.handle(msg) if msg is not None else [])
+
+    def _failed(self, item: InboxItem, exc: Exception) -> None:
+        p = item.payload
+        sender = None
+        if isinstance(p.get("room"), str) and isinstance(p.get("sender"), str):
+            address = json.dumps({"event": item.event_id, "thread": None})
+            ref = ConversationRef(CHANNEL, p["room"], address)
+            sender = IncomingMessage(ref, p["sender"], "", item.event_id)
+        attempt_failed(self.store, item, exc, sender, self.service.texts(), self.clock())
+
+    def _pending_inbox(self) -> list[InboxItem]:
         with self.store.transaction() as tx:
-            return [(i.id, i.event_id, i.payload) for i in tx.inbox.pending(CHANNEL, 500)]
+            return tx.inbox.pending(CHANNEL, 500)
 
     def _mark_processed(self, item_id: int) -> None:
         with self.store.transaction() as tx:
@@ -360,16 +391,18 @@ class MatrixBot:
         body = _REPLY_FALLBACK.sub("", p["body"]).strip()
         relates = p.get("relates") or {}
         mentioned = self.user_id in p.get("mentions", []) or (self.user_id or "@") in body
+        command = body.startswith("!") or bool(p.get("command"))
         if not self._is_direct(room_id):
             if room_id in self.area_rooms:
-                if not (body.startswith("!") or mentioned):
+                if not (command or mentioned):
                     return None  # staff talking among themselves
             elif not mentioned:
                 return None
             body = self._strip_mention(body)
         thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
         address = json.dumps({"event": event_id, "thread": thread})
-        return IncomingMessage(ConversationRef(CHANNEL, room_id, address), sender, body, event_id)
+        ref = ConversationRef(CHANNEL, room_id, address)
+        return IncomingMessage(ref, sender, body, event_id, dropped_length=int(p.get("length", 0)))
 
     def _strip_mention(self, body: str) -> str:
         user = self.user_id or ""

@@ -18,6 +18,7 @@ from adapters.sql.audit_chain import entry_hash, next_link
 from adapters.sql.tables import as_utc
 from routing.ports import (
     AuditEntry,
+    FailedInboxItem,
     InboxItem,
     NewTicket,
     OutboxItem,
@@ -515,6 +516,41 @@ class SqlInbox:
 
     def mark_processed(self, item_id: int, at: datetime) -> None:
         self.conn.execute(update(t.inbox).where(t.inbox.c.id == item_id).values(processed_at=at))
+
+    def attempt_failed(self, item_id: int, error: str, at: datetime, limit: int) -> bool:
+        c = t.inbox.c
+        self.conn.execute(
+            update(t.inbox)
+            .where(and_(c.id == item_id, c.processed_at.is_(None)))
+            .values(attempts=c.attempts + 1, error=error[:255])
+        )
+        done = self.conn.execute(
+            update(t.inbox)
+            .where(and_(c.id == item_id, c.processed_at.is_(None), c.attempts >= limit))
+            .values(processed_at=at, failed_at=at)
+        )
+        return bool(done.rowcount)
+
+    def failed(self, limit: int = 100) -> list[FailedInboxItem]:
+        c = t.inbox.c
+        rows = self.conn.execute(
+            select(c.id, c.channel, c.event_id, c.received_at, c.failed_at, c.attempts, c.error)
+            .where(c.failed_at.is_not(None))
+            .order_by(c.failed_at.desc(), c.id.desc())
+            .limit(limit)
+        ).mappings()
+        return [
+            FailedInboxItem(
+                r["id"],
+                r["channel"],
+                r["event_id"],
+                r["received_at"],
+                r["failed_at"],
+                r["attempts"],
+                r["error"] or "",
+            )
+            for r in rows
+        ]
 
 
 class SqlStore:

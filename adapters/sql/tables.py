@@ -204,6 +204,11 @@ inbox = Table(
     Column("payload", Text, nullable=False),
     Column("received_at", UTC_TIME, nullable=False),
     Column("processed_at", UTC_TIME),
+    # Failed attempts; at the limit the item is set aside (processed and failed) with
+    # the error's class and place, never the user's text.
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("failed_at", UTC_TIME),
+    Column("error", String(255)),
     UniqueConstraint("channel", "event_id", name="uq_inbox_channel_event"),
     Index("ix_inbox_pending", "channel", "processed_at"),
 )

@@ -32,12 +32,20 @@ from microsoft_agents.activity import Activity
 
 from adapters.teams.auth import TeamsAuth, Unauthorized
 from adapters.teams.cards import CARD, activity_for, refused_card, text_of, ticket_card
+from adapters.teams.inbound import (
+    checked,
+    dropped_length,
+    invoke_parts,
+    question_text,
+    storable,
+)
+from bot.deadletter import attempt_failed
 from bot.messages import ConversationRef, IncomingMessage
 from bot.notify import card_view, to_sender
 from bot.service import ConversationService
 from bot.settings import Settings
 from routing.policy import Act
-from routing.ports import OutboxItem
+from routing.ports import InboxItem, OutboxItem, StoreUnavailable
 from routing.tickets import NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
@@ -132,9 +140,10 @@ class TeamsAdapter:
         if (request.content_length or 0) > MAX_BODY:
             return web.json_response({"error": "too large"}, status=413)
         try:
-            body = await request.json()
+            body = checked(await request.json())
             activity = Activity.model_validate(body)
-        except (ValueError, json.JSONDecodeError):
+        except (ValueError, RecursionError) as exc:  # bad JSON/UTF-8, BadActivity, pydantic
+            log.info("Refused a malformed Teams request: %s", type(exc).__name__)
             return web.json_response({"error": "not an activity"}, status=400)
         if self.auth is not None:
             try:
@@ -143,10 +152,13 @@ class TeamsAdapter:
                 log.info("Rejected a Teams request: %s", exc)
                 return web.json_response({"error": "unauthorized"}, status=401)
         if activity.type == "invoke" and activity.name == "adaptiveCard/action":
-            return await self._invoke(activity)
-        if activity.type == "message" and (activity.text or "").strip():
+            return await self._invoke(activity, body)
+        kept = (
+            storable(body, self.settings.max_message_chars) if activity.type == "message" else None
+        )
+        if kept is not None:
             event_id = f"{activity.conversation.id}|{activity.id}"
-            await self._stored(event_id, body)  # durable before the 200
+            await self._stored(event_id, kept)  # durable before the 200
             self._wake.set()
         return web.Response(status=200)
 
@@ -195,15 +207,7 @@ class TeamsAdapter:
             }
         )
         if text is None:
-            text = activity.text or ""
-            for entity in (
-                body.get("entities") or []
-            ):  # the bot's own mention: not part of the question
-                if (
-                    entity.get("type") == "mention"
-                    and entity.get("mentioned", {}).get("id") == activity.recipient.id
-                ):
-                    text = text.replace(str(entity.get("text", "")), " ")
+            text = question_text(body)
         language = "en" if (activity.locale or "sv").lower().startswith("en") else None
         return IncomingMessage(
             ConversationRef(CHANNEL, activity.conversation.id, address),
@@ -211,16 +215,22 @@ class TeamsAdapter:
             text.strip(),
             event_id,
             language=language,
+            dropped_length=dropped_length(body),
         )
 
-    async def _invoke(self, activity: Activity) -> web.Response:
-        value = activity.value if isinstance(activity.value, dict) else {}
-        action = value.get("action") or {}
-        data = dict(action.get("data") or {})
-        body = activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+    def _sender(self, body: object, event_id: str) -> IncomingMessage | None:
+        """Who sent a stored activity that could not be handled, if that can be read."""
+        if not isinstance(body, dict):
+            return None
+        try:
+            return self._message({k: v for k, v in body.items() if k != "text"}, event_id, "")
+        except Exception:
+            return None
+
+    async def _invoke(self, activity: Activity, body: dict[str, Any]) -> web.Response:
+        verb, data, ticket = invoke_parts(body)  # checked already: well formed
         event_id = f"{activity.conversation.id}|{activity.id}"
-        ticket = data.get("ticket")
-        if action.get("verb") != "refresh":
+        if verb != "refresh":
             text = text_of(data)
             if text:
                 msg = self._message(body, event_id, text)
@@ -228,7 +238,7 @@ class TeamsAdapter:
                 self._wake.set()
         if ticket is not None:
             user = activity.from_property.aad_object_id or activity.from_property.id
-            card = await asyncio.to_thread(self._card_for, int(ticket), user, activity.locale)
+            card = await asyncio.to_thread(self._card_for, ticket, user, activity.locale)
             if card is not None:
                 return web.json_response({"statusCode": 200, "type": CARD, "value": card})
         return web.json_response(
@@ -278,19 +288,32 @@ class TeamsAdapter:
         await self._work()
 
     async def process_inbox(self) -> None:
+        """Each stored activity once. One that fails is counted and, the third time, set
+        aside (``bot.deadletter``); the others go on. The database being away stops the
+        round uncounted: everything stays for the next."""
         items = await asyncio.to_thread(self._pending_inbox)
-        for item_id, event_id, body in items:
-            await asyncio.to_thread(self._handle_one, item_id, event_id, body)
+        for item in items:
+            try:
+                await asyncio.to_thread(self._handle_one, item.id, item.event_id, item.payload)
+            except StoreUnavailable:
+                raise
+            except Exception as exc:
+                await asyncio.to_thread(self._failed, item, exc)
 
-    def _pending_inbox(self) -> list[tuple[int, str, dict[str, Any]]]:
+    def _pending_inbox(self) -> list[InboxItem]:
         with self.store.transaction() as tx:
-            return [(i.id, i.event_id, i.payload) for i in tx.inbox.pending(CHANNEL, 200)]
+            return tx.inbox.pending(CHANNEL, 200)
+
+    def _failed(self, item: InboxItem, exc: Exception) -> None:
+        sender = self._sender(item.payload, item.event_id)
+        texts = self.service.texts(sender.language if sender else None)
+        attempt_failed(self.store, item, exc, sender, texts, utcnow())
 
     def _handle_one(self, item_id: int, event_id: str, body: dict[str, Any]) -> None:
         msg = self._message(body, event_id)
         replies = self.service.handle(msg)
         if any(r.retry for r in replies):  # the database is away: keep it for the next round
-            raise RuntimeError("database unavailable; the activity stays in the inbox")
+            raise StoreUnavailable("the activity stays in the inbox")
         for reply in replies:
             if reply.outbox_id is None:  # refusals are not stored: queue them now, once
                 with self.store.transaction() as tx:

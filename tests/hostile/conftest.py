@@ -1,9 +1,7 @@
-"""The hostile suite uses the adapters' real-client fixtures: the fake Microsoft cloud
-with the real Agents SDK, and the real Synapse with nio clients."""
+"""Fixtures of the hostile tests (defined in ``tests/hostile/channels.py``): each on
+SQLite and on PostgreSQL, with the real clients (the Agents SDK against the fake
+Microsoft cloud, nio against the real Synapse)."""
 
 from __future__ import annotations
 
-from tests.adapters.matrix.conftest import world
-from tests.adapters.teams.conftest import cloud, teams
-
-__all__ = ["cloud", "teams", "world"]
+from tests.hostile.channels import cloud, db, teams, world  # noqa: F401

@@ -85,6 +85,7 @@ KEPT = {
     "adapter_state.value": "sync tokens and event ids, no text",
     "inbox.channel": "platform name",
     "inbox.event_id": "the platform's event id; dedupes redelivery",
+    "inbox.error": "exception class and code line of a dead letter, never its message (bot/deadletter.py describe)",
 }
 
 
