@@ -17,7 +17,7 @@ from bot.links import valid
 from bot.reports import load_summary
 from bot.service import ConversationService
 from routing.report import week_bounds, week_of
-from routing.summary import Summary, masked
+from routing.summary import Summary
 
 COOKIE = "stodbot_dashboard"
 TEMPLATES = Environment(
@@ -28,10 +28,8 @@ SERVICE = web.AppKey("service", ConversationService)
 SECRET = web.AppKey("secret", str)
 
 
-def _change(summary_row_prev: float, current: int) -> str:
-    if not summary_row_prev:
-        return "–"
-    return f"{(current - summary_row_prev) / summary_row_prev * 100:+.0f} %"
+def _change(change: float | None) -> str:
+    return "–" if change is None else f"{change * 100:+.0f} %"
 
 
 def page(summary: Summary, municipality: str, week_options: list[str]) -> str:
@@ -53,12 +51,12 @@ def page(summary: Summary, municipality: str, week_options: list[str]) -> str:
         trend=[
             (
                 r.name,
-                [masked(f.questions) for f in r.weeks],
-                _change(r.previous_average, r.current.questions),
+                [str(f.questions) for f in r.weeks],
+                _change(r.change),
             )
             for r in (*summary.areas, summary.total)
         ],
-        gaps=[(g.area_name, masked(g.size)) for g in summary.gaps],
+        gaps=[(g.area_name, str(g.size)) for g in summary.gaps],
         flags=[f"{f.title} ({f.area_id}): {f.detail}" for f in summary.flags],
         chart_alt=chart.alt_text(summary),
     )
