@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.cli import commands
+from adapters.compose import DatabaseUnavailable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except commands.CliError as exc:
         print(f"stodbot: {exc}", file=sys.stderr)
         return 2
+    except DatabaseUnavailable as exc:
+        print(f"stodbot: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. piped into head
