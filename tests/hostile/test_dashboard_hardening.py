@@ -240,3 +240,26 @@ async def test_the_page_keeps_its_style_and_chart_under_the_csp_in_a_browser(
             chart = await browser.js("document.querySelector('figure img').naturalWidth")
     assert collapse == "collapse"  # the inline stylesheet was applied
     assert chart > 0  # and the chart image loaded ('self')
+
+
+async def test_a_strange_week_is_400_not_500(service: ConversationService) -> None:
+    exp = int(time.time()) + DAY
+    signature = {"exp": str(exp), "sig": sign(SECRET, exp)}
+    weeks = (
+        "9999-W52",
+        "0001-W01",
+        "2026-W1",
+        "２０２６-W01",
+        "2026-W54",
+        "2026-W48\x00",
+        "x" * 5000,
+    )
+    async with TestClient(TestServer(make_app(service))) as client:
+        statuses = {}
+        for week in weeks:
+            for path in ("/dashboard", "/dashboard/export.csv", "/dashboard/chart.png"):
+                resp = await client.get(path, params={"week": week, **signature})
+                await resp.read()
+                assert_hardened(resp.headers, f"{path} {week[:10]}")
+                statuses[(week[:10], path)] = resp.status
+    assert set(statuses.values()) == {400}, statuses
