@@ -45,6 +45,9 @@ async def test_a_token_without_a_sound_lifetime_is_401(teams: Teams) -> None:  #
         "exp in ten years": signed(teams, url, exp=now + 10 * 365 * 86400),
         "exp as text": signed(teams, url, exp=str(now + 3600)),
         "exp not a number": signed(teams, url, exp="snart"),
+        "exp infinite": signed(teams, url, exp=float("inf")),
+        "exp NaN": signed(teams, url, exp=float("nan")),
+        "exp true": signed(teams, url, exp=True),
         "nbf a day ahead": signed(teams, url, nbf=now + 86400),
         "iat a day ahead": signed(teams, url, iat=now + 86400),
     }
