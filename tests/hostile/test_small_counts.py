@@ -279,3 +279,35 @@ def test_a_total_beside_masked_parts_does_not_give_them_away(
     total_line = next(line for line in text.splitlines() if line.startswith("Totalt "))
     parts = [hr[44:].split()[0], it[44:].split()[0]]
     assert not worked_out(parts, total_line[44:].split()[0]), (hr, it, total_line)
+
+
+def test_no_masked_count_can_be_worked_out_of_any_group() -> None:
+    """The masking rule itself, against a reader who tries every possibility: for 3,000
+    random groups (parts adding up to a total), each "<5" must be able to take at least
+    two values given what is shown (a "<5" is 1..4, a ".." at least 5)."""
+    import itertools
+    import random
+
+    from routing.disclosure import Group, protect
+
+    rng = random.Random(10)
+    for _ in range(3000):
+        n = rng.randint(1, 5)
+        values = {f"p{i}": rng.choice([0, 0, 1, 2, 3, 4, 5, 5, 6, 7, 9, 12]) for i in range(n)}
+        values["total"] = sum(values.values())
+        shown = protect(values, [Group("total", [f"p{i}" for i in range(n)])])
+        total = shown["total"]
+        if total.shown is None:
+            continue  # nothing to subtract from
+        hidden = [k for k in values if k != "total" and shown[k].hidden]
+        left = total.shown - sum(shown[k].shown or 0 for k in values if k not in hidden + ["total"])
+        ranges = [range(1, 5) if shown[k].small else range(5, left + 1) for k in hidden]
+        possible: dict[str, set[int]] = {k: set() for k in hidden}
+        for combo in itertools.product(*ranges):
+            if sum(combo) == left:
+                for k, v in zip(hidden, combo, strict=True):
+                    possible[k].add(v)
+        for k in hidden:
+            assert values[k] in possible[k]
+            if shown[k].small:
+                assert len(possible[k]) >= 2, (values, {k: str(c) for k, c in shown.items()})
