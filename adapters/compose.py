@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+
 from adapters.sql.engine import make_engine, migrate
 from adapters.sql.store import SqlStore
 from bot.service import ConversationService, utcnow
@@ -32,9 +34,27 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
     )
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be used at start-up. The message is one Swedish line that
+    names the setting but never its value (the URL may hold a host and a password)."""
+
+
 def store(settings: Settings) -> SqlStore:
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    """The store, migrated. Every command starts here, so this is where an unreachable
+    database or a malformed URL becomes ``DatabaseUnavailable`` (no chained details)."""
+    try:
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            "STODBOT_DATABASE_URL är ingen databasadress som går att använda "
+            "(t.ex. postgresql://användare@värd/databas eller sqlite:///stodbot.db)"
+        ) from None
+    except (OperationalError, InterfaceError):
+        raise DatabaseUnavailable(
+            "kan inte ansluta till databasen i STODBOT_DATABASE_URL: kontrollera att den "
+            "är igång och att adress, databas och inloggning stämmer"
+        ) from None
     return SqlStore(engine)
 
 

@@ -14,13 +14,16 @@ from bot.turn import Turn
 if TYPE_CHECKING:
     from bot.service import ConversationService
 
-_TICKET = re.compile(r"^\s*#?(\d{1,9})\b\s*(.*)$", re.S)
+# A whole word of ASCII digits (with "#" before, punctuation after): "42", "#42",
+# "42," - not "-1", "1e9", "1.5", "4,2" or a number of ten digits.
+_TICKET = re.compile(r"\s*#?([0-9]{1,9})[.,:;!?]*(?:\s+(.*))?", re.S)
 
 
 def parse_ticket(rest: str) -> tuple[int, str] | None:
-    """ "42 resten" -> (42, "resten"); None without a number."""
-    m = _TICKET.match(rest)
-    return (int(m.group(1)), m.group(2).strip()) if m else None
+    """ "42 resten" -> (42, "resten"); None when ``rest`` does not start with a ticket
+    number as a word of its own (the caller then shows the usage line)."""
+    m = _TICKET.fullmatch(rest)
+    return (int(m.group(1)), (m.group(2) or "").strip()) if m else None
 
 
 def usage(turn: Turn, text: str) -> None:

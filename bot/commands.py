@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 H = TypeVar("H", bound=Callable[..., object])
-_NUMBER = re.compile(r"^#?\d+\b")
+# What an attempt at a ticket number starts with: "42", "#42", but also "-1", "+7",
+# "1e9", "1.5". Such a message is the command (and gets its usage line when the number
+# is not one); "ta bort ett konto" stays a question.
+_NUMBER_LIKE = re.compile(r"[#+\-−–]*[0-9]")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Command(Generic[H]):
         a question."""
         rest = rest.strip()
         if self.usage.startswith("NR"):
-            return bool(_NUMBER.match(rest))
+            return bool(_NUMBER_LIKE.match(rest))
         if self.usage.startswith("["):
             return len(rest.split()) <= 1
         return rest == ""

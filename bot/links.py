@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 from datetime import UTC, datetime
+
+MAX_DAYS = 31  # no link, and no cookie from one, is valid for longer
+_EXPIRES = re.compile(r"[0-9]{1,12}")  # ASCII digits only, and few: int() stays cheap
 
 
 def sign(secret: str, expires: int) -> str:
@@ -17,16 +21,19 @@ def sign(secret: str, expires: int) -> str:
 def valid(
     secret: str, expires: str | None, signature: str | None, now: float | None = None
 ) -> bool:
-    if not secret or not expires or not signature or not expires.isdigit():
+    if not secret or not expires or not signature or not _EXPIRES.fullmatch(expires):
         return False
-    if int(expires) < (now if now is not None else time.time()):
+    moment = now if now is not None else time.time()
+    until = int(expires)
+    if not moment <= until <= moment + MAX_DAYS * 86400:
         return False
-    return hmac.compare_digest(sign(secret, int(expires)), signature)
+    expected = sign(secret, until).encode()
+    return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
 
 
 def signed_link(base_url: str, secret: str, week: str, now: datetime, days: int = 14) -> str:
-    """A dashboard link for ``week`` that works for ``days``."""
-    expires = int(now.timestamp()) + days * 86400
+    """A dashboard link for ``week`` that works for ``days`` (at most ``MAX_DAYS``)."""
+    expires = int(now.timestamp()) + max(0, min(days, MAX_DAYS)) * 86400
     return f"{base_url.rstrip('/')}/dashboard?week={week}&exp={expires}&sig={sign(secret, expires)}"
 
 

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from bot.service import ConversationService
 from routing.report import week_bounds
-from routing.summary import COME_BACK, Summary, build_summary, previous_weeks
+from routing.summary import Summary, build_summary
+from routing.tally import COME_BACK, previous_weeks
 
 
 def load_summary(

@@ -4,6 +4,7 @@ the dashboard, the schedule and the seed data."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -15,13 +16,20 @@ from routing.ports import QuestionRow
 GAP_SIMILARITY = 60  # token_set_ratio on normalised questions, 0..100
 
 
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
+YEARS = range(1900, 9999)  # room for the weeks before and after, within ``date``
+
+
 def week_bounds(week: str) -> tuple[datetime, datetime]:
-    """ "2026-W48" -> (Monday 00:00, next Monday 00:00), Europe/Stockholm."""
+    """ "2026-W48" -> (Monday 00:00, next Monday 00:00), Europe/Stockholm. Anything but
+    four and two ASCII digits, or a week the year does not have, is a ValueError."""
+    m = _WEEK.fullmatch(week.upper())
     try:
-        year, num = week.upper().split("-W")
-        monday = date.fromisocalendar(int(year), int(num), 1)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"not an ISO week like 2026-W48: {week!r}") from exc
+        if m is None or int(m.group(1)) not in YEARS:
+            raise ValueError(week)
+        monday = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError as exc:
+        raise ValueError(f"not an ISO week like 2026-W48: {week[:20]!r}") from exc
     start = datetime.combine(monday, time(0, 0), STOCKHOLM)
     return start, start + timedelta(days=7)
 

@@ -6,31 +6,31 @@ questions, deflection (see ``DEFLECTION_RULE``), tickets opened / claimed /
 resolved, transferred to another area, median and p90 business hours to claim
 and resolve, SLA met (claim and resolve targets together and each on its own),
 escalations, reopened, helpful / not helpful, and knowledge gaps (group sizes
-and areas only). Counts under five are shown as "<5" in every leadership view,
-so nobody can be singled out; no free text and no names ever appear (the one
-exception, an example question per knowledge gap, is filled only for the owning
-area's own staff, see ``build_summary``'s ``viewer_areas``).
+and areas only).
+
+The exact numbers (``Tally``) never reach a view: ``publish`` masks them once
+(``routing.disclosure``: "<5", no share, trend or time from fewer than five, and
+no total that gives a small part away), so every view shows the same and none can
+leak. No free text and no names ever appear (the one exception, an example question
+per knowledge gap, is filled only for the owning area's own staff, see
+``build_summary``'s ``viewer_areas``).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rapidfuzz import fuzz
-
 from knowledge.model import Article, Organisation
 from routing.calendar import BusinessCalendar
+from routing.disclosure import NONE, Count, Group, count, protect, quantile, rate, share
 from routing.ports import QuestionRow
-from routing.report import group_gaps, week_bounds, week_of
+from routing.report import group_gaps, week_bounds
+from routing.tally import COUNTS, Counted, Tallies, Tally, count_weeks, percentile
 from routing.tickets import Ticket
 
-SMALL = 5
-COME_BACK = timedelta(days=3)
-SAME_QUESTION = 80  # token_set_ratio of normalised questions
 NOT_HELPFUL_FLAG = 3  # articles marked not helpful at least this often in the five weeks
 DEFLECTION_RULE = (
     "”Besvarad av boten” betyder att frågan fick ett svar ur kunskapsbanken och att "
@@ -41,48 +41,32 @@ DEFLECTION_RULE = (
 )
 
 
-def masked(n: int | None) -> str:
-    """A count as leadership sees it: under five is "<5"."""
-    if n is None:
-        return "–"
-    return "<5" if 0 < n < SMALL else str(n)
-
-
-def percentile(values: Sequence[float], p: float) -> float | None:
-    """Nearest-rank percentile (p in 0..100); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return round(ordered[rank - 1], 1)
-
-
 @dataclass(frozen=True)
 class Figures:
-    """The numbers for one area (or unit, or everything) in one week."""
+    """One area (or unit, or everything) in one week, as leadership may see it: every
+    count a ``Count`` ("<5" under five, ".." hidden to protect another), and every
+    share and time None where it would come from fewer than five."""
 
-    questions: int = 0
-    deflected: int = 0
-    routed: int = 0
-    tickets: int = 0
-    claimed: int = 0
-    resolved: int = 0
-    median_claim: float | None = None
+    questions: Count = NONE
+    deflected: Count = NONE
+    routed: Count = NONE
+    tickets: Count = NONE
+    claimed: Count = NONE
+    resolved: Count = NONE
+    escalated: Count = NONE
+    reopened: Count = NONE
+    helpful: Count = NONE
+    not_helpful: Count = NONE
+    transferred: Count = NONE
+    direct: Count = NONE
+    deflection: float | None = None  # share of the questions answered by the bot
+    median_claim: float | None = None  # business hours to claim
     p90_claim: float | None = None
     median_resolve: float | None = None
     p90_resolve: float | None = None
     sla_met: float | None = None  # share of decided claim and resolve targets met
     sla_claim_met: float | None = None  # share of decided claim targets met
     sla_resolve_met: float | None = None  # share of decided resolve targets met
-    escalated: int = 0
-    reopened: int = 0
-    helpful: int = 0
-    not_helpful: int = 0
-    transferred: int = 0  # tickets that staff moved to another area
-
-    @property
-    def deflection(self) -> float | None:
-        return self.deflected / self.questions if self.questions else None
 
 
 @dataclass(frozen=True)
@@ -90,29 +74,20 @@ class Row:
     key: str  # area or unit id, or "total"
     name: str
     weeks: tuple[Figures, ...]  # oldest first; the last is the reported week
+    # Questions this week against the average of the weeks before (0.25 = +25 %); None
+    # when there were none before or any of the five weeks is hidden.
+    change: float | None = None
 
     @property
     def current(self) -> Figures:
         return self.weeks[-1]
-
-    @property
-    def previous_average(self) -> float:
-        before = self.weeks[:-1]
-        return sum(f.questions for f in before) / len(before) if before else 0.0
-
-    @property
-    def change(self) -> float | None:
-        """Questions this week against the average of the weeks before (0.25 = +25 %);
-        None when there were none before."""
-        prev = self.previous_average
-        return (self.current.questions - prev) / prev if prev else None
 
 
 @dataclass(frozen=True)
 class GapGroup:
     area_id: str
     area_name: str
-    size: int
+    size: Count
     # One question of the group, only for the owning area's own staff (``viewer_areas``
     # of ``build_summary``); always None in what leadership sees.
     example: str | None = None
@@ -139,96 +114,73 @@ class Summary:
     rule: str = DEFLECTION_RULE
 
 
-def previous_weeks(week: str, n: int = 4) -> list[str]:
-    start, _ = week_bounds(week)
-    return [week_of(start - timedelta(weeks=k)) for k in range(n, 0, -1)]
+Key = tuple[str, str, int, str]  # level, row key, week index, count name
 
 
-def deflected_ids(questions: Sequence[QuestionRow], normalise: Callable[[str], str]) -> set[int]:
-    """Ids of the questions that count as answered by the bot (``DEFLECTION_RULE``)."""
-    by_user: dict[str, list[QuestionRow]] = defaultdict(list)
-    for q in sorted(questions, key=lambda r: (r.asked_at, r.id)):
-        by_user[q.user_id].append(q)
-    out: set[int] = set()
-    for rows in by_user.values():
-        for i, q in enumerate(rows):
-            if q.outcome != "answered" or q.ticket_id is not None or q.feedback == "not_helpful":
-                continue
-            if q.feedback == "helpful":
-                out.add(q.id)
-                continue
-            key = normalise(q.text or "")
-            came_back = any(
-                later.asked_at - q.asked_at <= COME_BACK
-                and (
-                    (later.article_id is not None and later.article_id == q.article_id)
-                    or (
-                        key
-                        and later.text
-                        and fuzz.token_set_ratio(key, normalise(later.text)) >= SAME_QUESTION
-                    )
-                )
-                for later in rows[i + 1 :]
-            )
-            if not came_back:
-                out.add(q.id)
-    return out
+def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
+    """The areas, units and total as leadership may see them (``routing.disclosure``):
+    per week and count, the areas and the units each add up to the total, and a row's
+    tickets are the direct ones plus the transferred ones."""
+    levels = {"area": counted.areas, "unit": counted.units, "total": (counted.total,)}
+    values: dict[Key, int] = {
+        (level, r.key, i, name): getattr(t, name)
+        for level, rows in levels.items()
+        for r in rows
+        for i, t in enumerate(r.weeks)
+        for name in COUNTS
+    }
+    groups: list[Group[Key]] = []
+    for i in range(len(counted.weeks)):
+        for name in COUNTS:
+            total = ("total", "total", i, name)
+            groups.append(Group(total, [("area", r.key, i, name) for r in counted.areas]))
+            groups.append(Group(total, [("unit", r.key, i, name) for r in counted.units]))
+        for level, rows in levels.items():
+            for r in rows:
+                parts = [(level, r.key, i, "direct"), (level, r.key, i, "transferred")]
+                groups.append(Group((level, r.key, i, "tickets"), parts))
+    shown = protect(values, groups)
 
+    def figures(level: str, key: str, i: int, t: Tally) -> Figures:
+        def c(name: str) -> Count:
+            return shown[(level, key, i, name)]
 
-def _targets(pairs: Iterable[tuple[datetime | None, datetime]], now: datetime) -> tuple[int, int]:
-    """(met, decided) for (done at, due) pairs: a target is decided once it is done or
-    overdue; one still open and not yet due counts neither way."""
-    met = decided = 0
-    for done, due in pairs:
-        if done is not None:
-            decided += 1
-            met += done <= due
-        elif now > due:
-            decided += 1
-    return met, decided
+        deflection = t.deflected / t.questions if t.questions else None
+        return Figures(
+            questions=c("questions"),
+            deflected=c("deflected"),
+            routed=c("routed"),
+            tickets=c("tickets"),
+            claimed=c("claimed"),
+            resolved=c("resolved"),
+            escalated=c("escalated"),
+            reopened=c("reopened"),
+            helpful=c("helpful"),
+            not_helpful=c("not_helpful"),
+            transferred=c("transferred"),
+            direct=c("direct"),
+            deflection=share(c("deflected"), c("questions"), deflection),
+            median_claim=quantile(percentile(t.claim_hours, 50), len(t.claim_hours)),
+            p90_claim=quantile(percentile(t.claim_hours, 90), len(t.claim_hours)),
+            median_resolve=quantile(percentile(t.resolve_hours, 50), len(t.resolve_hours)),
+            p90_resolve=quantile(percentile(t.resolve_hours, 90), len(t.resolve_hours)),
+            sla_met=rate(t.claim_met + t.resolve_met, t.claim_decided + t.resolve_decided),
+            sla_claim_met=rate(t.claim_met, t.claim_decided),
+            sla_resolve_met=rate(t.resolve_met, t.resolve_decided),
+        )
 
+    def row(level: str, r: Tallies) -> Row:
+        weeks = tuple(figures(level, r.key, i, t) for i, t in enumerate(r.weeks))
+        before = sum(t.questions for t in r.weeks[:-1]) / (len(r.weeks) - 1)
+        change = None
+        if before and not any(f.questions.hidden for f in weeks):  # all five are shown
+            change = (r.weeks[-1].questions - before) / before
+        return Row(r.key, r.name, weeks, change)
 
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-def _figures(
-    questions: Iterable[QuestionRow],
-    tickets: Iterable[Ticket],
-    deflected: set[int],
-    calendar: BusinessCalendar,
-    now: datetime,
-) -> Figures:
-    qs = list(questions)
-    tks = list(tickets)
-    claim_h = [
-        calendar.business_hours_between(t.created_at, t.claimed_at) for t in tks if t.claimed_at
-    ]
-    resolve_h = [
-        calendar.business_hours_between(t.created_at, t.resolved_at) for t in tks if t.resolved_at
-    ]
-    claim_met, claim_decided = _targets(((t.claimed_at, t.claim_due) for t in tks), now)
-    resolve_met, resolve_decided = _targets(((t.resolved_at, t.resolve_due) for t in tks), now)
-    met, decided = claim_met + resolve_met, claim_decided + resolve_decided
-    return Figures(
-        questions=len(qs),
-        deflected=sum(q.id in deflected for q in qs),
-        routed=sum(q.ticket_id is not None for q in qs),
-        tickets=len(tks),
-        claimed=sum(t.claimed_at is not None for t in tks),
-        resolved=sum(t.resolved_at is not None for t in tks),
-        median_claim=percentile(claim_h, 50),
-        p90_claim=percentile(claim_h, 90),
-        median_resolve=percentile(resolve_h, 50),
-        p90_resolve=percentile(resolve_h, 90),
-        sla_met=_share(met, decided),
-        sla_claim_met=_share(claim_met, claim_decided),
-        sla_resolve_met=_share(resolve_met, resolve_decided),
-        escalated=sum(t.escalated_at is not None for t in tks),
-        reopened=sum(t.reopened > 0 for t in tks),
-        helpful=sum(q.feedback == "helpful" for q in qs),
-        not_helpful=sum(q.feedback == "not_helpful" for q in qs),
-        transferred=sum(t.area_id != t.original_area_id for t in tks),
+    return (
+        tuple(row("area", r) for r in counted.areas),
+        tuple(row("unit", r) for r in counted.units),
+        row("total", counted.total),
     )
 
 
@@ -249,59 +201,14 @@ def build_summary(
     after the reported one (for the come-back rule); ``tickets``: created in the five weeks.
     ``viewer_areas``: the areas whose staff is reading; only their knowledge gaps carry an
     example question. Leave it empty for anything leadership sees."""
-    weeks = [*previous_weeks(week), week]
-    bounds = [week_bounds(w) for w in weeks]
-    deflected = deflected_ids(questions, normalise)
-
-    def in_week(i: int, at: datetime) -> bool:
-        return bounds[i][0] <= at < bounds[i][1]
-
-    def row(
-        key: str, name: str, q_pred: Callable[[QuestionRow], bool], t_pred: Callable[[Ticket], bool]
-    ) -> Row:
-        figures = []
-        for i in range(len(weeks)):
-            qs = [q for q in questions if in_week(i, q.asked_at) and q_pred(q)]
-            tks = [t for t in tickets if in_week(i, t.created_at) and t_pred(t)]
-            figures.append(_figures(qs, tks, deflected, calendar, now))
-        return Row(key, name, tuple(figures))
-
-    triage = org.triage.id
-
-    def area_row(area_id: str, name: str) -> Row:
-        def q_in(q: QuestionRow) -> bool:
-            return (q.area_id or triage) == area_id
-
-        def t_in(t: Ticket) -> bool:
-            return t.area_id == area_id
-
-        return row(area_id, name, q_in, t_in)
-
-    def unit_row(unit_id: str, name: str) -> Row:
-        def q_in(q: QuestionRow) -> bool:
-            return q.unit_id == unit_id
-
-        def t_in(t: Ticket) -> bool:
-            return t.unit_id == unit_id
-
-        return row(unit_id, name, q_in, t_in)
-
-    areas = tuple(area_row(a.id, a.name) for a in org.areas)
-    unit_names = {u.id: u.name for u in org.units}
-    units = tuple(unit_row(u.id, u.name) for u in org.units) + (
-        row(
-            "-",
-            "Okänd förvaltning",
-            lambda q: q.unit_id not in unit_names,
-            lambda t: t.unit_id not in unit_names,
-        ),
-    )
-    total = row("total", "Totalt", lambda q: True, lambda t: True)
-
-    current = [q for q in questions if in_week(len(weeks) - 1, q.asked_at)]
+    counted = count_weeks(org, calendar, week, questions, tickets, now, normalise)
+    areas, units, total = publish(counted)
+    start, end = week_bounds(week)
+    first, _ = week_bounds(counted.weeks[0])
+    current = [q for q in questions if start <= q.asked_at < end]
     gaps = _gaps(current, org, normalise, gap_limit, viewer_areas)
-    flags = _flags(articles, questions, bounds[0][0], now.date(), review_interval)
-    return Summary(week, tuple(weeks), areas, units, total, gaps, flags)
+    flags = _flags(articles, questions, first, now.date(), review_interval)
+    return Summary(week, counted.weeks, areas, units, total, gaps, flags)
 
 
 def _gaps(
@@ -317,7 +224,7 @@ def _gaps(
         GapGroup(
             a,
             names.get(a, a),
-            len(members),
+            count(len(members)),
             next((q.text for q in members if q.text), None) if a in viewer_areas else None,
         )
         for a, members in groups
@@ -348,7 +255,7 @@ def _flags(
                     a.title,
                     a.area,
                     "not_helpful",
-                    f"{masked(unhelpful[a.id])} gånger inte till hjälp",
+                    f"{count(unhelpful[a.id])} gånger inte till hjälp",
                 )
             )
     return tuple(sorted(out, key=lambda f: (f.reason, f.area_id, f.article_id)))

@@ -334,11 +334,19 @@ def serve(args: argparse.Namespace) -> int:
     from adapters.cli.serve import serve as run_server
     from adapters.matrix.bot import MatrixStartupError
     from adapters.teams.adapter import TeamsStartupError
+    from adapters.web.dashboard import DashboardStartupError
 
     settings = _settings(args)
+    startup = (
+        NothingToServe,
+        MatrixStartupError,
+        TeamsStartupError,
+        DashboardStartupError,
+        OrganisationError,
+    )
     try:
         asyncio.run(run_server(settings))
-    except (NothingToServe, MatrixStartupError, TeamsStartupError, OrganisationError) as exc:
+    except startup as exc:
         raise CliError(str(exc)) from exc
     return 0
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
 from adapters.cli import commands, inbox
+from adapters.compose import DatabaseUnavailable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except commands.CliError as exc:
         print(f"stodbot: {exc}", file=sys.stderr)
         return 2
+    except DatabaseUnavailable as exc:
+        print(f"stodbot: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. piped into head

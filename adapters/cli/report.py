@@ -2,24 +2,27 @@
 (``routing.summary``, the same figures as the dashboard, the chat post and the
 CSV/XLSX files), with what each column means written above the tables.
 
-Masking as in every leadership view: counts under five are "<5", shares of fewer
-than five are "–". No question text and no names, except the example questions
-of a knowledge gap, which the summary carries only for the reader's own areas."""
+The figures come masked from the summary (``routing.disclosure``): counts under
+five are "<5", ".." hides a count that would give a small one away, and shares,
+trends and times that may not be shown are "–". No question text and no names,
+except the example questions of a knowledge gap, which the summary carries only
+for the reader's own areas."""
 
 from __future__ import annotations
 
 import textwrap
 from datetime import timedelta
 
+from routing.disclosure import SMALL
 from routing.report import week_bounds
-from routing.summary import SMALL, Figures, Row, Summary, masked
+from routing.summary import Figures, Row, Summary
 
 NAME = 44  # width of the name column
 INDENT = " " * 18
 
 
-def _share(value: float | None, base: int) -> str:
-    return "–" if value is None or base < SMALL else f"{round(value * 100)} %"
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)} %"
 
 
 def _hours(median: float | None, p90: float | None) -> str:
@@ -49,19 +52,19 @@ TICKET_HEADER = (
 def _question_line(row: Row) -> str:
     f = row.current
     return (
-        f"{row.name[:NAME]:<{NAME}} {masked(f.questions):>6} {masked(f.deflected):>9} "
-        f"{_share(f.deflection, f.questions):>5} {masked(f.routed):>6} "
-        f"{masked(f.helpful):>10} {masked(f.not_helpful):>13} {_change(row):>7}"
+        f"{row.name[:NAME]:<{NAME}} {f.questions:>6} {f.deflected:>9} "
+        f"{_share(f.deflection):>5} {f.routed:>6} "
+        f"{f.helpful:>10} {f.not_helpful:>13} {_change(row):>7}"
     )
 
 
 def _ticket_line(name: str, f: Figures) -> str:
     return (
-        f"{name[:NAME]:<{NAME}} {masked(f.tickets):>7} {masked(f.claimed):>5} "
-        f"{masked(f.resolved):>5} {_hours(f.median_claim, f.p90_claim):>15} "
+        f"{name[:NAME]:<{NAME}} {f.tickets:>7} {f.claimed:>5} "
+        f"{f.resolved:>5} {_hours(f.median_claim, f.p90_claim):>15} "
         f"{_hours(f.median_resolve, f.p90_resolve):>15} "
-        f"{_share(f.sla_claim_met, f.tickets):>6} {_share(f.sla_resolve_met, f.tickets):>7} "
-        f"{masked(f.escalated):>10}"
+        f"{_share(f.sla_claim_met):>6} {_share(f.sla_resolve_met):>7} "
+        f"{f.escalated:>10}"
     )
 
 
@@ -77,7 +80,7 @@ def render_weekly(summary: Summary, municipality: str) -> str:
     lines = [
         f"Efterfrågan på stöd vecka {int(summary.week[-2:])} {summary.week[:4]} "
         f"({start:%Y-%m-%d} – {end - timedelta(days=1):%Y-%m-%d}) – {municipality}",
-        f"Frågor totalt: {masked(cur.questions)}{change}",
+        f"Frågor totalt: {cur.questions}{change}",
         "",
         "Så läses tabellerna:",
         *_legend("Frågor", "ställda till boten under veckan, per område."),
@@ -106,8 +109,10 @@ def render_weekly(summary: Summary, municipality: str) -> str:
         ),
         *_legend(
             "<5 och –",
-            f"tal under {SMALL} visas som ”<5” och andelar av färre än {SMALL} som ”–”, så "
-            "att ingen kan pekas ut. Frågetexter och namn visas aldrig.",
+            f"tal under {SMALL} visas som ”<5”, och ”..” är ett tal som döljs så att ett "
+            f"litet tal inte kan räknas fram ur summan. Andelar, trender och tider ur färre "
+            f"än {SMALL} visas som ”–”, så att ingen kan pekas ut. Frågetexter och namn "
+            "visas aldrig.",
         ),
         "",
         "Frågor",
@@ -120,23 +125,23 @@ def render_weekly(summary: Summary, municipality: str) -> str:
         *(_ticket_line(r.name, r.current) for r in summary.areas),
         _ticket_line(total.name, cur),
     ]
-    if cur.tickets:
+    if not cur.tickets.zero:
         lines += [
             "",
-            f"Routning: {masked(cur.tickets - cur.transferred)} av {masked(cur.tickets)} "
-            f"ärenden hamnade direkt hos rätt område ({masked(cur.transferred)} flyttades "
+            f"Routning: {cur.direct} av {cur.tickets} "
+            f"ärenden hamnade direkt hos rätt område ({cur.transferred} flyttades "
             "av handläggare).",
         ]
     lines += ["", "Frågor per förvaltning:"]
-    units = [r for r in summary.units if r.current.questions]
-    lines += [f"  {r.name[:NAME]:<{NAME}} {masked(r.current.questions):>5}" for r in units]
+    units = [r for r in summary.units if not r.current.questions.zero]
+    lines += [f"  {r.name[:NAME]:<{NAME}} {r.current.questions:>5}" for r in units]
     if not units:
         lines.append("  inga")
     lines += ["", "Kunskapsluckor (vidareskickade eller ej till hjälp, grupperade efter likhet):"]
     if not summary.gaps:
         lines.append("  inga")
     for gap in summary.gaps:
-        line = f"  {masked(gap.size):>3} frågor – {gap.area_name}"
+        line = f"  {gap.size:>3} frågor – {gap.area_name}"
         if gap.example:
             line += f" – t.ex. ”{gap.example}”"
         lines.append(line)

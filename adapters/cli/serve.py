@@ -100,6 +100,10 @@ class WorkerProcess:
 
 
 async def serve(settings: Settings) -> None:
+    if settings.dashboard_secret:  # before anything starts
+        from adapters.web.dashboard import check_secret
+
+        check_secret(settings.dashboard_secret, settings.production)
     kb = knowledge_base(settings)
     sql = store(settings)
     service = conversation_service(settings, kb, sql)
@@ -125,7 +129,7 @@ async def serve(settings: Settings) -> None:
     if settings.dashboard_secret:
         from adapters.web.dashboard import add_dashboard
 
-        add_dashboard(app, service, settings.dashboard_secret)
+        add_dashboard(app, service, settings.dashboard_secret, settings.public_url)
     if not running and not settings.dashboard_secret:
         raise NothingToServe(
             "inget att starta: sätt STODBOT_MATRIX_HOMESERVER, STODBOT_MATRIX_USER_ID och "

@@ -35,8 +35,10 @@ def to_xlsx(summary: Summary) -> bytes:
     notes.append([summary.rule])
     notes.append(
         [
-            "Antal under 5 visas som ”<5”. Tider i arbetstimmar (vardagar 08–17, "
-            "svenska helgdagar undantagna)."
+            "Antal under 5 visas som ”<5”, och ”..” är ett antal som döljs så att ett "
+            "litet tal inte kan räknas fram ur summan. Andelar och tider ur färre än 5 "
+            "visas som ”–”. Tider i arbetstimmar (vardagar 08–17, svenska helgdagar "
+            "undantagna)."
         ]
     )
     buf = io.BytesIO()

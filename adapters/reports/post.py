@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from adapters.reports import chart
-from routing.summary import Summary, masked
+from routing.summary import Summary
 
 
 def _pct(value: float | None) -> str:
@@ -13,40 +13,36 @@ def _pct(value: float | None) -> str:
 
 
 def chat_text(summary: Summary, municipality: str, link: str | None) -> str:
+    """Every figure comes masked from the summary; this only prints them."""
     cur = summary.total.current
-    prev = summary.total.previous_average
-    change = (
-        f" ({(cur.questions - prev) / prev * 100:+.0f} % mot snittet för de fyra veckorna innan)"
-        if prev
-        else ""
+    change = summary.total.change
+    trend = (
+        "" if change is None else f" ({change * 100:+.0f} % mot snittet för de fyra veckorna innan)"
     )
     busiest = [
         r
-        for r in sorted(summary.areas, key=lambda r: (-r.current.questions, r.name))
-        if r.current.questions
+        for r in sorted(summary.areas, key=lambda r: (-r.current.questions.order, r.name))
+        if not r.current.questions.zero
     ][:3]
     lines = [
         f"**Efterfrågan på stöd, vecka {int(summary.week[-2:])} {summary.week[:4]} "
         f"– {municipality}**",
-        f"Frågor: {masked(cur.questions)}{change}. "
-        f"Besvarade av boten: {_pct(cur.deflection if cur.questions >= 5 else None)}. "
-        f"Vidareskickade till handläggare: {masked(cur.routed)}.",
-        f"Ärenden: {masked(cur.tickets)} nya, {masked(cur.claimed)} tagna, "
-        f"{masked(cur.resolved)} lösta. "
-        f"SLA uppfyllt: {_pct(cur.sla_met if cur.tickets >= 5 else None)}. "
-        f"Eskalerade: {masked(cur.escalated)}. Återöppnade: {masked(cur.reopened)}.",
+        f"Frågor: {cur.questions}{trend}. "
+        f"Besvarade av boten: {_pct(cur.deflection)}. "
+        f"Vidareskickade till handläggare: {cur.routed}.",
+        f"Ärenden: {cur.tickets} nya, {cur.claimed} tagna, {cur.resolved} lösta. "
+        f"SLA uppfyllt: {_pct(cur.sla_met)}. "
+        f"Eskalerade: {cur.escalated}. Återöppnade: {cur.reopened}.",
     ]
     if busiest:
         lines.append(
             "Mest efterfrågat: "
-            + ", ".join(f"{r.name} ({masked(r.current.questions)})" for r in busiest)
+            + ", ".join(f"{r.name} ({r.current.questions})" for r in busiest)
             + "."
         )
     if summary.gaps:
         lines.append(
-            "Kunskapsluckor: "
-            + ", ".join(f"{g.area_name} ({masked(g.size)})" for g in summary.gaps)
-            + "."
+            "Kunskapsluckor: " + ", ".join(f"{g.area_name} ({g.size})" for g in summary.gaps) + "."
         )
     due = sum(f.reason == "review_due" for f in summary.flags)
     unhelpful = sum(f.reason == "not_helpful" for f in summary.flags)

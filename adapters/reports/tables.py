@@ -1,9 +1,10 @@
 """The summary as rows of cells: what the page, CSV and XLSX all show, so their
-figures cannot disagree. Counts under five are "<5"."""
+figures cannot disagree. The figures come masked (``routing.disclosure``): a count
+prints as "<5" or "..", a share or time that may not be shown is None, "–"."""
 
 from __future__ import annotations
 
-from routing.summary import Figures, Row, Summary, masked
+from routing.summary import Figures, Row, Summary
 
 HEADERS = (
     "Vecka",
@@ -32,32 +33,28 @@ def _hours(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}".replace(".", ",")
 
 
-def _share(value: float | None, base: int) -> str:
-    if value is None:
-        return "–"
-    if base < 5:  # a share of a tiny group would single people out too
-        return "–"
-    return f"{round(value * 100)} %"
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)} %"
 
 
 def cells(f: Figures) -> list[str]:
     return [
-        masked(f.questions),
-        masked(f.deflected),
-        _share(f.deflection, f.questions),
-        masked(f.routed),
-        masked(f.tickets),
-        masked(f.claimed),
-        masked(f.resolved),
+        str(f.questions),
+        str(f.deflected),
+        _share(f.deflection),
+        str(f.routed),
+        str(f.tickets),
+        str(f.claimed),
+        str(f.resolved),
         _hours(f.median_claim),
         _hours(f.p90_claim),
         _hours(f.median_resolve),
         _hours(f.p90_resolve),
-        _share(f.sla_met, f.tickets),
-        masked(f.escalated),
-        masked(f.reopened),
-        masked(f.helpful),
-        masked(f.not_helpful),
+        _share(f.sla_met),
+        str(f.escalated),
+        str(f.reopened),
+        str(f.helpful),
+        str(f.not_helpful),
     ]
 
 

@@ -43,6 +43,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # connection fails its transaction, SQLAlchemy empties the pool, and the caller
     # retries once (see ConversationService.handle).
     kwargs.setdefault("pool_recycle", 1800)
+    if parsed.drivername == "postgresql+psycopg":  # a host that never answers: 10 s, not minutes
+        kwargs["connect_args"] = {"connect_timeout": 10, **kwargs.get("connect_args", {})}
     return create_engine(parsed, **kwargs)
 
 

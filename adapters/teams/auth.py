@@ -6,6 +6,12 @@ token's ``serviceurl`` claim, and for an unknown issuer it goes looking for
 keys on the internet; so this module checks the issuer first and the
 endorsement and service URL after. Any failure is a 401 and nothing else happens.
 
+PyJWT checks ``exp``, ``nbf`` and ``iat`` only when they are there (and takes
+``exp`` given as text), so a signed token without an expiry would be good forever:
+this module requires a numeric ``exp`` at most ``MAX_LIFETIME`` ahead (Bot
+Framework tokens live about an hour); ``nbf`` and ``iat``, when present, must not
+lie ahead (PyJWT, with the SDK's five minutes of leeway).
+
 The Bot Connector sends the same token with every activity for as long as it is
 valid, so a token whose signature was verified is remembered until its expiry;
 the per-activity checks (endorsement, service URL) run every time.
@@ -26,6 +32,7 @@ from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
 log = logging.getLogger(__name__)
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 _REMEMBERED_TOKENS = 256  # the connector uses a handful at a time
+MAX_LIFETIME = 24 * 3600  # seconds from now to a token's exp
 
 
 class Unauthorized(Exception):
@@ -91,7 +98,11 @@ class TeamsAuth:
         except (jwt.PyJWTError, ValueError) as exc:
             raise Unauthorized(type(exc).__name__) from exc
         claims = dict(identity.claims)
-        expires = float(claims.get("exp", 0))
+        expires = claims.get("exp")
+        if isinstance(expires, bool) or not isinstance(expires, int | float):
+            raise Unauthorized("no numeric expiry")
+        if expires > now + MAX_LIFETIME:
+            raise Unauthorized("expiry too far ahead")
         if expires > now:
             if len(self._verified) >= _REMEMBERED_TOKENS:
                 self._verified = {k: v for k, v in self._verified.items() if v[0] > now}

@@ -1,10 +1,14 @@
 """The leadership dashboard: server-side HTML (Jinja2, autoescaped), the chart,
 CSV and XLSX downloads. Access by a signed link, which sets a cookie; nothing
-is served to someone who only found the URL."""
+is served to someone who only found the URL. Every response, errors included,
+carries a strict CSP and the other security headers, and no server version."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,21 +21,62 @@ from bot.links import valid
 from bot.reports import load_summary
 from bot.service import ConversationService
 from routing.report import week_bounds, week_of
-from routing.summary import Summary, masked
+from routing.summary import Summary
 
 COOKIE = "stodbot_dashboard"
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    loader=FileSystemLoader(TEMPLATE_DIR),
     autoescape=select_autoescape(["html"]),
 )
 SERVICE = web.AppKey("service", ConversationService)
 SECRET = web.AppKey("secret", str)
+SECURE = web.AppKey("secure", bool)
+MIN_SECRET_BYTES = 32
 
 
-def _change(summary_row_prev: float, current: int) -> str:
-    if not summary_row_prev:
-        return "–"
-    return f"{(current - summary_row_prev) / summary_row_prev * 100:+.0f} %"
+def _style_hash() -> str:
+    """The CSP hash of the page's one inline stylesheet (static text in the template)."""
+    source = (TEMPLATE_DIR / "dashboard.html").read_text(encoding="utf-8")
+    match = re.search(r"<style>(.*?)</style>", source, re.S)
+    css = match.group(1) if match else ""
+    return base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+
+
+CSP = (
+    f"default-src 'none'; style-src 'sha256-{_style_hash()}'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Server": "Stodbot",  # instead of aiohttp's name and version
+}
+
+
+class DashboardStartupError(RuntimeError):
+    """The dashboard cannot start as configured; the message says what to fix."""
+
+
+def check_secret(secret: str, production: bool) -> None:
+    """In production a guessable secret would open the dashboard: refuse a short one."""
+    if production and len(secret.encode()) < MIN_SECRET_BYTES:
+        raise DashboardStartupError(
+            f"STODBOT_DASHBOARD_SECRET är för kort för drift: minst {MIN_SECRET_BYTES} byte "
+            "(skapa en med: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+
+
+async def _harden(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: runs for every response, also 403, 404, 405 and 500."""
+    response.headers.update(SECURITY_HEADERS)
+
+
+def _change(change: float | None) -> str:
+    return "–" if change is None else f"{change * 100:+.0f} %"
 
 
 def page(summary: Summary, municipality: str, week_options: list[str]) -> str:
@@ -53,12 +98,12 @@ def page(summary: Summary, municipality: str, week_options: list[str]) -> str:
         trend=[
             (
                 r.name,
-                [masked(f.questions) for f in r.weeks],
-                _change(r.previous_average, r.current.questions),
+                [str(f.questions) for f in r.weeks],
+                _change(r.change),
             )
             for r in (*summary.areas, summary.total)
         ],
-        gaps=[(g.area_name, masked(g.size)) for g in summary.gaps],
+        gaps=[(g.area_name, str(g.size)) for g in summary.gaps],
         flags=[f"{f.title} ({f.area_id}): {f.detail}" for f in summary.flags],
         chart_alt=chart.alt_text(summary),
     )
@@ -77,6 +122,7 @@ async def require_signature(request: web.Request, handler):  # type: ignore[no-u
             f"{exp}.{sig}",
             httponly=True,
             samesite="Strict",
+            secure=request.app[SECURE],
             max_age=max(0, int(exp or 0) - int(datetime.now(UTC).timestamp())),
         )
         return response
@@ -141,10 +187,18 @@ async def export_xlsx(request: web.Request) -> web.Response:
     )
 
 
-def add_dashboard(app: web.Application, service: ConversationService, secret: str) -> None:
+def add_dashboard(
+    app: web.Application,
+    service: ConversationService,
+    secret: str,
+    public_url: str | None = None,
+) -> None:
+    """``public_url``: where people reach the dashboard; https makes the cookie Secure."""
     app[SERVICE] = service
     app[SECRET] = secret
+    app[SECURE] = (public_url or "").lower().startswith("https://")
     app.middlewares.append(require_signature)
+    app.on_response_prepare.append(_harden)
     app.router.add_get("/dashboard", dashboard)
     app.router.add_get("/dashboard/chart.png", chart_png)
     app.router.add_get("/dashboard/export.csv", export_csv)

@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from knowledge.base import KnowledgeBase
 from knowledge.model import Article
 from routing.calendar import BusinessCalendar
+from routing.disclosure import count
 from routing.ports import QuestionRow
-from routing.summary import build_summary, deflected_ids, masked, percentile
+from routing.summary import build_summary
+from routing.tally import count_weeks, deflected_ids, percentile
 from tests.unit.test_report import ticket
 
 MON = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # week 48
@@ -44,7 +46,7 @@ def q(
 
 
 def test_masking_and_percentiles() -> None:
-    assert [masked(n) for n in (0, 1, 4, 5, 12)] == ["0", "<5", "<5", "5", "12"]
+    assert [str(count(n)) for n in (0, 1, 4, 5, 12)] == ["0", "<5", "<5", "5", "12"]
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9
     assert percentile([4.0], 90) == 4.0 and percentile([], 50) is None
 
@@ -86,34 +88,65 @@ def test_summary_numbers(example_kb: KnowledgeBase) -> None:
     t11 = ticket(11, "hr", MON, 2, 10)
     t12 = replace(ticket(12, "hr", MON, 6, None), original_area_id="kansli")  # moved to HR
     stale = Article("hr-gammal", "hr", "Gammal artikel", ("?",), "svar", reviewed=date(2024, 1, 1))
-    summary = build_summary(
-        example_kb.organisation,
-        BusinessCalendar(),
-        "2026-W48",
-        questions,
-        [t11, t12],
-        [stale],
-        now=MON + timedelta(days=1),
-    )
-    hr = next(r for r in summary.areas if r.key == "hr")
-    cur = hr.current
+    org, cal, now = example_kb.organisation, BusinessCalendar(), MON + timedelta(days=1)
+    counted = count_weeks(org, cal, "2026-W48", questions, [t11, t12], now)
+    hr = next(r for r in counted.areas if r.key == "hr")
+    cur = hr.weeks[-1]
     assert (cur.questions, cur.deflected, cur.routed) == (5, 2, 2)
-    assert cur.deflection == 0.4
     assert (cur.tickets, cur.claimed, cur.resolved) == (2, 2, 1)
-    assert (cur.median_claim, cur.p90_claim) == (2.0, 6.0)  # nearest rank of [2, 6]
-    assert cur.sla_met == 2 / 3  # claims: met, missed; resolve: met; the open one not yet due
-    assert (cur.sla_claim_met, cur.sla_resolve_met) == (0.5, 1.0)  # 2 h of 4 met, 6 h missed
-    assert cur.median_resolve == 10.0 and cur.transferred == 1
+    assert cur.claim_hours == (2.0, 6.0) and cur.resolve_hours == (10.0,)
+    assert (cur.claim_met, cur.claim_decided) == (1, 2)  # 2 h of 4 met, 6 h missed
+    assert (cur.resolve_met, cur.resolve_decided) == (1, 1)  # the open one is not yet due
+    assert cur.transferred == 1 and cur.direct == 1
     assert (cur.helpful, cur.not_helpful) == (1, 1)
-    assert [f.questions for f in hr.weeks] == [0, 0, 0, 1, 5]
-    assert hr.previous_average == 0.25 and hr.change == 19.0  # 5 against 1/4 a week
-    assert summary.total.current.questions == 6
-    bou = next(r for r in summary.units if r.key == "bou")
-    assert bou.current.questions == 5
-    assert [(g.area_id, g.size) for g in summary.gaps] == [("hr", 2), ("hr", 1)]
+    assert [t.questions for t in hr.weeks] == [0, 0, 0, 1, 5]
+    assert counted.total.weeks[-1].questions == 6
+    bou = next(r for r in counted.units if r.key == "bou")
+    assert bou.weeks[-1].questions == 5
+    assert counted.weeks == ("2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48")
+
+    # what leadership sees of the same: only what five or more make up
+    summary = build_summary(org, cal, "2026-W48", questions, [t11, t12], [stale], now=now)
+    shown = next(r for r in summary.areas if r.key == "hr")
+    f = shown.current
+    assert str(f.questions) == "5" and str(f.deflected) == "<5" and str(f.tickets) == "<5"
+    assert f.deflection is None  # 2 of 5: the share would tell the 2
+    assert (f.median_claim, f.p90_claim, f.median_resolve) == (None, None, None)  # 2 tickets
+    assert (f.sla_met, f.sla_claim_met, f.sla_resolve_met) == (None, None, None)
+    assert shown.change is None  # week 47's one question is hidden: no trend either
+    assert [str(w.questions) for w in shown.weeks] == ["0", "0", "0", "<5", "5"]
+    # total 6 beside HR 5 and IT "<5" would tell IT's 1: one more figure is hidden
+    it = next(r for r in summary.areas if r.key == "it")
+    assert str(it.current.questions) == "<5"
+    # (hiding HR's 5 would not do: a ".." is at least 5, so IT would still be 1)
+    assert str(summary.total.current.questions) == ".."
+    assert [(g.area_id, str(g.size)) for g in summary.gaps] == [("hr", "<5"), ("hr", "<5")]
     assert all(g.example is None for g in summary.gaps)  # leadership: no question text
     assert [(f.article_id, f.reason) for f in summary.flags] == [("hr-gammal", "review_due")]
-    assert summary.weeks == ("2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48")
+    assert summary.weeks == counted.weeks
+
+
+def test_shares_times_and_trends_need_five(example_kb: KnowledgeBase) -> None:
+    """Ten HR questions a week, of which some answered by the bot, and six tickets."""
+    org, cal = example_kb.organisation, BusinessCalendar()
+    questions, tickets, i = [], [], 0
+    for week in range(5):
+        for n in range(10):
+            i += 1
+            at = MON - timedelta(weeks=4 - week) + timedelta(minutes=n)
+            deflect = n < (7 if week == 4 else 5)
+            questions.append(q(i, f"@u{i}", at, feedback="helpful" if deflect else "not_helpful"))
+    tickets = [ticket(100 + k, "hr", MON, 1 + k, 8 + k) for k in range(6)]
+    summary = build_summary(org, cal, "2026-W48", questions, tickets, [], now=MON)
+    hr = next(r for r in summary.areas if r.key == "hr")
+    f = hr.current
+    assert str(f.questions) == "10" and str(f.deflected) == "7" and f.deflection == 0.7
+    assert hr.change == 0.0  # ten against ten a week
+    assert (f.median_claim, f.p90_claim) == (3.0, 6.0)  # six claimed: shown
+    assert f.sla_claim_met is None  # 4 of 6 met: the 4 and the 2 missed are both small
+    three = [replace(t, created_at=MON) for t in tickets[:3]]
+    few = build_summary(org, cal, "2026-W48", questions, three, [], now=MON)
+    assert next(r for r in few.areas if r.key == "hr").current.median_claim is None
 
 
 def test_gap_examples_only_for_the_viewers_own_areas(example_kb: KnowledgeBase) -> None:

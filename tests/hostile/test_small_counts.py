@@ -1,0 +1,313 @@
+"""Case 10: leadership views must not reveal small counts. One question in week 48 and
+three in week 49 (a single ticket claimed in each): every view shows "<5", never 1 or 3,
+and nothing derived from them (shares, trends, medians, chart points, alt text)."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import html as html_lib
+import io
+import math
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from openpyxl import load_workbook
+
+from adapters import compose
+from adapters.cli import commands
+from adapters.cli.main import main
+from adapters.reports import post
+from adapters.sql.store import SqlStore
+from bot.links import link
+from bot.reports import load_summary
+from bot.service import ConversationService
+from knowledge.base import KnowledgeBase
+from routing.calendar import BusinessCalendar
+from routing.ports import NewTicket, QuestionEntry
+from routing.report import week_bounds
+from routing.tickets import Status
+from tests.conftest import sqlite_store
+from tests.web.conftest import SECRET, make_app
+
+WEEK = "2026-W49"
+NOW = datetime(2026, 12, 7, 6, 30, tzinfo=UTC)  # the Monday after, 07:30 in Stockholm
+SAFE = {"0", "<5", "–", ".."}  # all a view may show for these weeks
+
+
+def add_question(
+    store: SqlStore,
+    at: datetime,
+    user: str,
+    area: str = "hr",
+    routed: bool = False,
+    claim_h: float = 2.0,
+) -> None:
+    cal = BusinessCalendar()
+    with store.transaction() as tx:
+        if not routed:
+            qid = tx.questions.log(
+                QuestionEntry(at, "matrix", user, "bou", area, "answered", "hr-sjuklon", None, 0.8)
+            )
+            tx.questions.set_feedback(qid, "helpful", at + timedelta(minutes=1))
+            return
+        qid = tx.questions.log(
+            QuestionEntry(at, "matrix", user, "bou", area, "routed", None, None, 0.2, "x")
+        )
+        t = tx.tickets.create(
+            NewTicket(
+                area, user, "matrix", "!dm", "", "sv", "bou", "x", None, qid, at,
+                cal.add_business_hours(at, 4), cal.add_business_hours(at, 16), 0.5, "articles",
+            )
+        )  # fmt: skip
+        tx.questions.link_ticket(qid, t.id, area)
+        claimed = cal.add_business_hours(at, claim_h)
+        tx.tickets.update(t, status=Status.CLAIMED, claimed_by="@staff", claimed_at=claimed)
+
+
+def tiny_weeks(store: SqlStore) -> None:
+    """Week 48: one routed question. Week 49: two answered (helpful), one routed."""
+    w48, _ = week_bounds("2026-W48")
+    w49, _ = week_bounds(WEEK)
+    add_question(store, w48 + timedelta(days=1, hours=9), "@a:x", routed=True, claim_h=1.5)
+    add_question(store, w49 + timedelta(hours=9), "@b:x")
+    add_question(store, w49 + timedelta(hours=10), "@c:x")
+    add_question(store, w49 + timedelta(days=1, hours=9), "@d:x", routed=True, claim_h=3.0)
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SqlStore]:
+    path = tmp_path / "small.db"
+    store = sqlite_store(path)
+    tiny_weeks(store)
+    monkeypatch.setenv("STODBOT_DATABASE_URL", f"sqlite:///{path}")
+    fixed = functools.partial(compose.conversation_service, clock=lambda: NOW)
+    monkeypatch.setattr(commands, "conversation_service", fixed)
+    yield store
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """Every matplotlib figure that is saved (as PNG or SVG), to read what it plots."""
+    figures: list[Figure] = []
+    save = Figure.savefig
+
+    def spy(self: Figure, *args: object, **kwargs: object) -> None:
+        figures.append(self)
+        save(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    return figures
+
+
+def cli(capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    assert main(["report", "weekly", "--week", WEEK, *extra]) == 0
+    return capsys.readouterr().out
+
+
+def numbers(text: str) -> list[str]:
+    """The figures in a text, "<5" counted as one token."""
+    return re.findall(r"<5|\d+(?:[,.]\d+)?", text)
+
+
+def assert_plots_no_small_count(figure: Figure) -> None:
+    for ax in figure.axes:
+        for line in ax.get_lines():
+            ys = [float(y) for y in line.get_ydata()]  # type: ignore[union-attr]
+            drawn_values = {y for y in ys if not math.isnan(y)}
+            assert drawn_values <= {0.0}, (line.get_label(), ys)
+        for patch in ax.patches:
+            if isinstance(patch, Rectangle):  # a bar: its length is a count
+                assert round(patch.get_width()) in (0, 5), patch
+        for text in ax.texts:
+            assert text.get_text() in ("", "<5", ".."), text.get_text()
+
+
+def test_text_report_masks_everything_from_tiny_weeks(
+    db: SqlStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = cli(capsys)
+    assert "Frågor totalt: <5\n" in text  # no "+1100 %" trend
+    body = text.split("\nFrågor\n", 1)[1]  # the tables and what follows; not the legend
+    for line in body.splitlines():
+        if line.startswith(("HR ", "Totalt ", "  ")) or "Routning" in line:
+            cells = [c for c in numbers(line[44:] if not line.startswith("  ") else line)]
+            assert set(cells) <= {"0", "<5"}, line
+    hr_tickets = next(
+        line for line in body.split("\nÄrenden\n", 1)[1].splitlines() if line.startswith("HR ")
+    )
+    assert "3,0" not in hr_tickets and " h" not in hr_tickets  # no median of one ticket
+    assert "%" not in body.split("Frågor per förvaltning", 1)[0]  # no share, no trend
+
+
+def test_chat_post_and_its_chart(
+    db: SqlStore, example_kb: KnowledgeBase, drawn: list[Figure]
+) -> None:
+    service = ConversationService(example_kb, db, clock=lambda: NOW)
+    summary = load_summary(service, WEEK, NOW)
+    text, png = post.renderer("Exempelkommun")(summary, "https://stod.example/dashboard")
+    assert png is not None and png[:4] == b"\x89PNG"
+    figures = "\n".join(text.splitlines()[1:-1])  # without the title and the link
+    figures = figures.split("Artiklar att se över", 1)[0]  # review dates, not people
+    assert "%" not in figures, text  # "Frågor: <5 (+1100 % …)" and "67 %" are gone
+    assert set(numbers(figures)) <= {"0", "<5"}, text
+    assert len(drawn) == 1
+    assert_plots_no_small_count(drawn[0])
+
+
+async def test_dashboard_page_alt_text_and_chart(
+    db: SqlStore, example_kb: KnowledgeBase, drawn: list[Figure]
+) -> None:
+    service = ConversationService(example_kb, db, clock=lambda: NOW)
+    url = link("http://x", SECRET, WEEK)
+    async with TestClient(TestServer(make_app(service))) as client:
+        resp = await client.get("/dashboard?" + url.split("?", 1)[1])
+        assert resp.status == 200
+        page = await resp.text()
+        png = await (await client.get(f"/dashboard/chart.png?week={WEEK}")).read()
+    assert png[:4] == b"\x89PNG"
+    alt = html_lib.unescape(re.search(r'<img [^>]*alt="([^"]*)"', page).group(1))  # type: ignore[union-attr]
+    assert "%" not in alt and "→ <5 → <5" in alt, alt
+    assert set(numbers(alt)) <= {"49", "0", "<5"}, alt  # the week number, and no 1 or 3
+    summary = re.search(r'data-testid="total-questions">(.*?)</p>', page, re.S)
+    assert summary and "%" not in summary.group(1)
+    assert set(numbers(html_lib.unescape(summary.group(1)))) <= {"0", "<5"}
+    for testid in ("areas", "trend", "units"):
+        table = re.search(rf'<table data-testid="{testid}">.*?</table>', page, re.S)
+        assert table, testid
+        cells = [html_lib.unescape(c) for c in re.findall(r"<td>([^<]*)</td>", table.group(0))]
+        assert cells and set(cells) <= SAFE, (testid, sorted(set(cells) - SAFE))
+    assert len(drawn) == 1
+    assert_plots_no_small_count(drawn[0])
+
+
+def test_csv_and_xlsx_of_all_five_weeks(
+    db: SqlStore, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = list(csv.reader(io.StringIO(cli(capsys, "--format", "csv")), delimiter=";"))
+    assert len(rows) > 10
+    for row in rows[1:]:
+        assert set(row[3:]) <= SAFE, row
+    out = tmp_path / "s.xlsx"
+    cli(capsys, "--format", "xlsx", "--out", str(out))
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    for values in list(sheet.iter_rows(values_only=True))[1:]:
+        assert {str(v) for v in values[3:]} <= SAFE, values
+
+
+def test_png_and_svg_files(
+    db: SqlStore, capsys: pytest.CaptureFixture[str], tmp_path: Path, drawn: list[Figure]
+) -> None:
+    for fmt in ("png", "svg"):
+        cli(capsys, "--format", fmt, "--out", str(tmp_path / f"c.{fmt}"))
+    assert len(drawn) == 2
+    for figure in drawn:
+        assert_plots_no_small_count(figure)
+    svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<?xml")
+    labels = [html_lib.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert "<5" in labels and not any("67" in t or t.strip() == "%" for t in labels), labels
+
+
+COUNTS = (
+    "Frågor",
+    "Besvarade av boten",
+    "Vidareskickade",
+    "Ärenden",
+    "Tagna",
+    "Lösta",
+    "Eskalerade",
+    "Återöppnade",
+    "Till hjälp",
+    "Inte till hjälp",
+)
+
+
+def worked_out(parts: list[str], total: str) -> bool:
+    """Whether a reader can work out a "<5" among ``parts`` from the shown ``total``:
+    each "<5" is 1 to 4 and each ".." (hidden to protect another) at least 5."""
+    if not total.isdigit():
+        return False
+    rest = int(total) - sum(int(p) for p in parts if p.isdigit())
+    small, other = parts.count("<5"), parts.count("..")
+    if not small:
+        return False
+    highest = min(4, rest - (small - 1) - 5 * other)
+    lowest = 1 if other else max(1, rest - 4 * (small - 1))
+    return highest <= lowest
+
+
+def test_a_total_beside_masked_parts_does_not_give_them_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Total 7 = HR 6 + IT 1: showing 7 and 6 beside IT's "<5" would tell IT's 1."""
+    path = tmp_path / "diff.db"
+    store = sqlite_store(path)
+    w49, _ = week_bounds(WEEK)
+    for i in range(6):
+        add_question(store, w49 + timedelta(hours=9, minutes=i), f"@hr{i}:x")
+    add_question(store, w49 + timedelta(hours=11), "@it:x", area="it")
+    monkeypatch.setenv("STODBOT_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setattr(
+        commands,
+        "conversation_service",
+        functools.partial(compose.conversation_service, clock=lambda: NOW),
+    )
+    rows = list(csv.reader(io.StringIO(cli(capsys, "--format", "csv")), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    checked = 0
+    for week in {r[0] for r in body}:
+        total = next(r for r in body if r[0] == week and r[1] == "Totalt")
+        for level in ("Område", "Förvaltning"):
+            group = [r for r in body if r[0] == week and r[1] == level]
+            for name in COUNTS:
+                col = header.index(name)
+                parts = [r[col] for r in group]
+                assert not worked_out(parts, total[col]), (week, level, name, parts, total[col])
+                checked += "<5" in parts
+    assert checked  # IT's one question is among them
+    text = cli(capsys)
+    hr = next(line for line in text.splitlines() if line.startswith("HR "))
+    it = next(line for line in text.splitlines() if line.startswith("IT-drift "))
+    total_line = next(line for line in text.splitlines() if line.startswith("Totalt "))
+    parts = [hr[44:].split()[0], it[44:].split()[0]]
+    assert not worked_out(parts, total_line[44:].split()[0]), (hr, it, total_line)
+
+
+def test_no_masked_count_can_be_worked_out_of_any_group() -> None:
+    """The masking rule itself, against a reader who tries every possibility: for 3,000
+    random groups (parts adding up to a total), each "<5" must be able to take at least
+    two values given what is shown (a "<5" is 1..4, a ".." at least 5)."""
+    import itertools
+    import random
+
+    from routing.disclosure import Group, protect
+
+    rng = random.Random(10)
+    for _ in range(3000):
+        n = rng.randint(1, 5)
+        values = {f"p{i}": rng.choice([0, 0, 1, 2, 3, 4, 5, 5, 6, 7, 9, 12]) for i in range(n)}
+        values["total"] = sum(values.values())
+        shown = protect(values, [Group("total", [f"p{i}" for i in range(n)])])
+        total = shown["total"]
+        if total.shown is None:
+            continue  # nothing to subtract from
+        hidden = [k for k in values if k != "total" and shown[k].hidden]
+        left = total.shown - sum(shown[k].shown or 0 for k in values if k not in hidden + ["total"])
+        ranges = [range(1, 5) if shown[k].small else range(5, left + 1) for k in hidden]
+        possible: dict[str, set[int]] = {k: set() for k in hidden}
+        for combo in itertools.product(*ranges):
+            if sum(combo) == left:
+                for k, v in zip(hidden, combo, strict=True):
+                    possible[k].add(v)
+        for k in hidden:
+            assert values[k] in possible[k]
+            if shown[k].small:
+                assert len(possible[k]) >= 2, (values, {k: str(c) for k, c in shown.items()})
