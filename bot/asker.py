@@ -54,7 +54,7 @@ def help_(service: ConversationService, turn: Turn, rest: str) -> None:
 )
 def my_tickets(service: ConversationService, turn: Turn, rest: str) -> None:
     t = turn.t
-    tickets = service.desk.of_asker(turn.tx, turn.user, turn.now)
+    tickets = service.desk.of_asker(turn.tx, turn.user, turn.now, shared_in=turn.msg.shared_in)
     if not tickets:
         turn.say(Reply(ReplyKind.INFO, t("my_tickets_none")))
         return
@@ -86,7 +86,9 @@ def show_ticket(service: ConversationService, turn: Turn, rest: str) -> None:
     if parsed is None:
         return usage(turn, "ärende 42")
     t = turn.t
-    ticket, events = service.desk.read(turn.tx, parsed[0], turn.user, turn.now)
+    ticket, events = service.desk.read(
+        turn.tx, parsed[0], turn.user, turn.now, shared_in=turn.msg.shared_in
+    )
     area = service.org.area(ticket.area_id)
     lines = [
         t(

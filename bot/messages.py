@@ -28,6 +28,9 @@ class IncomingMessage:
     # A text too long to keep: the adapter kept only its length (``text`` is empty), so
     # that the refusal "nothing was stored" is true.
     dropped_length: int = 0
+    # Who else reads the reply: None in a conversation of the sender alone with the bot;
+    # otherwise the id of the room, channel or group chat the reply lands in.
+    shared_in: str | None = None
 
     @property
     def channel(self) -> str:

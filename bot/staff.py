@@ -63,7 +63,7 @@ def queue(service: ConversationService, turn: Turn, rest: str) -> None:
     mine = service.roles.staff_areas(turn.user)
     wanted = [a for a in mine if a == rest.strip().casefold()] or mine
     names = ", ".join(_area_name(service, a) for a in wanted)
-    tickets = service.desk.queue(turn.tx, turn.user, wanted, turn.now)
+    tickets = service.desk.queue(turn.tx, turn.user, wanted, turn.now, shared_in=turn.msg.shared_in)
     if not tickets:
         turn.say(Reply(ReplyKind.INFO, t("queue_empty", areas=names)))
         return

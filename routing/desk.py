@@ -23,6 +23,7 @@ from routing.tickets import (
     AlreadyClaimed,
     NotAllowed,
     NotFound,
+    NotHere,
     Status,
     Ticket,
     TicketEvent,
@@ -115,41 +116,73 @@ class Desk:
     # -- reading -------------------------------------------------------------------
 
     def read(
-        self, tx: Tx, ticket_id: int, actor: str, at: datetime, via: str = "command"
+        self,
+        tx: Tx,
+        ticket_id: int,
+        actor: str,
+        at: datetime,
+        via: str = "command",
+        shared_in: str | None = None,
     ) -> tuple[Ticket, list[TicketEvent]]:
         """The ticket and the part of its history ``actor`` may see (``via``: the path
-        that shows it, for the audit log: command, card, queue)."""
+        that shows it, for the audit log: command, card, queue; ``shared_in``: the room
+        or channel the reply lands in, None for a direct chat)."""
         ticket = self._get(tx, ticket_id)
         events = tx.tickets.events(ticket_id)
         areas = [e.area_id or ticket.original_area_id for e in events]
         decision = self.policy.decide(actor, Act.VIEW, ticket, areas)
         if not decision.allowed:
             raise self._refused(tx, at, actor, Act.VIEW, ticket)
+        if not self.policy.shown_here(actor, [ticket.area_id, *areas], shared_in):
+            self._audit(tx, at, actor, "read_denied", ticket_id, None, {"where": "shared"})
+            raise NotHere(ticket_id)
         if decision.audit:
             self._audit(tx, at, actor, "read", ticket_id, None, {"via": via})
         return ticket, self.policy.visible_events(actor, ticket, events)
 
-    def _audit_listed(
-        self, tx: Tx, at: datetime, actor: str, tickets: list[Ticket], via: str
-    ) -> None:
+    def _listed(
+        self,
+        tx: Tx,
+        at: datetime,
+        actor: str,
+        tickets: list[Ticket],
+        via: str,
+        shared_in: str | None,
+    ) -> list[Ticket]:
+        """Tickets about to be listed: refused where others read along, and each read of
+        one written in a confidential area (now or before a move) audited."""
+        if not tickets:
+            return tickets
+        if not self.policy.shown_here(actor, {t.area_id for t in tickets}, shared_in):
+            raise NotHere(0)
         for ticket in tickets:
-            if self.policy.confidential(ticket.area_id):
+            areas = {e.area_id or ticket.original_area_id for e in tx.tickets.events(ticket.id)}
+            if self.policy.confidential(ticket.area_id) or any(
+                self.policy.confidential(a) for a in areas
+            ):
                 self._audit(tx, at, actor, "read", ticket.id, None, {"via": via})
+        return tickets
 
     def queue(
-        self, tx: Tx, actor: str, area_ids: list[str], at: datetime, limit: int = 30
+        self,
+        tx: Tx,
+        actor: str,
+        area_ids: list[str],
+        at: datetime,
+        limit: int = 30,
+        shared_in: str | None = None,
     ) -> list[Ticket]:
         """The active tickets of those of ``area_ids`` that ``actor`` is staff of."""
         mine = [a for a in area_ids if self.roles.is_staff(actor, a)]
         tickets = tx.tickets.queue(mine, ACTIVE)[:limit] if mine else []
-        self._audit_listed(tx, at, actor, tickets, "queue")
-        return tickets
+        return self._listed(tx, at, actor, tickets, "queue", shared_in)
 
-    def of_asker(self, tx: Tx, actor: str, at: datetime, limit: int = 20) -> list[Ticket]:
+    def of_asker(
+        self, tx: Tx, actor: str, at: datetime, limit: int = 20, shared_in: str | None = None
+    ) -> list[Ticket]:
         """The asker's own tickets, newest first."""
         tickets = tx.tickets.for_asker(actor)[:limit]
-        self._audit_listed(tx, at, actor, tickets, "my_tickets")
-        return tickets
+        return self._listed(tx, at, actor, tickets, "my_tickets", shared_in)
 
     def text_areas(self, tx: Tx, actor: str, at: datetime, via: str) -> list[str]:
         """The areas whose logged question text ``actor`` may read (a report's example

@@ -15,6 +15,8 @@ in reports. It is pure: no storage, no platform, only the organisation and the r
   reason (the transfer is written in the receiving area).
 - **Nobody else**, leadership included: leadership reads counts, never tickets.
 - A read of anything written in a confidential area is audited, as is every refusal.
+- Ticket text is shown only where nobody else reads along: a direct chat with the bot,
+  or the area's own room or channel (``shown_here``).
 """
 
 from __future__ import annotations
@@ -111,6 +113,24 @@ class AccessPolicy:
         if actor == ticket.asker_id:
             return event.visible_to_asker
         return not self.confidential(area)  # staff of the ticket's area, now or before
+
+    def shown_here(self, actor: str, areas: Iterable[str], shared_in: str | None) -> bool:
+        """May ticket text of ``areas`` be shown where the reply lands? Always in a
+        conversation of ``actor`` alone with the bot; in a shared room or channel only
+        if it is the own room or channel of one of those areas that ``actor`` is staff
+        of (whoever reads there works for that area). Anywhere else the others who
+        read along would see it."""
+        if shared_in is None:
+            return True
+        for area_id in set(areas):
+            area = self.org.area(area_id)
+            if (
+                area is not None
+                and shared_in in (area.room, area.channel)
+                and self.roles.is_staff(actor, area_id)
+            ):
+                return True
+        return False
 
     def area_text(self, actor: str, area_id: str) -> Decision:
         """May ``actor`` read question text logged for ``area_id`` (a report's example

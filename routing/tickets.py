@@ -79,6 +79,12 @@ class NotAllowed(TicketError):
     key = "ticket_not_allowed"
 
 
+class NotHere(TicketError):
+    """Ticket text asked for in a room or channel where others read along."""
+
+    key = "not_here"
+
+
 class AlreadyClaimed(TicketError):
     key = "ticket_already_claimed"
 

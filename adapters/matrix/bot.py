@@ -386,7 +386,11 @@ class MatrixBot:
                 return None
             address = json.dumps({"event": p["reacts_to"]})
             return IncomingMessage(
-                ConversationRef(CHANNEL, room_id, address), sender, text, event_id
+                ConversationRef(CHANNEL, room_id, address),
+                sender,
+                text,
+                event_id,
+                shared_in=self._shared_in(room_id),
             )
         body = _REPLY_FALLBACK.sub("", p["body"]).strip()
         relates = p.get("relates") or {}
@@ -402,7 +406,18 @@ class MatrixBot:
         thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
         address = json.dumps({"event": event_id, "thread": thread})
         ref = ConversationRef(CHANNEL, room_id, address)
-        return IncomingMessage(ref, sender, body, event_id, dropped_length=int(p.get("length", 0)))
+        return IncomingMessage(
+            ref,
+            sender,
+            body,
+            event_id,
+            dropped_length=int(p.get("length", 0)),
+            shared_in=self._shared_in(room_id),
+        )
+
+    def _shared_in(self, room_id: str) -> str | None:
+        """None in a direct chat with the bot; otherwise the room others read too."""
+        return None if self._is_direct(room_id) else room_id
 
     def _strip_mention(self, body: str) -> str:
         user = self.user_id or ""

@@ -37,6 +37,7 @@ from adapters.teams.inbound import (
     dropped_length,
     invoke_parts,
     question_text,
+    shared_in,
     storable,
 )
 from bot.deadletter import attempt_failed
@@ -216,6 +217,7 @@ class TeamsAdapter:
             event_id,
             language=language,
             dropped_length=dropped_length(body),
+            shared_in=shared_in(body),
         )
 
     def _sender(self, body: object, event_id: str) -> IncomingMessage | None:

@@ -78,14 +78,30 @@ def storable(body: dict[str, Any], max_chars: int) -> dict[str, Any] | None:
     if not text:
         return None
     kept = {k: body[k] for k in (*_KEPT, *_KEPT_MORE) if k in body}
-    tenant = (body.get("channelData") or {}).get("tenant")
-    if isinstance(tenant, dict):
-        kept["channelData"] = {"tenant": tenant}
+    channel_data = body.get("channelData") if isinstance(body.get("channelData"), dict) else {}
+    kept_data = {
+        k: channel_data[k] for k in ("tenant", "channel") if isinstance(channel_data.get(k), dict)
+    }
+    if "channel" in kept_data:
+        kept_data["channel"] = {"id": kept_data["channel"].get("id")}
+    if kept_data:
+        kept["channelData"] = kept_data
     mentions = [e for e in body.get("entities") or [] if isinstance(e, dict)]
     kept["entities"] = [e for e in mentions if e.get("type") == "mention"]
     if len(text) > max_chars:  # refused later; the text itself is not kept anywhere
         kept["text"], kept["entities"], kept[TEXT_LENGTH] = "", [], len(text)
     return kept
+
+
+def shared_in(body: dict[str, Any]) -> str | None:
+    """Where others read the reply: None in a personal chat, else the channel (its id,
+    without the thread's ``;messageid=``) or the group chat. An activity that does not
+    say it is personal counts as shared."""
+    conversation = body.get("conversation") if isinstance(body.get("conversation"), dict) else {}
+    if conversation.get("conversationType") == "personal":
+        return None
+    channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
+    return str(channel or str(conversation.get("id", "")).split(";")[0])
 
 
 def dropped_length(body: dict[str, Any]) -> int:
