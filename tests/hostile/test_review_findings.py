@@ -1,0 +1,186 @@
+"""Hostile review of issue 10's merged work. Each test shows a defect a user (or an
+attacker) would notice, and fails on the reviewed code."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from adapters.sql.audit_chain import entry_hash
+from adapters.sql.store import SqlStore
+from bot.reports import load_summary
+from knowledge.base import KnowledgeBase
+from routing.report import week_bounds
+from tests.adapters.teams.conftest import HR1, HR_CHANNEL, IT, Teams
+from tests.hostile.channels import Db
+from tests.hostile.test_access_policy import (
+    HR_STAFF,
+    IT_STAFF,
+    NOTE,
+    QUESTION,
+    Desk,
+    hr_ticket,
+)
+from tests.hostile.test_audit_chain import NOW as AUDIT_NOW
+from tests.hostile.test_audit_chain import _as_dba, _check, _cli, _seed
+from tests.hostile.test_small_counts import NOW as SUMMARY_NOW
+from tests.hostile.test_small_counts import WEEK, add_question
+
+GENERAL = "19:allmant@thread.tacv2"  # a team channel everyone in the office is in
+ANSWER = "Boka en gemensam bil"
+
+
+async def _hr_ticket_in_teams(teams: Teams) -> int:
+    await teams.say(QUESTION)
+    card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+    ticket = int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"])
+    await teams.say(f"notera {ticket} {NOTE}", user=HR1, conversation="a:dm-hr1")
+    await teams.wait_sent("a:dm-hr1", "Anteckningen är sparad")
+    return ticket
+
+
+# -- 1. access: the policy looks at who asks, never at who else reads the answer -------
+
+
+async def test_hr_staff_reading_a_ticket_in_a_shared_channel_posts_hr_notes_there(
+    teams: Teams,
+) -> None:
+    """HR staff @-mention the bot with `ärende N` (or `kö`) in a channel the whole office
+    reads. The bot answers in that channel: the HR question and the internal note are
+    now readable by everyone in it, none of whom is HR staff."""
+    ticket = await _hr_ticket_in_teams(teams)
+    for command in (f"ärende {ticket}", "kö"):
+        await teams.say(command, user=HR1, conversation=GENERAL, personal=False, mention_bot=True)
+        posted = await teams.wait_sent(GENERAL, f"{ticket}")
+        seen = str(posted)
+        assert "cykelförmån" not in seen and NOTE not in seen, (command, seen[:300])
+
+
+# -- 1b. audit: the queue does not audit a read the command path audits ---------------
+
+
+@pytest.fixture
+def desk(example_kb: KnowledgeBase, any_store: SqlStore) -> Desk:
+    return Desk(example_kb, any_store)
+
+
+def test_it_reading_a_moved_hr_question_in_the_queue_is_audited(desk: Desk) -> None:
+    """After `flytta` HR -> IT, IT's `ärende N` is audited as a read of HR text (the
+    question was written in HR), but IT's `kö`, which shows the same question, is not."""
+    ticket = hr_ticket(desk)
+    desk.say(HR_STAFF, f"flytta {ticket} it Gäller behörighet i lönesystemet")
+    before = len(desk.audit())
+    [queue] = desk.say(IT_STAFF, "kö")
+    assert "cykelförmån" in queue.text  # the HR question, shown to IT
+    reads = [r for r in desk.audit()[before:] if r[0] == IT_STAFF and r[1] == "read"]
+    assert reads, "IT read HR's question in the queue and nothing is on record"
+
+
+# -- 2. boundary: an id longer than the columns ----------------------------------------
+
+
+def _long_user(teams: Teams, act: dict[str, object]) -> dict[str, object]:
+    act["from"] = {"id": "29:long", "aadObjectId": "a" * 300}  # from.id is short, aad is not
+    return act
+
+
+async def test_a_long_aad_object_id_on_a_card_refresh_is_not_a_500(teams: Teams, db: Db) -> None:
+    """`checked` bounds from.id but the bot identifies people by from.aadObjectId: 300
+    characters go into audit_log.actor (255) and PostgreSQL refuses with a 500."""
+    ticket = await _hr_ticket_in_teams(teams)
+    act = _long_user(
+        teams,
+        teams.cloud.activity(
+            "", conversation=HR_CHANNEL, personal=False,
+            invoke={"verb": "refresh", "data": {"ticket": ticket}},
+        ),
+    )  # fmt: skip
+    resp = await teams.post(act)
+    assert resp.status in (200, 400), resp.status
+
+
+async def test_a_long_aad_object_id_does_not_stop_the_teams_inbox(teams: Teams, db: Db) -> None:
+    """The same id in a plain message: it fails (questions.user_id is 255) and, on the
+    third try, setting it aside writes a "could not be handled" reply whose user_id is
+    too long, so the set-aside is rolled back. Every round then stops at that item:
+    nobody behind it is answered and the outbox is never sent again."""
+    poison = _long_user(teams, teams.cloud.activity("Hur bokar jag en poolbil?"))
+    poison["conversation"] = {"id": "a:dm-long", "conversationType": "personal"}
+    assert (await teams.post(poison)).status == 200
+    await asyncio.sleep(3)  # three rounds: the poison's three tries
+    resp = await teams.say("Hur bokar jag en poolbil?", user="aad-user1", conversation="a:dm-u1")
+    assert resp.status == 200
+    await teams.wait_sent("a:dm-u1", ANSWER, timeout=20)
+
+
+# -- 3. small counts: a difference of two shown numbers ---------------------------------
+
+
+def test_routed_is_not_the_difference_of_questions_and_deflected(
+    any_store: SqlStore, example_kb: KnowledgeBase
+) -> None:
+    """Six HR questions, five answered by the bot, one routed. The report shows
+    questions 6, answered 5, routed "<5". Answered and routed never overlap, so
+    routed <= 6 - 5 = 1, and "<5" means at least 1: exactly one person went to HR."""
+    from bot.service import ConversationService
+
+    start, _ = week_bounds(WEEK)
+    for n in range(5):
+        add_question(any_store, start + timedelta(hours=9, minutes=n), f"@q{n}:x")
+    add_question(any_store, start + timedelta(days=1, hours=9), "@r:x", routed=True)
+    service = ConversationService(example_kb, any_store, clock=lambda: SUMMARY_NOW)
+    summary = load_summary(service, WEEK, SUMMARY_NOW)
+    for row in (*summary.areas, summary.total):
+        f = row.current
+        if f.questions.zero:
+            continue
+        if f.questions.shown is not None and f.deflected.shown is not None and f.routed.small:
+            highest = min(4, f.questions.shown - f.deflected.shown)
+            assert highest > 1, (row.key, str(f.questions), str(f.deflected), str(f.routed))
+
+
+# -- 4. audit chain: a forged row appended with a correct hash --------------------------
+
+
+def test_a_forged_row_appended_with_its_hash_is_caught(any_store: SqlStore) -> None:
+    """The chain is plain SHA-256 over public fields: anyone who can INSERT into the
+    table (the app's own database role: no trigger stops an insert at the end) can add
+    "@hr.konsult read ticket 1" with a correct hash. verify says the log is whole, and
+    so does the head recorded before the forgery."""
+    _seed(any_store)
+    anchor = (_check(any_store).head_id, _check(any_store).head_hash)
+    with any_store.engine.begin() as conn:
+        last = conn.execute(text("SELECT id, hash FROM audit_log ORDER BY id DESC")).first()
+        assert last is not None
+        row = (last.id + 1, AUDIT_NOW, "@hr.konsult:k", "read", "ticket", "1", None, None)
+        digest = entry_hash(*row, prev_hash=last.hash)
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, old, new, "
+                "prev_hash, hash) VALUES (:id, :at, :actor, 'read', 'ticket', '1', NULL, NULL, "
+                ":prev, :hash)"
+            ),
+            {"id": row[0], "at": AUDIT_NOW, "actor": row[2], "prev": last.hash, "hash": digest},
+        )
+    done = _cli(any_store, "--anchor", f"{anchor[0]}:{anchor[1]}")
+    assert done.returncode == 1, done.stdout
+
+
+def test_verify_names_a_tampered_row_instead_of_crashing(any_store: SqlStore) -> None:
+    """A DBA writes a value of the wrong type into a row (a time that is not a time;
+    on SQLite a BLOB). verify must name the row in one Swedish line, not a traceback."""
+    _seed(any_store)
+    with _as_dba(any_store) as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("UPDATE audit_log SET new = CAST(new AS BLOB) WHERE id = 2"))
+        else:
+            conn.execute(text("UPDATE audit_log SET actor = repeat('x', 1) WHERE id = 2"))
+    done = _cli(any_store)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-400:]
+    assert "rad 2" in done.stdout, done.stdout
+
+
+__all__ = ["IT"]
