@@ -142,6 +142,26 @@ def test_routed_is_not_the_difference_of_questions_and_deflected(
             assert highest > 1, (row.key, str(f.questions), str(f.deflected), str(f.routed))
 
 
+def test_the_answered_share_does_not_give_away_the_few_that_were_not(
+    any_store: SqlStore, example_kb: KnowledgeBase
+) -> None:
+    """The same week: "Andel 83 %" of 6 questions (and the chart's orange "Övriga" bar of
+    length 6 - 5) tell the reader exactly one question was not answered by the bot.
+    ``rate`` refuses a share whose complement is 1..4; ``share`` does not."""
+    from bot.service import ConversationService
+
+    start, _ = week_bounds(WEEK)
+    for n in range(5):
+        add_question(any_store, start + timedelta(hours=9, minutes=n), f"@q{n}:x")
+    add_question(any_store, start + timedelta(days=1, hours=9), "@r:x", routed=True)
+    service = ConversationService(example_kb, any_store, clock=lambda: SUMMARY_NOW)
+    f = load_summary(service, WEEK, SUMMARY_NOW).total.current
+    assert f.deflection is None or f.questions.shown is None, (
+        f"{f.questions} questions, {round(f.deflection * 100)} % answered: "
+        f"{round(f.questions.shown * (1 - f.deflection))} were not"
+    )
+
+
 # -- 4. audit chain: a forged row appended with a correct hash --------------------------
 
 
