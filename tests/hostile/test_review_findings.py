@@ -79,6 +79,32 @@ def test_it_reading_a_moved_hr_question_in_the_queue_is_audited(desk: Desk) -> N
     assert reads, "IT read HR's question in the queue and nothing is on record"
 
 
+# -- 1c. a stale Ja button acts on whichever ticket the conversation waits on -----------
+
+
+async def test_ja_on_the_answer_to_ticket_one_closes_ticket_one(teams: Teams) -> None:
+    """Two HR tickets of one asker are answered. The asker presses "Ja, det hjälpte"
+    under the answer to the first. The button carries no ticket (only "ja"), the press
+    is read against the conversation's last state, and ticket 2 is closed instead:
+    its answer was never confirmed, and ticket 1 stays open to auto-close."""
+    tickets = []
+    for n in (1, 2):
+        await teams.say(QUESTION)
+        card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+        tickets.append(int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"]))
+        await teams.say(f"svara {tickets[-1]} Svar nummer {n}", user=HR1, conversation="a:dm-hr1")
+    first = await teams.wait_sent("a:dm-anna", "Svar nummer 1")
+    await teams.wait_sent("a:dm-anna", "Svar nummer 2")
+    act = teams.cloud.activity("", invoke={"verb": "say", "data": {"text": "ja"}})
+    act["replyToId"] = first["id"]  # what Teams sends: the message the button is on
+    assert (await teams.post(act)).status == 200
+    await asyncio.sleep(1.0)
+    with teams.adapter.store.transaction() as tx:
+        one, two = (tx.tickets.get(t) for t in tickets)
+    assert one is not None and two is not None
+    assert (one.status.value, two.status.value) == ("closed", "resolved")
+
+
 # -- 2. boundary: an id longer than the columns ----------------------------------------
 
 
