@@ -91,7 +91,9 @@ async def test_ja_on_the_answer_to_ticket_one_closes_ticket_one(teams: Teams) ->
     for n in (1, 2):
         await teams.say(QUESTION)
         card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
-        tickets.append(int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"]))
+        tickets.append(
+            int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"])
+        )
         await teams.say(f"svara {tickets[-1]} Svar nummer {n}", user=HR1, conversation="a:dm-hr1")
     first = await teams.wait_sent("a:dm-anna", "Svar nummer 1")
     await teams.wait_sent("a:dm-anna", "Svar nummer 2")
