@@ -7,6 +7,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from nio import RoomCreateResponse
 from sqlalchemy import text
 
 from adapters.sql.audit_chain import entry_hash
@@ -14,6 +15,7 @@ from adapters.sql.store import SqlStore
 from bot.reports import load_summary
 from knowledge.base import KnowledgeBase
 from routing.report import week_bounds
+from tests.adapters.matrix.conftest import Person, World, open_dm
 from tests.adapters.teams.conftest import HR1, HR_CHANNEL, IT, Teams
 from tests.hostile.channels import Db
 from tests.hostile.test_access_policy import (
@@ -57,6 +59,42 @@ async def test_hr_staff_reading_a_ticket_in_a_shared_channel_posts_hr_notes_ther
         posted = await teams.wait_sent(GENERAL, f"{ticket}")
         seen = str(posted)
         assert "cykelförmån" not in seen and NOTE not in seen, (command, seen[:300])
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_hr_staff_reading_a_ticket_in_a_shared_matrix_room_posts_it_there(
+    world: World,
+) -> None:
+    """The same on Matrix: in any room, a message that mentions the bot is handled and
+    answered in that room. HR staff ask for the ticket in a room they share with a
+    colleague from elsewhere; the colleague reads the HR question and the note."""
+    await world.start_bot()
+    dm = await open_dm(world)
+    await world.manager.say(dm, QUESTION)
+    routed = await world.manager.wait_for(dm, "som ärende")
+    ticket = routed["content"]["body"].split("som ärende ")[1].split(".")[0].strip()
+    hr = world.staff[0]
+    await hr.say(world.hr_room, f"!notera {ticket} {NOTE}")
+    await hr.wait_for(world.hr_room, "Anteckningen är sparad", sender=world.bot_id)
+    colleague = Person(world.hs, *world.hs.register(f"kollega{world.bot_id[8:14]}"))
+    try:
+        created = await hr.client.room_create(
+            name="Fikarummet", invite=[colleague.user_id, world.bot_id]
+        )
+        assert isinstance(created, RoomCreateResponse), created
+        await colleague.sync()  # joins
+        bot = world.bots[-1]
+        for _ in range(100):
+            if created.room_id in bot.client.rooms:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)
+        await hr.say(created.room_id, f"{world.bot_id} ärende {ticket}")
+        reply = await colleague.wait_for(created.room_id, "", sender=world.bot_id, timeout=30)
+        body = reply["content"]["body"]
+        assert "cykelförmån" not in body and NOTE not in body, body
+    finally:
+        await colleague.client.close()
 
 
 # -- 1b. audit: the queue does not audit a read the command path audits ---------------
