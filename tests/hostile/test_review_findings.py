@@ -182,6 +182,18 @@ async def test_a_long_aad_object_id_does_not_stop_the_teams_inbox(teams: Teams, 
     await teams.wait_sent("a:dm-u1", ANSWER, timeout=20)
 
 
+async def test_an_answer_too_long_for_the_card_is_refused_aloud(teams: Teams) -> None:
+    """HR staff type a 5,000-character answer into the card's "Svara" box. The core
+    refuses it as too long, but the invoke path drops replies that are not stored
+    (refusals): the press gets "OK", nothing is sent, and the answer is silently lost."""
+    await teams.say(QUESTION)
+    card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+    ticket = int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"])
+    data = {"command": "svara", "ticket": ticket, "input": "Svar. " * 850}
+    await teams.press(HR1, HR_CHANNEL, data, verb="svara")
+    await teams.wait_sent(HR_CHANNEL, "för lång", timeout=5)
+
+
 # -- 3. small counts: a difference of two shown numbers ---------------------------------
 
 
