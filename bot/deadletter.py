@@ -49,9 +49,18 @@ def attempt_failed(
     error = describe(exc)
     with store.transaction() as tx:
         aside = tx.inbox.attempt_failed(item.id, error, now, MAX_ATTEMPTS)
-        if aside and sender is not None:
-            reply = Reply(ReplyKind.ERROR, texts("not_handled"))
-            tx.outbox.add(to_sender(sender, reply, f"not-handled:{item.channel}:{item.id}"), now)
+    if aside and sender is not None:
+        # after the set-aside has committed: a sender the outbox cannot take either (an id
+        # too long, say) must not undo it and block the queue again
+        try:
+            with store.transaction() as tx:
+                reply = Reply(ReplyKind.ERROR, texts("not_handled"))
+                key = f"not-handled:{item.channel}:{item.id}"
+                tx.outbox.add(to_sender(sender, reply, key), now)
+        except Exception as notice_failed:
+            log.error(
+                "Inbox item %s: the sender could not be told (%s)", item.id, describe(notice_failed)
+            )
     if aside:
         log.error("Inbox item %s (%s) set aside: %s", item.id, item.channel, error)
     else:

@@ -41,7 +41,7 @@ from adapters.teams.inbound import (
     storable,
 )
 from bot.deadletter import attempt_failed
-from bot.messages import ConversationRef, IncomingMessage
+from bot.messages import ConversationRef, IncomingMessage, Reply
 from bot.notify import card_view, to_sender
 from bot.service import ConversationService
 from bot.settings import Settings
@@ -236,7 +236,8 @@ class TeamsAdapter:
             text = text_of(data)
             if text:
                 msg = self._message(body, event_id, text)
-                await asyncio.to_thread(self.service.handle, msg)
+                replies = await asyncio.to_thread(self.service.handle, msg)
+                await asyncio.to_thread(self._queue_unstored, msg, replies, event_id)
                 self._wake.set()
         if ticket is not None:
             user = activity.from_property.aad_object_id or activity.from_property.id
@@ -272,13 +273,16 @@ class TeamsAdapter:
 
     async def _work(self) -> None:
         while True:
-            try:
-                await self.process_inbox()
-                await self.flush_outbox()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep going; the next round retries
-                log.exception("Teams worker round failed")
+            for step in (
+                self.process_inbox,
+                self.flush_outbox,
+            ):  # one failing never stops the other
+                try:
+                    await step()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # keep going; the next round retries
+                    log.exception("Teams worker: %s failed", step.__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.idle_wait)
             self._wake.clear()
@@ -316,12 +320,18 @@ class TeamsAdapter:
         replies = self.service.handle(msg)
         if any(r.retry for r in replies):  # the database is away: keep it for the next round
             raise StoreUnavailable("the activity stays in the inbox")
-        for reply in replies:
-            if reply.outbox_id is None:  # refusals are not stored: queue them now, once
-                with self.store.transaction() as tx:
-                    tx.outbox.add(to_sender(msg, reply, f"direct:{event_id}"), utcnow())
+        self._queue_unstored(msg, replies, event_id)
         with self.store.transaction() as tx:
             tx.inbox.mark_processed(item_id, utcnow())
+
+    def _queue_unstored(self, msg: IncomingMessage, replies: list[Reply], event_id: str) -> None:
+        """Refusals ("too long", "try again") are not in the outbox: queue them now, once,
+        so that the sender hears why nothing happened. With the database away too, the
+        sender of a message hears it on Teams' retry; a button press is simply lost."""
+        for reply in replies:
+            if reply.outbox_id is None:
+                with contextlib.suppress(StoreUnavailable), self.store.transaction() as tx:
+                    tx.outbox.add(to_sender(msg, reply, f"direct:{event_id}"), utcnow())
 
     # -- outbound ----------------------------------------------------------------------------
 

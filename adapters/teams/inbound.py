@@ -43,6 +43,9 @@ def checked(body: Any) -> dict[str, Any]:
     for part in ("from", "recipient", "conversation"):
         if not _has_id(body.get(part)):
             raise BadActivity(f"no {part}.id")
+    aad = body["from"].get("aadObjectId")  # the id the bot knows people by, when given
+    if aad is not None and not (isinstance(aad, str) and 0 < len(aad) <= MAX_ID):
+        raise BadActivity("from.aadObjectId is not an id")
     if not _has_id(body):
         raise BadActivity("no id")
     if len(body["conversation"]["id"]) + len(body["id"]) >= MAX_EVENT_ID:

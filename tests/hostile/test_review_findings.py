@@ -175,7 +175,9 @@ async def test_a_long_aad_object_id_does_not_stop_the_teams_inbox(teams: Teams, 
     nobody behind it is answered and the outbox is never sent again."""
     poison = _long_user(teams, teams.cloud.activity("Hur bokar jag en poolbil?"))
     poison["conversation"] = {"id": "a:dm-long", "conversationType": "personal"}
-    assert (await teams.post(poison)).status == 200
+    assert (await teams.post(poison)).status in (200, 400)  # refused at the door is fine …
+    db.inbox_add("teams", f"a:dm-long|{poison['id']}", poison)  # … but if one got in anyway
+    teams.adapter._wake.set()
     await asyncio.sleep(3)  # three rounds: the poison's three tries
     resp = await teams.say("Hur bokar jag en poolbil?", user="aad-user1", conversation="a:dm-u1")
     assert resp.status == 200
