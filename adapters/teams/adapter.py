@@ -32,6 +32,7 @@ from microsoft_agents.activity import Activity
 
 from adapters.teams.auth import TeamsAuth, Unauthorized
 from adapters.teams.cards import CARD, activity_for, text_of, ticket_card
+from bot.leases import OutboxClaims
 from bot.messages import ConversationRef, IncomingMessage
 from bot.notify import ticket_card as core_ticket_card
 from bot.notify import to_sender
@@ -106,6 +107,7 @@ class TeamsAdapter:
         self._pacer = _Pacer()
         self.rate_limited = 0
         self._flushing = asyncio.Lock()
+        self._claims = OutboxClaims(self.store, CHANNEL, utcnow)  # shared with other instances
         self._pending_writes: list[tuple[str, dict[str, Any], asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
         self._worker = worker
@@ -308,8 +310,7 @@ class TeamsAdapter:
             return sent
 
     def _pending_outbox(self) -> list[OutboxItem]:
-        with self.store.transaction() as tx:
-            return tx.outbox.pending(CHANNEL, limit=200)
+        return self._claims.claim()
 
     async def _access_token(self, http: aiohttp.ClientSession) -> str:
         if self._token and self._token[1] > time.time() + 60:
@@ -346,6 +347,8 @@ class TeamsAdapter:
         server_errors = 0
         for _ in range(20):
             await self._pacer.wait(conv)
+            if not await asyncio.to_thread(self._claims.hold, item.id):
+                return False  # another instance has it now
             token = await self._access_token(http)
             async with http.request(
                 method, url, json=activity, headers={"Authorization": f"Bearer {token}"}
@@ -376,7 +379,7 @@ class TeamsAdapter:
     def _sent(self, item: OutboxItem, activity_id: str) -> None:
         now = utcnow()
         with self.store.transaction() as tx:
-            tx.outbox.mark_sent(item.id, now)
+            self._claims.sent(tx.outbox, item.id, now)
             if (
                 item.kind == "ticket_card"
                 and item.payload.get("ticket_id") is not None
