@@ -101,46 +101,56 @@ async def hold_lease(
 
     def take() -> datetime | None:
         now = clock()
-        with store.transaction() as tx:
-            return now + lease if tx.leases.acquire(name, owner, now, now + lease) else None
-
-    while True:
         try:
-            until = await asyncio.to_thread(take)
+            with store.transaction() as tx:
+                return now + lease if tx.leases.acquire(name, owner, now, now + lease) else None
         except StoreUnavailable:
-            until = None
-        if until is None:
-            await asyncio.sleep(every)
-            continue
-        log.warning("Holding the lease %s as %s", name, owner)
-        task = asyncio.ensure_future(run())
+            return None
+
+    async def settled(fut: asyncio.Future[datetime | None]) -> datetime | None:
+        """The take's result; if cancelled meanwhile, its transaction ends first, so that
+        the release below comes after it (a lease taken after a release would stay)."""
         try:
+            return await asyncio.shield(fut)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await fut
+            raise
+
+    task: asyncio.Future[None] | None = None
+    try:
+        while True:
+            until = await settled(asyncio.ensure_future(asyncio.to_thread(take)))
+            if until is None:
+                await asyncio.sleep(every)
+                continue
+            log.warning("Holding the lease %s as %s", name, owner)
+            task = asyncio.ensure_future(run())
             while not task.done():
                 await asyncio.wait({task}, timeout=every)
                 if task.done():
                     break
-                try:
-                    renewed = await asyncio.to_thread(take)
-                except StoreUnavailable:  # not lost yet: ours until it runs out
-                    renewed = until if clock() < until else None
-                if renewed is None:
+                renewed = await settled(asyncio.ensure_future(asyncio.to_thread(take)))
+                if renewed is None and clock() >= until:  # lost, or away past its end
                     log.error("Lost the lease %s; waiting until it is free again", name)
                     task.cancel()
                 until = renewed or until
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
-        except asyncio.CancelledError:
+            except asyncio.CancelledError:
+                if not task.cancelled():
+                    raise
+            except Exception:  # ``run`` failed: let go, and try again after a pause
+                log.exception("The task holding the lease %s failed", name)
+                await asyncio.to_thread(_release, store, name, owner)
+                await asyncio.sleep(every)
+    finally:
+        if task is not None and not task.done():
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-            with contextlib.suppress(StoreUnavailable):
-                await asyncio.to_thread(_release, store, name, owner)
-            raise
-        except Exception:  # ``run`` failed: let go, and try again after a pause
-            log.exception("The task holding the lease %s failed", name)
-            with contextlib.suppress(StoreUnavailable):
-                await asyncio.to_thread(_release, store, name, owner)
-            await asyncio.sleep(every)
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(_release, store, name, owner)
 
 
 def _release(store: Store, name: str, owner: str) -> None:

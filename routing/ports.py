@@ -203,6 +203,9 @@ class LeaseRepo(Protocol):
     def acquire(self, name: str, owner: str, now: datetime, until: datetime) -> bool:
         """Take or extend the lease if it is free, expired or ``owner``'s already."""
 
+    def renew(self, name: str, owner: str, until: datetime) -> bool:
+        """Extend the lease only if ``owner`` still has it (never takes a free one)."""
+
     def release(self, name: str, owner: str) -> None: ...
 
 

@@ -303,8 +303,9 @@ class MatrixBot:
     def _ingest(self, events: list[tuple[str, dict[str, Any]]], next_batch: str) -> None:
         now = self.clock()
         with self.store.transaction() as tx:
-            # Fenced: the token advances only while this instance holds the sync lease.
-            if not tx.leases.acquire(SYNC_LEASE_NAME, self.owner, now, now + SYNC_LEASE):
+            # Fenced: the token advances only while this instance holds the sync lease
+            # (renew, not acquire: a batch finishing after stop() must not take it back).
+            if not tx.leases.renew(SYNC_LEASE_NAME, self.owner, now + SYNC_LEASE):
                 raise SyncLeaseLost("another instance syncs Matrix now")
             for event_id, payload in events:
                 tx.inbox.add(CHANNEL, event_id, payload, now)

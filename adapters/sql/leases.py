@@ -35,6 +35,13 @@ class SqlLeases:
         except IntegrityError:
             return False
 
+    def renew(self, name: str, owner: str, until: datetime) -> bool:
+        c = t.leases.c
+        done = self.conn.execute(
+            update(t.leases).where(and_(c.name == name, c.owner == owner)).values(expires_at=until)
+        )
+        return done.rowcount == 1
+
     def release(self, name: str, owner: str) -> None:
         c = t.leases.c
         self.conn.execute(delete(t.leases).where(and_(c.name == name, c.owner == owner)))

@@ -154,5 +154,8 @@ def test_one_holder_of_a_named_lease(two: tuple[SqlStore, SqlStore]) -> None:
         assert tx.leases.acquire("matrix-sync", "B", after, after + LEASE)  # expired: taken
     with a.transaction() as tx:
         assert not tx.leases.acquire("matrix-sync", holder, after, after + LEASE)
+        assert not tx.leases.renew("matrix-sync", holder, after + LEASE)  # B has it
+        assert tx.leases.renew("matrix-sync", "B", after + 2 * LEASE)
         tx.leases.release("matrix-sync", "B")
+        assert not tx.leases.renew("matrix-sync", "B", after + 2 * LEASE)  # released: gone
         assert tx.leases.acquire("matrix-sync", holder, after, after + LEASE)
