@@ -302,7 +302,8 @@ class TeamsAdapter:
         async with self._flushing:  # one sender at a time: nothing goes out twice
             items = await asyncio.to_thread(self._pending_outbox)
             sent = 0
-            async with aiohttp.ClientSession() as http:
+            # An attempt ends well inside the lease's second half (see bot/leases.py).
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
                 for item in items:
                     if not await self._send(http, item):
                         break

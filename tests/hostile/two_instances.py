@@ -70,14 +70,22 @@ def organisation(path: Path, users: list[str]) -> Path:
 
 
 class Instance:
-    def __init__(self, name: str, env: dict[str, str], logs: Path) -> None:
+    """One ``stodbot serve`` process (by default pointed at the fake Microsoft cloud)."""
+
+    def __init__(
+        self,
+        name: str,
+        env: dict[str, str],
+        logs: Path,
+        command: tuple[str, ...] = ("tests.hostile.serve_fake_cloud",),
+    ) -> None:
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api/messages"
         self.log = logs / f"serve-{name}.log"
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "tests.hostile.serve_fake_cloud"],
+                [sys.executable, "-m", *command],
                 env={**env, "STODBOT_WEB_PORT": str(self.port)},
                 cwd=logs,
                 stdout=out,
@@ -124,15 +132,51 @@ async def _post(
     raise AssertionError(f"no instance took activity {act['id']}")
 
 
-def _leased_by(engine: Engine, pid: int) -> int:
-    """Unsent outbox rows leased by process ``pid``; -1 where the schema has no leases
-    (code from before them: then the kill comes at once)."""
-    query = text("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND lease_owner LIKE :p")
+def _held_by(engine: Engine, pid: int) -> dict[str, tuple[int, int]] | None:
+    """Per conversation where process ``pid`` leases unsent outbox rows: (its leased
+    rows, all rows marked sent there). None where the schema has no leases (code from
+    before them)."""
+    query = text(
+        "SELECT conversation_id,"
+        " sum(CASE WHEN sent_at IS NULL AND lease_owner LIKE :p THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END)"
+        " FROM outbox GROUP BY conversation_id"
+    )
     try:
         with engine.connect() as conn:
-            return int(conn.execute(query, {"p": f"%:{pid}:%"}).scalar_one())
+            rows = conn.execute(query, {"p": f"%:{pid}:%"}).all()
     except DBAPIError:
-        return -1
+        return None
+    return {str(c): (int(held), int(sent)) for c, held, sent in rows if held}
+
+
+async def kill_while_holding(
+    inst: Instance, engine: Engine, cloud: FakeCloud, timeout: float = 20
+) -> int:
+    """SIGKILL ``inst`` while it holds outbox rows it has not sent, so that the other
+    instance must take them over; return how many it held (-1: the schema has none).
+
+    The instance is frozen (SIGSTOP) to look: if the cloud has already received more in
+    a conversation than is marked sent there, it is in the millisecond between a send
+    and its mark, which no lease can cover (a kill there sends that message twice, see
+    README); then it is let go on and caught a moment later."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        held = await asyncio.to_thread(_held_by, engine, inst.proc.pid)
+        if held is None:
+            break
+        if not held:
+            continue
+        os.kill(inst.proc.pid, signal.SIGSTOP)
+        await asyncio.sleep(0.05)  # what it had on the wire reaches the cloud
+        held = await asyncio.to_thread(_held_by, engine, inst.proc.pid) or {}
+        if held and all(len(cloud.sent(c)) <= sent for c, (_, sent) in held.items()):
+            inst.kill()
+            return sum(n for n, _ in held.values())
+        os.kill(inst.proc.pid, signal.SIGCONT)
+        await asyncio.sleep(0.003)
+    inst.kill()
+    return -1
 
 
 def _ticket_of(activity: dict[str, Any]) -> int | None:
@@ -186,15 +230,9 @@ async def run(
             acked += 1
 
         async def kill_halfway() -> tuple[float, int]:
-            """After half the messages, as soon as ``a`` holds outbox rows it has not
-            sent (so that another instance must take them over): SIGKILL."""
             while acked < half:
                 await asyncio.sleep(0.002)
-            deadline = time.monotonic() + 20
-            held = 0
-            while not held and time.monotonic() < deadline:
-                held = await asyncio.to_thread(_leased_by, engine, a.proc.pid)
-            a.kill()
+            held = await kill_while_holding(a, engine, cloud)
             return time.monotonic(), held
 
         engine = make_engine(database_url)
