@@ -6,30 +6,13 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from adapters.sql.store import SqlStore
 from routing.ports import Outgoing
-from tests.conftest import pg_store, sqlite_store
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def two(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[SqlStore, SqlStore]]:
-    if request.param == "sqlite":
-        yield sqlite_store(tmp_path / "two.db"), sqlite_store(tmp_path / "two.db")
-        return
-    schema = request.getfixturevalue("pg_schema")
-    a, b = pg_store(schema, pool_size=5), pg_store(schema, pool_size=5)
-    yield a, b
-    a.engine.dispose()
-    b.engine.dispose()
 
 
 def queue(store: SqlStore, rows: list[tuple[str, str]]) -> list[int]:
