@@ -9,7 +9,7 @@ signed tokens); the messages are spread over both (a fifth become HR tickets, wh
 cards go to the HR channel), and once half are acknowledged one instance is killed
 with SIGKILL while it holds outbox rows it has not sent. Each run prints the replies
 and cards doubled and lost, and how long after the kill the last one arrived (the
-killed instance's claims run out after 30 s). The harness is
+killed instance's claims run out after 20 s). The harness is
 tests/hostile/two_instances.py, as the hostile test runs it.
 """
 

@@ -24,7 +24,7 @@ from routing.ports import OutboxItem, OutboxRepo, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-OUTBOX_LEASE = timedelta(seconds=30)
+OUTBOX_LEASE = timedelta(seconds=20)  # a send attempt must end within half of it
 SYNC_LEASE = timedelta(seconds=12)  # a dead syncer is replaced within ~15 s
 
 

@@ -303,7 +303,7 @@ class TeamsAdapter:
             items = await asyncio.to_thread(self._pending_outbox)
             sent = 0
             # An attempt ends well inside the lease's second half (see bot/leases.py).
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=8)) as http:
                 for item in items:
                     if not await self._send(http, item):
                         break

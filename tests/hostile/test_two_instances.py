@@ -23,7 +23,8 @@ from bot.settings import EXAMPLE_DIR
 from tests.adapters.matrix.conftest import Person
 from tests.adapters.matrix.homeserver import Homeserver
 from tests.conftest import PG_URL
-from tests.hostile.two_instances import ROOT, Instance, run
+from tests.hostile.instances import Instance
+from tests.hostile.two_instances import ROOT, run
 
 QUESTIONS = [
     "Hur bokar jag en poolbil?",
@@ -84,6 +85,9 @@ async def test_one_matrix_syncer_and_the_other_takes_over_when_it_is_killed(
         for k in range(10):
             asked.append(await manager.say(room, QUESTIONS[k % len(QUESTIONS)]))
         await _replies(manager, room, asked, timeout=60)
+        # Not in the moment between the last send and its mark: a kill there holds that
+        # room's later replies until the row's outbox lease runs out (README).
+        await asyncio.sleep(1)
         holder.kill()
         killed = time.monotonic()
         for k in range(10, 20):
