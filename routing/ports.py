@@ -160,7 +160,19 @@ class OutboxRepo(Protocol):
         self, channel: str, user_id: str | None = None, limit: int = 100
     ) -> list[OutboxItem]: ...
 
-    def mark_sent(self, item_id: int, at: datetime) -> None: ...
+    def claim(
+        self, channel: str, owner: str, now: datetime, until: datetime, limit: int = 50
+    ) -> list[OutboxItem]:
+        """Lease pending rows to ``owner`` until ``until`` and return them, oldest first:
+        rows nobody holds, whose lease expired, or that ``owner`` holds already. A row
+        is left while an older pending row of its conversation is not in the claim, so
+        each conversation stays in order. Two callers never get the same row."""
+
+    def renew(self, item_ids: Sequence[int], owner: str, until: datetime) -> list[int]:
+        """Extend ``owner``'s leases of these unsent rows; the ids it still holds."""
+
+    def mark_sent(self, item_id: int, at: datetime, owner: str | None = None) -> bool:
+        """Mark delivered; with ``owner``, only while it holds the row's lease."""
 
     def exists(self, dedupe_key: str) -> bool: ...
 
@@ -208,6 +220,18 @@ class InboxRepo(Protocol):
         """What was set aside, newest first."""
 
 
+class LeaseRepo(Protocol):
+    """Named leases: one holder at a time (e.g. the one instance that syncs Matrix)."""
+
+    def acquire(self, name: str, owner: str, now: datetime, until: datetime) -> bool:
+        """Take or extend the lease if it is free, expired or ``owner``'s already."""
+
+    def renew(self, name: str, owner: str, until: datetime) -> bool:
+        """Extend the lease only if ``owner`` still has it (never takes a free one)."""
+
+    def release(self, name: str, owner: str) -> None: ...
+
+
 class AdapterStateRepo(Protocol):
     def get(self, key: str) -> str | None: ...
 
@@ -227,6 +251,7 @@ class Tx:
     audit: AuditRepo
     adapter: AdapterStateRepo
     inbox: InboxRepo
+    leases: LeaseRepo
     extra: dict[str, Any] = field(default_factory=dict)
 
 

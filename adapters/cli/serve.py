@@ -7,7 +7,10 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 from typing import Any
 
 from aiohttp import web
@@ -53,10 +56,25 @@ async def _jobs(service: ConversationService, settings: Settings, every: float =
         await asyncio.sleep(every)
 
 
+def _exit_with_parent() -> None:
+    """End this process when the one that started it ends, even by SIGKILL: the parent
+    holds the write end of a pipe (multiprocessing's sentinel), and its death closes it."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)  # nothing to clean up: open transactions roll back, leases expire
+
+    threading.Thread(target=watch, name="stodbot-parent-watch", daemon=True).start()
+
+
 def _teams_worker(settings_json: str) -> None:
     """The Teams worker process: answers what the web process stored, sends the outbox."""
     from adapters.teams.adapter import TeamsAdapter
 
+    _exit_with_parent()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s worker %(message)s")
     settings = Settings.model_validate_json(settings_json)
     kb = knowledge_base(settings)

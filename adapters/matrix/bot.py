@@ -44,6 +44,7 @@ from adapters.matrix.sender import MatrixSender
 from bot.clean import clean_text, clean_value
 from bot.deadletter import attempt_failed
 from bot.jobs import escalate_overdue
+from bot.leases import SYNC_LEASE, hold_lease, instance_id
 from bot.messages import ConversationRef, IncomingMessage, Reply
 from bot.service import ConversationService
 from bot.settings import Settings
@@ -55,11 +56,16 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "matrix"
 TOKEN_KEY = "matrix:next_batch"
+SYNC_LEASE_NAME = "matrix:sync"  # one instance syncs at a time; the others wait
 YES_REACTIONS = {"👍", "👍️", "+1"}
 NO_REACTIONS = {"👎", "👎️", "-1"}
 CLAIM_REACTIONS = {"✋", "✋️", "🤚"}
 SYNC_FILTER = {"room": {"timeline": {"limit": 100}, "state": {"lazy_load_members": False}}}
 _REPLY_FALLBACK = re.compile(r"^(> .*\n)+\n", re.M)
+
+
+class SyncLeaseLost(RuntimeError):
+    """Another instance took over the Matrix sync; this one must not store the batch."""
 
 
 class MatrixStartupError(RuntimeError):
@@ -144,6 +150,8 @@ class MatrixBot:
         self._join_waits = 0  # joins the homeserver asked us to retry later
         self.sender = MatrixSender(self.client, store, clock)
         self.area_rooms = {a.room for a in self.org.areas if a.room}
+        self.owner = instance_id()
+        self._caught_up = False
 
     # -- life cycle ----------------------------------------------------------------
 
@@ -163,10 +171,34 @@ class MatrixBot:
                 )
         if s.matrix_e2e and self.client.should_upload_keys:
             await self.client.keys_upload()
+        if await asyncio.to_thread(self._take_lease):  # alone (the usual case): catch up now
+            await self._catch_up()
+            self._caught_up = True
+        else:
+            log.warning("Another instance syncs Matrix; this one takes over if it stops")
+        self._task = asyncio.create_task(
+            hold_lease(self.store, SYNC_LEASE_NAME, self.owner, self._lead, self.clock),
+            name="stodbot-matrix-sync",
+        )
+
+    async def _lead(self) -> None:
+        """While this instance holds the sync lease: catch up, then sync until cancelled."""
+        if not self._caught_up:
+            await self._catch_up()
+        self._caught_up = False  # leading again later means catching up again
+        await self._run()
+
+    async def _catch_up(self) -> None:
+        """From the stored token (another instance may have advanced it); on the very
+        first start the backlog is skipped."""
         self._token = await asyncio.to_thread(self._load_token)
         first_start = self._token is None
         await self.sync_once(timeout=0, full_state=True, skip_timeline=first_start)
-        self._task = asyncio.create_task(self._run(), name="stodbot-matrix-sync")
+
+    def _take_lease(self) -> bool:
+        now = self.clock()
+        with self.store.transaction() as tx:
+            return tx.leases.acquire(SYNC_LEASE_NAME, self.owner, now, now + SYNC_LEASE)
 
     async def stop(self) -> None:
         """Clean and fast: cancel the long poll, close the HTTP session."""
@@ -185,7 +217,7 @@ class MatrixBot:
                 if not ok:
                     await asyncio.sleep(backoff)
                 await self._maybe_escalate()
-            except asyncio.CancelledError:
+            except (asyncio.CancelledError, SyncLeaseLost):
                 raise
             except Exception:  # keep the bot alive; the next sync retries
                 log.exception("Matrix loop failed; retrying in %.0f s", backoff)
@@ -280,6 +312,10 @@ class MatrixBot:
     def _ingest(self, events: list[tuple[str, dict[str, Any]]], next_batch: str) -> None:
         now = self.clock()
         with self.store.transaction() as tx:
+            # Fenced: the token advances only while this instance holds the sync lease
+            # (renew, not acquire: a batch finishing after stop() must not take it back).
+            if not tx.leases.renew(SYNC_LEASE_NAME, self.owner, now + SYNC_LEASE):
+                raise SyncLeaseLost("another instance syncs Matrix now")
             for event_id, payload in events:
                 tx.inbox.add(CHANNEL, event_id, payload, now)
             tx.adapter.put(TOKEN_KEY, next_batch, now)

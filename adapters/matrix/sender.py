@@ -17,6 +17,7 @@ from typing import Any
 from nio import AsyncClient, RoomSendError
 
 from adapters.matrix.render import message_content
+from bot.leases import OutboxClaims
 from bot.messages import IncomingMessage, Reply, ReplyKind
 from bot.notify import to_sender
 from routing.ports import OutboxItem, Store
@@ -32,6 +33,7 @@ class MatrixSender:
         self.clock = clock
         self.rate_limited = 0  # times the homeserver said M_LIMIT_EXCEEDED
         self._flushing = asyncio.Lock()
+        self.claims = OutboxClaims(store, CHANNEL, clock)  # shared with other instances
 
     async def flush_outbox(self) -> int:
         """Send what waits: rooms in parallel, each room's messages in order."""
@@ -67,8 +69,7 @@ class MatrixSender:
         await self._room_send(item, content, txn_id, mark=False)
 
     def _pending_outbox(self) -> list[OutboxItem]:
-        with self.store.transaction() as tx:
-            return tx.outbox.pending(CHANNEL, limit=200)
+        return self.claims.claim()
 
     async def _send(self, item: OutboxItem) -> bool:
         image = item.payload.get("image_png_b64")
@@ -99,6 +100,8 @@ class MatrixSender:
         self, item: OutboxItem, content: dict[str, Any], txn_id: str, mark: bool = True
     ) -> bool:
         while True:
+            if item.id and not await asyncio.to_thread(self.claims.hold, item.id):
+                return False  # another instance has it now
             resp = await self.client.room_send(
                 item.conversation_id,
                 "m.room.message",
@@ -162,7 +165,7 @@ class MatrixSender:
     def _sent(self, item: OutboxItem, event_id: str) -> None:
         now = self.clock()
         with self.store.transaction() as tx:
-            tx.outbox.mark_sent(item.id, now)
+            self.claims.sent(tx.outbox, item.id, now)
             ticket = item.payload.get("ticket_id")
             if item.kind == "ticket_card" and ticket is not None:
                 tx.adapter.put(f"matrix:card:{ticket}:{item.conversation_id}", event_id, now)

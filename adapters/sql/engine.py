@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -49,9 +49,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (each runs in a transaction)."""
+    """Bring the schema to the newest migration (each runs in a transaction). On
+    PostgreSQL a transaction-level advisory lock makes instances starting together
+    migrate one after the other (the second finds the schema done)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(4153747, hashtext(current_schema()))"))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

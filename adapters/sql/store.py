@@ -10,11 +10,12 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from adapters.sql import tables as t
 from adapters.sql.audit_chain import entry_hash, next_link
+from adapters.sql.leases import SqlLeases
 from adapters.sql.tables import as_utc
 from routing.ports import (
     AuditEntry,
@@ -343,6 +344,22 @@ class SqlTickets:
         ]
 
 
+def _outbox_item(r: Any) -> OutboxItem:
+    return OutboxItem(
+        channel=r["channel"],
+        conversation_id=r["conversation_id"],
+        kind=r["kind"],
+        payload=json.loads(r["payload"]),
+        address=r["address"],
+        user_id=r["user_id"],
+        dedupe_key=r["dedupe_key"],
+        id=r["id"],
+        txn_id=r["txn_id"],
+        created_at=r["created_at"],
+        attempts=r["attempts"],
+    )
+
+
 class SqlOutbox:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -382,29 +399,63 @@ class SqlOutbox:
         rows = self.conn.execute(
             select(t.outbox).where(cond).order_by(c.id).limit(limit)
         ).mappings()
-        return [
-            OutboxItem(
-                channel=r["channel"],
-                conversation_id=r["conversation_id"],
-                kind=r["kind"],
-                payload=json.loads(r["payload"]),
-                address=r["address"],
-                user_id=r["user_id"],
-                dedupe_key=r["dedupe_key"],
-                id=r["id"],
-                txn_id=r["txn_id"],
-                created_at=r["created_at"],
-                attempts=r["attempts"],
-            )
-            for r in rows
-        ]
+        return [_outbox_item(r) for r in rows]
 
-    def mark_sent(self, item_id: int, at: datetime) -> None:
+    def claim(
+        self, channel: str, owner: str, now: datetime, until: datetime, limit: int = 50
+    ) -> list[OutboxItem]:
+        c = t.outbox.c
+        pending = and_(c.channel == channel, c.sent_at.is_(None))
+        free = or_(c.lease_until.is_(None), c.lease_until < now, c.lease_owner == owner)
+        query = select(c.id, c.conversation_id).where(pending, free).order_by(c.id).limit(limit)
+        if self.conn.dialect.name == "postgresql":  # rows another claim is taking: skipped
+            query = query.with_for_update(skip_locked=True)
+        rows = self.conn.execute(query).all()
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        # The oldest pending row of each conversation that this claim does not get (held
+        # or being claimed by another instance): nothing after it may overtake it.
+        blockers = dict(
+            self.conn.execute(
+                select(c.conversation_id, func.min(c.id))
+                .where(pending, c.conversation_id.in_({r.conversation_id for r in rows}))
+                .where(c.id.not_in(ids))
+                .group_by(c.conversation_id)
+            ).all()
+        )
+        keep = [r.id for r in rows if r.id < blockers.get(r.conversation_id, r.id + 1)]
+        if not keep:
+            return []
         self.conn.execute(
             update(t.outbox)
-            .where(and_(t.outbox.c.id == item_id, t.outbox.c.sent_at.is_(None)))
-            .values(sent_at=at)
+            .where(c.id.in_(keep), pending, free)  # conditional: the guard on SQLite
+            .values(lease_owner=owner, lease_until=until)
         )
+        got = self.conn.execute(
+            select(t.outbox).where(c.id.in_(keep), c.lease_owner == owner).order_by(c.id)
+        ).mappings()
+        return [_outbox_item(r) for r in got]
+
+    def renew(self, item_ids: Sequence[int], owner: str, until: datetime) -> list[int]:
+        if not item_ids:
+            return []
+        c = t.outbox.c
+        held = and_(c.id.in_(list(item_ids)), c.lease_owner == owner, c.sent_at.is_(None))
+        self.conn.execute(update(t.outbox).where(held).values(lease_until=until))
+        return [
+            int(i) for i in self.conn.execute(select(c.id).where(held).order_by(c.id)).scalars()
+        ]
+
+    def mark_sent(self, item_id: int, at: datetime, owner: str | None = None) -> bool:
+        c = t.outbox.c
+        cond = and_(c.id == item_id, c.sent_at.is_(None))
+        if owner is not None:
+            cond = and_(cond, c.lease_owner == owner)
+        done = self.conn.execute(
+            update(t.outbox).where(cond).values(sent_at=at, lease_owner=None, lease_until=None)
+        )
+        return done.rowcount == 1
 
     def exists(self, dedupe_key: str) -> bool:
         return (
@@ -574,6 +625,7 @@ class SqlStore:
                     audit=audit,
                     adapter=SqlAdapterState(conn),
                     inbox=SqlInbox(conn),
+                    leases=SqlLeases(conn),
                 )
                 audit.flush()  # last, just before the commit
         except (OperationalError, InterfaceError) as exc:

@@ -168,7 +168,17 @@ outbox = Table(
     Column("dedupe_key", String(255), unique=True),
     Column("sent_at", UTC_TIME),
     Column("attempts", Integer, nullable=False, default=0),
+    Column("lease_owner", String(64)),  # the instance sending it, until lease_until
+    Column("lease_until", UTC_TIME),
     Index("ix_outbox_pending", "channel", "sent_at"),
+)
+
+leases = Table(  # one holder at a time per name (the Matrix sync), until expires_at
+    "leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("expires_at", UTC_TIME, nullable=False),
 )
 
 audit_log = Table(

@@ -41,6 +41,7 @@ from adapters.teams.inbound import (
     storable,
 )
 from bot.deadletter import attempt_failed
+from bot.leases import OutboxClaims
 from bot.messages import ConversationRef, IncomingMessage, Reply
 from bot.notify import card_view, to_sender
 from bot.service import ConversationService
@@ -116,6 +117,7 @@ class TeamsAdapter:
         self._pacer = _Pacer()
         self.rate_limited = 0
         self._flushing = asyncio.Lock()
+        self._claims = OutboxClaims(self.store, CHANNEL, utcnow)  # shared with other instances
         self._pending_writes: list[tuple[str, dict[str, Any], asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
         self._worker = worker
@@ -273,10 +275,8 @@ class TeamsAdapter:
 
     async def _work(self) -> None:
         while True:
-            for step in (
-                self.process_inbox,
-                self.flush_outbox,
-            ):  # one failing never stops the other
+            # one step failing never stops the other
+            for step in (self.process_inbox, self.flush_outbox):
                 try:
                     await step()
                 except asyncio.CancelledError:
@@ -339,7 +339,8 @@ class TeamsAdapter:
         async with self._flushing:  # one sender at a time: nothing goes out twice
             items = await asyncio.to_thread(self._pending_outbox)
             sent = 0
-            async with aiohttp.ClientSession() as http:
+            # An attempt ends well inside the lease's second half (see bot/leases.py).
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=8)) as http:
                 for item in items:
                     if not await self._send(http, item):
                         break
@@ -347,8 +348,7 @@ class TeamsAdapter:
             return sent
 
     def _pending_outbox(self) -> list[OutboxItem]:
-        with self.store.transaction() as tx:
-            return tx.outbox.pending(CHANNEL, limit=200)
+        return self._claims.claim()
 
     async def _access_token(self, http: aiohttp.ClientSession) -> str:
         if self._token and self._token[1] > time.time() + 60:
@@ -385,6 +385,8 @@ class TeamsAdapter:
         server_errors = 0
         for _ in range(20):
             await self._pacer.wait(conv)
+            if not await asyncio.to_thread(self._claims.hold, item.id):
+                return False  # another instance has it now
             token = await self._access_token(http)
             async with http.request(
                 method, url, json=activity, headers={"Authorization": f"Bearer {token}"}
@@ -415,7 +417,7 @@ class TeamsAdapter:
     def _sent(self, item: OutboxItem, activity_id: str) -> None:
         now = utcnow()
         with self.store.transaction() as tx:
-            tx.outbox.mark_sent(item.id, now)
+            self._claims.sent(tx.outbox, item.id, now)
             if (
                 item.kind == "ticket_card"
                 and item.payload.get("ticket_id") is not None

@@ -85,6 +85,9 @@ KEPT = {
     "adapter_state.value": "sync tokens and event ids, no text",
     "inbox.channel": "platform name",
     "inbox.event_id": "the platform's event id; dedupes redelivery",
+    "outbox.lease_owner": "the instance id sending the row (host and process), no personal data",
+    "leases.name": "what is leased (the Matrix syncer), a fixed name",
+    "leases.owner": "the instance holding the lease (host and process), no personal data",
     "inbox.error": "exception class and code line of a dead letter, never its message (bot/deadletter.py describe)",
 }
 
