@@ -39,9 +39,38 @@ class DatabaseUnavailable(Exception):
     names the setting but never its value (the URL may hold a host and a password)."""
 
 
+MIN_AUDIT_KEY_BYTES = 32
+_NEW_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+class AuditKeyError(Exception):
+    """``STODBOT_AUDIT_KEY`` is missing or too short in production (one Swedish line,
+    never the key)."""
+
+
+def audit_key(settings: Settings) -> bytes | None:
+    """The audit chain's HMAC key, or None (plain SHA-256). In production a log anyone
+    with the database role could extend unnoticed is refused."""
+    raw = settings.audit_key.get_secret_value() if settings.audit_key else ""
+    key = raw.encode("utf-8", "surrogateescape") if raw else None
+    if settings.production and key is None:
+        raise AuditKeyError(
+            "STODBOT_AUDIT_KEY saknas: i drift krävs en hemlig nyckel för granskningsloggen, "
+            f"minst {MIN_AUDIT_KEY_BYTES} byte (skapa en med: {_NEW_KEY})"
+        )
+    if settings.production and key is not None and len(key) < MIN_AUDIT_KEY_BYTES:
+        raise AuditKeyError(
+            f"STODBOT_AUDIT_KEY är för kort för drift: minst {MIN_AUDIT_KEY_BYTES} byte "
+            f"(skapa en med: {_NEW_KEY})"
+        )
+    return key
+
+
 def store(settings: Settings) -> SqlStore:
     """The store, migrated. Every command starts here, so this is where an unreachable
-    database or a malformed URL becomes ``DatabaseUnavailable`` (no chained details)."""
+    database or a malformed URL becomes ``DatabaseUnavailable`` (no chained details),
+    and a missing audit key in production ``AuditKeyError``."""
+    key = audit_key(settings)
     try:
         engine = make_engine(settings.database_url)
         migrate(engine)
@@ -55,7 +84,7 @@ def store(settings: Settings) -> SqlStore:
             "kan inte ansluta till databasen i STODBOT_DATABASE_URL: kontrollera att den "
             "är igång och att adress, databas och inloggning stämmer"
         ) from None
-    return SqlStore(engine)
+    return SqlStore(engine, key)
 
 
 def conversation_service(
