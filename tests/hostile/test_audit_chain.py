@@ -387,3 +387,31 @@ def test_audited_work_never_deadlocks_on_the_chain(any_store: SqlStore) -> None:
         th.join(30)
     assert not errors, errors
     assert _check(any_store).broken is None and _row_count(any_store) == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "at = CAST(at AS BLOB)",  # the time column cannot even be read back
+        "at = x'00ff'",
+        "actor = CAST(x'ff80' AS TEXT)",  # not UTF-8
+        "new = CAST(new AS BLOB)",
+        "old = 3.5",
+        "key_id = x'01'",
+        "prev_hash = 5",
+    ],
+)
+def test_a_row_verify_cannot_read_is_named_as_altered(tmp_path: Path, change: str) -> None:
+    """SQLite keeps whatever type it is given. Any row verify cannot read or hash is
+    named, in one line, never a traceback; on a keyed log too."""
+    from tests.conftest import sqlite_store
+
+    store = _keyed(sqlite_store(tmp_path / "typed.db"))
+    _seed(store)
+    with _as_dba(store) as conn:
+        conn.execute(text(f"UPDATE audit_log SET {change} WHERE id = 3"))
+    broken = _check(store).broken
+    assert broken is not None and (broken.kind, broken.row) == ("altered", 3), broken
+    done = _cli(store, key=KEY)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-400:]
+    assert done.stdout.startswith("Granskningsloggen är ändrad: rad 3 "), done.stdout
