@@ -3,15 +3,47 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "example"
 
 
+class _WithoutAuditKey(PydanticBaseSettingsSource):
+    """The ``.env`` source minus ``audit_key``: the key comes from the environment only,
+    never from a file that may be copied along with the database beside it."""
+
+    def __init__(self, inner: PydanticBaseSettingsSource) -> None:
+        super().__init__(inner.settings_cls)
+        self._inner = inner
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._inner().items() if k != "audit_key"}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STODBOT_", env_file=".env", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        dotenv = _WithoutAuditKey(dotenv_settings)
+        return init_settings, env_settings, dotenv, file_secret_settings
 
     articles_dir: Path = Field(
         default=EXAMPLE_DIR / "articles", description="Knowledge base folder"
@@ -75,6 +107,9 @@ class Settings(BaseSettings):
     web_port: int = 3978
     public_url: str | None = Field(default=None, description="Base URL of the dashboard in links")
     dashboard_secret: str | None = Field(default=None, description="Signs dashboard links")
+    audit_key: SecretStr | None = Field(
+        default=None, description="HMAC key of the audit log's chain (environment only)"
+    )
     weekly_post_weekday: int = Field(default=0, ge=0, le=6, description="0 = Monday")
     weekly_post_time: str = Field(default="07:30", pattern=r"^\d{2}:\d{2}$")
 

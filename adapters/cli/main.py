@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
 from adapters.cli import commands, inbox
-from adapters.compose import DatabaseUnavailable
+from adapters.compose import AuditKeyError, DatabaseUnavailable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except commands.CliError as exc:
         print(f"stodbot: {exc}", file=sys.stderr)
         return 2
-    except DatabaseUnavailable as exc:
+    except (DatabaseUnavailable, AuditKeyError) as exc:
         print(f"stodbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, sele
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from adapters.sql import tables as t
-from adapters.sql.audit_chain import entry_hash, next_link
+from adapters.sql.audit_chain import entry_hash, key_id, next_link
 from adapters.sql.leases import SqlLeases
 from adapters.sql.tables import as_utc
 from routing.ports import (
@@ -473,13 +473,21 @@ class SqlOutbox:
         )
 
 
+class AuditKeyMissing(RuntimeError):
+    """The log is keyed and this process has no key: a plain row would break the
+    chain for good (verify reports plain rows after keyed ones), so nothing is written."""
+
+
 class SqlAudit:
     """Entries are written when the transaction commits (``flush``): the chain's lock is
     then held only for the commit itself, and always taken after every row lock the
-    transaction holds, so two transactions can never wait for each other in a circle."""
+    transaction holds, so two transactions can never wait for each other in a circle.
+    With ``key`` (``STODBOT_AUDIT_KEY``) each row's hash is an HMAC under it."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, key: bytes | None = None) -> None:
         self.conn = conn
+        self._key = key
+        self._key_id = key_id(key)
         self._pending: list[AuditEntry] = []
 
     def append(self, entry: AuditEntry) -> None:
@@ -489,13 +497,20 @@ class SqlAudit:
         """Append the pending entries as links of the hash chain (see ``audit_chain``)."""
         if not self._pending:
             return
-        row_id, prev = next_link(self.conn)
+        row_id, prev, last_key_id = next_link(self.conn)
+        if last_key_id and not self._key_id:
+            raise AuditKeyMissing(
+                "granskningsloggen förs med nyckel, men STODBOT_AUDIT_KEY är inte satt: "
+                "sätt samma nyckel som förut (inget har sparats)"
+            )
         rows = []
         for entry in self._pending:
             values = asdict(entry)
             values["at"] = as_utc(entry.at)
-            digest = entry_hash(row_id, prev_hash=prev, **values)
-            rows.append({"id": row_id, "prev_hash": prev, "hash": digest, **values})
+            digest = entry_hash(row_id, prev_hash=prev, key=self._key, **values)
+            rows.append(
+                {"id": row_id, "prev_hash": prev, "hash": digest, "key_id": self._key_id, **values}
+            )
             row_id, prev = row_id + 1, digest
         self._pending.clear()
         self.conn.execute(insert(t.audit_log), rows)
@@ -607,14 +622,15 @@ class SqlInbox:
 class SqlStore:
     """``with store.transaction() as tx:`` – one database transaction, all repositories."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, audit_key: bytes | None = None) -> None:
         self.engine = engine
+        self.audit_key = audit_key
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         try:
             with self.engine.begin() as conn:
-                audit = SqlAudit(conn)
+                audit = SqlAudit(conn, self.audit_key)
                 yield Tx(
                     inbound=SqlInbound(conn),
                     people=SqlPeople(conn),

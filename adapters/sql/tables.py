@@ -195,6 +195,8 @@ audit_log = Table(
     # The hash chain (adapters/sql/audit_chain.py): hex SHA-256 of the row and prev_hash.
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # "" for plain SHA-256, else the fingerprint of the HMAC key (audit_chain.key_id).
+    Column("key_id", String(16), nullable=False, server_default=""),
 )
 
 adapter_state = Table(

@@ -25,6 +25,7 @@ from routing.ports import AuditEntry
 from tests.conftest import PG_URL
 
 NOW = datetime(2026, 11, 26, 9, 0, 0, 123456, tzinfo=UTC)
+KEY = "nyckel-som-bara-stodbot-har-" + "x" * 8  # STODBOT_AUDIT_KEY in these tests
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -44,11 +45,16 @@ def _seed(store: SqlStore, n: int = 5) -> None:
             )
 
 
+def _keyed(store: SqlStore, key: str = KEY) -> SqlStore:
+    """The same database, as a `stodbot` with STODBOT_AUDIT_KEY set sees it."""
+    return SqlStore(store.engine, key.encode())
+
+
 def _check(store: SqlStore, anchor: tuple[int, str] | None = None):  # type: ignore[no-untyped-def]
     from adapters.sql.audit_chain import verify_chain
 
     with store.engine.connect() as conn:
-        return verify_chain(conn, anchor)
+        return verify_chain(conn, anchor, store.audit_key)
 
 
 @contextmanager
@@ -82,8 +88,11 @@ def _database_url(store: SqlStore) -> str:
     return f"{PG_URL}?options=-csearch_path%3D{schema}"
 
 
-def _cli(store: SqlStore, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STODBOT_DATABASE_URL": _database_url(store), "PYTHONPATH": str(ROOT)}
+def _cli(store: SqlStore, *args: str, key: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "STODBOT_AUDIT_KEY"}
+    env.update(STODBOT_DATABASE_URL=_database_url(store), PYTHONPATH=str(ROOT))
+    if key is not None:
+        env["STODBOT_AUDIT_KEY"] = key
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli.main", "audit", "verify", *args],
         capture_output=True,
@@ -378,3 +387,31 @@ def test_audited_work_never_deadlocks_on_the_chain(any_store: SqlStore) -> None:
         th.join(30)
     assert not errors, errors
     assert _check(any_store).broken is None and _row_count(any_store) == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "at = CAST(at AS BLOB)",  # the time column cannot even be read back
+        "at = x'00ff'",
+        "actor = CAST(x'ff80' AS TEXT)",  # not UTF-8
+        "new = CAST(new AS BLOB)",
+        "old = 3.5",
+        "key_id = x'01'",
+        "prev_hash = 5",
+    ],
+)
+def test_a_row_verify_cannot_read_is_named_as_altered(tmp_path: Path, change: str) -> None:
+    """SQLite keeps whatever type it is given. Any row verify cannot read or hash is
+    named, in one line, never a traceback; on a keyed log too."""
+    from tests.conftest import sqlite_store
+
+    store = _keyed(sqlite_store(tmp_path / "typed.db"))
+    _seed(store)
+    with _as_dba(store) as conn:
+        conn.execute(text(f"UPDATE audit_log SET {change} WHERE id = 3"))
+    broken = _check(store).broken
+    assert broken is not None and (broken.kind, broken.row) == ("altered", 3), broken
+    done = _cli(store, key=KEY)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-400:]
+    assert done.stdout.startswith("Granskningsloggen är ändrad: rad 3 "), done.stdout

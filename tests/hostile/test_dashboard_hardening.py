@@ -147,8 +147,9 @@ def serve_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         PYTHONPATH=str(ROOT),
         STODBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}",
         STODBOT_WEB_HOST="127.0.0.1",
-        **extra,
+        STODBOT_AUDIT_KEY="a" * 32,  # production requires one
     )
+    env.update(extra)
     return env
 
 

@@ -81,6 +81,7 @@ KEPT = {
     "audit_log.new": "ids, statuses and areas only; the desk never writes text into it",
     "audit_log.prev_hash": "the hash chain; changing it would break it",
     "audit_log.hash": "the hash chain; changing it would break it",
+    "audit_log.key_id": "which hash the row carries (plain or the key's fingerprint), no text",
     "adapter_state.key": "platform bookkeeping (sync token, card event ids)",
     "adapter_state.value": "sync tokens and event ids, no text",
     "inbox.channel": "platform name",

@@ -26,8 +26,8 @@ from tests.hostile.test_access_policy import (
     Desk,
     hr_ticket,
 )
+from tests.hostile.test_audit_chain import KEY, _as_dba, _check, _cli, _keyed, _seed
 from tests.hostile.test_audit_chain import NOW as AUDIT_NOW
-from tests.hostile.test_audit_chain import _as_dba, _check, _cli, _seed
 from tests.hostile.test_small_counts import NOW as SUMMARY_NOW
 from tests.hostile.test_small_counts import WEEK, add_question
 
@@ -249,10 +249,12 @@ def test_a_forged_row_appended_with_its_hash_is_caught(any_store: SqlStore) -> N
     """The chain is plain SHA-256 over public fields: anyone who can INSERT into the
     table (the app's own database role: no trigger stops an insert at the end) can add
     "@hr.konsult read ticket 1" with a correct hash. verify says the log is whole, and
-    so does the head recorded before the forgery."""
-    _seed(any_store)
-    anchor = (_check(any_store).head_id, _check(any_store).head_hash)
-    with any_store.engine.begin() as conn:
+    so does the head recorded before the forgery. (Run with STODBOT_AUDIT_KEY set, as
+    in production; the forger has the database role but not the key.)"""
+    store = _keyed(any_store)
+    _seed(store)
+    anchor = (_check(store).head_id, _check(store).head_hash)
+    with store.engine.begin() as conn:
         last = conn.execute(text("SELECT id, hash FROM audit_log ORDER BY id DESC")).first()
         assert last is not None
         row = (last.id + 1, AUDIT_NOW, "@hr.konsult:k", "read", "ticket", "1", None, None)
@@ -265,7 +267,7 @@ def test_a_forged_row_appended_with_its_hash_is_caught(any_store: SqlStore) -> N
             ),
             {"id": row[0], "at": AUDIT_NOW, "actor": row[2], "prev": last.hash, "hash": digest},
         )
-    done = _cli(any_store, "--anchor", f"{anchor[0]}:{anchor[1]}")
+    done = _cli(store, "--anchor", f"{anchor[0]}:{anchor[1]}", key=KEY)
     assert done.returncode == 1, done.stdout
 
 
