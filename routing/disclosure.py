@@ -8,13 +8,18 @@
   that way, one more part is hidden ("..", hidden to protect another); when no part
   can do that, the total is hidden instead. The reader is assumed to know these
   rules, so a ".." counts as at least 5 when deciding what can be worked out.
+- A count inside another (questions answered by the bot, of all questions) is the
+  same: the rest ("not answered by the bot") is a part that is never shown, and it is
+  protected like any other. The reader knows nothing of it but that it is at least 0,
+  and neither it nor a shown part may be worked out when it is 1 to 4.
 
 The weekly summary (``routing.summary``) applies this once; the views only print.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import math
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -60,11 +65,13 @@ def count(n: int) -> Count:
     return Count(None, small=True) if 0 < n < SMALL else Count(n)
 
 
-def share(part: Count, whole: Count, value: float | None) -> float | None:
-    """A share of shown counts, of at least ``SMALL``; else None."""
-    if value is None or part.shown is None or whole.shown is None or whole.shown < SMALL:
+def share(part: Count, whole: Count, n: int, of: int) -> float | None:
+    """``n`` of ``of`` as a share: only when both are shown, the whole is at least
+    ``SMALL`` and the rest (``of - n``) is zero or at least ``SMALL``, since a share of a
+    shown whole tells the rest; else None."""
+    if part.shown is None or whole.shown is None or of < SMALL or 0 < of - n < SMALL:
         return None
-    return value
+    return n / of
 
 
 def rate(met: int, decided: int) -> float | None:
@@ -85,51 +92,76 @@ def quantile(value: float | None, n: int) -> float | None:
 @dataclass(frozen=True)
 class Group(Generic[K]):
     """Parts that add up to a total. Anything in the total but in no part is taken as
-    known to the reader (the cautious assumption), so it is left out of the sums."""
+    known to the reader (the cautious assumption), so it is left out of the sums; a rest
+    that must be protected is a part of its own (see ``protect``'s ``unshown``)."""
 
     total: K
     parts: Sequence[K]
 
 
-def _exposed(left: int, small: int, covers: int) -> bool:
-    """Whether one of ``small`` hidden counts (each 1..4) is certain, given that they and
-    ``covers`` hidden counts (each at least SMALL) add up to ``left``."""
-    if not small:
-        return False
-    highest = min(SMALL - 1, left - (small - 1) - SMALL * covers)
-    lowest = 1 if covers else max(1, left - (SMALL - 1) * (small - 1))
-    return highest <= lowest
+Bounds = tuple[float, float]  # what the reader knows of a hidden part: lowest, highest
+SMALL_BOUNDS: Bounds = (1, SMALL - 1)  # "<5"
+COVER_BOUNDS: Bounds = (SMALL, math.inf)  # ".."
+UNSHOWN_BOUNDS: Bounds = (0, math.inf)  # a rest that no view shows
 
 
-def protect(values: Mapping[K, int], groups: Iterable[Group[K]]) -> dict[K, Count]:
+def _exposed(left: int, hidden: Sequence[tuple[int, Bounds]]) -> bool:
+    """Whether a hidden part of 1 to 4 is certain, given that the ``hidden`` parts (true
+    value, what the reader knows of it) add up to ``left``."""
+    for j, (value, (lo, hi)) in enumerate(hidden):
+        if not 0 < value < SMALL:
+            continue
+        others = [b for i, (_, b) in enumerate(hidden) if i != j]
+        highest = min(hi, left - sum(b[0] for b in others))
+        lowest = max(lo, left - sum(b[1] for b in others))
+        if highest <= lowest:
+            return True
+    return False
+
+
+def protect(
+    values: Mapping[K, int], groups: Iterable[Group[K]], unshown: Collection[K] = ()
+) -> dict[K, Count]:
     """Every value as a ``Count``: small ones hidden, and more hidden where a group's
-    shown total would give a small one away."""
+    shown total would give a small one away. ``unshown``: rests that no view shows (they
+    come back hidden); they are protected when they are 1 to 4 like a shown "<5"."""
     groups = list(groups)
-    small = {k for k, v in values.items() if 0 < v < SMALL}
+    small = {k for k, v in values.items() if 0 < v < SMALL and k not in unshown}
     covers: set[K] = set()
+
+    def bounds(k: K) -> Bounds:
+        return UNSHOWN_BOUNDS if k in unshown else SMALL_BOUNDS if k in small else COVER_BOUNDS
+
     changed = True
     while changed:
         changed = False
         for g in groups:
-            if g.total in small or g.total in covers:
+            if g.total in small or g.total in covers or g.total in unshown:
                 continue  # nothing to subtract from
-            hidden = [p for p in g.parts if p in small or p in covers]
-            n_small = sum(p in small for p in hidden)
+            hidden = [p for p in g.parts if p in small or p in covers or p in unshown]
             left = sum(values[p] for p in hidden)
-            n_covers = len(hidden) - n_small
-            if not _exposed(left, n_small, n_covers):
+            known = [(values[p], bounds(p)) for p in hidden]
+            if not _exposed(left, known):
                 continue
             shown = sorted(
                 ((values[p], p) for p in g.parts if p not in hidden and values[p]),
                 key=lambda vp: vp[0],
             )
             pick = next(
-                (p for v, p in shown if not _exposed(left + v, n_small, n_covers + 1)),
+                (
+                    p
+                    for v, p in shown
+                    if not _exposed(left + v, [*known, (v, COVER_BOUNDS)])
+                ),
                 g.total,  # no single part can do it: the total goes instead
             )
             covers.add(pick)
             changed = True
     return {
-        k: Count(None, small=True) if k in small else Count(None) if k in covers else Count(v)
+        k: Count(None, small=True)
+        if k in small
+        else Count(None)
+        if k in covers or k in unshown
+        else Count(v)
         for k, v in values.items()
     }
