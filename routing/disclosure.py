@@ -148,11 +148,7 @@ def protect(
                 key=lambda vp: vp[0],
             )
             pick = next(
-                (
-                    p
-                    for v, p in shown
-                    if not _exposed(left + v, [*known, (v, COVER_BOUNDS)])
-                ),
+                (p for v, p in shown if not _exposed(left + v, [*known, (v, COVER_BOUNDS)])),
                 g.total,  # no single part can do it: the total goes instead
             )
             covers.add(pick)
