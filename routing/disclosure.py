@@ -12,6 +12,9 @@
   same: the rest ("not answered by the bot") is a part that is never shown, and it is
   protected like any other. The reader knows nothing of it but that it is at least 0,
   and neither it nor a shown part may be worked out when it is 1 to 4.
+- A ".." must not be worked out either (from the areas adding up to the total, say):
+  it would give back what it hides. So no group may leave a hidden count of 1 to 4,
+  or a "..", with a single possible value.
 
 The weekly summary (``routing.summary``) applies this once; the views only print.
 """
@@ -105,16 +108,21 @@ COVER_BOUNDS: Bounds = (SMALL, math.inf)  # ".."
 UNSHOWN_BOUNDS: Bounds = (0, math.inf)  # a rest that no view shows
 
 
-def _exposed(left: int, hidden: Sequence[tuple[int, Bounds]]) -> bool:
-    """Whether a hidden part of 1 to 4 is certain, given that the ``hidden`` parts (true
-    value, what the reader knows of it) add up to ``left``."""
-    for j, (value, (lo, hi)) in enumerate(hidden):
-        if not 0 < value < SMALL:
+Term = tuple[int, int, Bounds, bool]  # sign in the sum, true value, bounds, protected
+
+
+def _exposed(terms: Sequence[Term]) -> bool:
+    """Whether a protected hidden count is certain, given that the hidden ``terms`` of
+    a group (parts +1, the total -1) add up to what the shown ones leave."""
+    rest = sum(c * v for c, v, _, _ in terms)
+    for j, (c, _, (lo, hi), protected) in enumerate(terms):
+        if not protected:
             continue
-        others = [b for i, (_, b) in enumerate(hidden) if i != j]
-        highest = min(hi, left - sum(b[0] for b in others))
-        lowest = max(lo, left - sum(b[1] for b in others))
-        if highest <= lowest:
+        others = [t for i, t in enumerate(terms) if i != j]
+        least = sum(b[0] if s > 0 else -b[1] for s, _, b, _ in others)
+        most = sum(b[1] if s > 0 else -b[0] for s, _, b, _ in others)
+        low, high = (rest - most, rest - least) if c > 0 else (least - rest, most - rest)
+        if min(hi, high) <= max(lo, low):
             return True
     return False
 
@@ -122,35 +130,42 @@ def _exposed(left: int, hidden: Sequence[tuple[int, Bounds]]) -> bool:
 def protect(
     values: Mapping[K, int], groups: Iterable[Group[K]], unshown: Collection[K] = ()
 ) -> dict[K, Count]:
-    """Every value as a ``Count``: small ones hidden, and more hidden where a group's
-    shown total would give a small one away. ``unshown``: rests that no view shows (they
-    come back hidden); they are protected when they are 1 to 4 like a shown "<5"."""
+    """Every value as a ``Count``: small ones hidden, and more hidden where a group
+    would give a small one away, or pin down one hidden to protect another (which
+    would then give the small one away through its own group). ``unshown``: rests that
+    no view shows (they come back hidden); they are protected when they are 1 to 4."""
     groups = list(groups)
     small = {k for k, v in values.items() if 0 < v < SMALL and k not in unshown}
     covers: set[K] = set()
 
-    def bounds(k: K) -> Bounds:
-        return UNSHOWN_BOUNDS if k in unshown else SMALL_BOUNDS if k in small else COVER_BOUNDS
+    def hidden(k: K) -> bool:
+        return k in small or k in covers or k in unshown
+
+    def term(sign: int, k: K) -> Term:
+        b = UNSHOWN_BOUNDS if k in unshown else SMALL_BOUNDS if k in small else COVER_BOUNDS
+        return sign, values[k], b, 0 < values[k] < SMALL or k in covers
 
     changed = True
     while changed:
         changed = False
         for g in groups:
-            if g.total in small or g.total in covers or g.total in unshown:
-                continue  # nothing to subtract from
-            hidden = [p for p in g.parts if p in small or p in covers or p in unshown]
-            left = sum(values[p] for p in hidden)
-            known = [(values[p], bounds(p)) for p in hidden]
-            if not _exposed(left, known):
+            signed = [(-1, g.total), *((1, p) for p in g.parts)]
+            terms = [term(s, k) for s, k in signed if hidden(k)]
+            if not terms or not _exposed(terms):
                 continue
             shown = sorted(
-                ((values[p], p) for p in g.parts if p not in hidden and values[p]),
-                key=lambda vp: vp[0],
+                ((s, k) for s, k in signed if not hidden(k) and values[k]),
+                key=lambda sk: (sk[0] < 0, values[sk[1]]),  # the smallest part first
             )
             pick = next(
-                (p for v, p in shown if not _exposed(left + v, [*known, (v, COVER_BOUNDS)])),
-                g.total,  # no single part can do it: the total goes instead
+                (k for s, k in shown if not _exposed([*terms, (s, values[k], COVER_BOUNDS, True)])),
+                None,
             )
+            if pick is None:  # no single count can do it: the total goes, or the largest part
+                if not shown:
+                    continue
+                totals = [k for s, k in shown if s < 0]
+                pick = totals[0] if totals else shown[-1][1]
             covers.add(pick)
             changed = True
     return {
