@@ -8,13 +8,21 @@
   that way, one more part is hidden ("..", hidden to protect another); when no part
   can do that, the total is hidden instead. The reader is assumed to know these
   rules, so a ".." counts as at least 5 when deciding what can be worked out.
+- A count inside another (questions answered by the bot, of all questions) is the
+  same: the rest ("not answered by the bot") is a part that is never shown, and it is
+  protected like any other. The reader knows nothing of it but that it is at least 0,
+  and neither it nor a shown part may be worked out when it is 1 to 4.
+- A ".." must not be worked out either (from the areas adding up to the total, say):
+  it would give back what it hides. So no group may leave a hidden count of 1 to 4,
+  or a "..", with a single possible value.
 
 The weekly summary (``routing.summary``) applies this once; the views only print.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import math
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -60,11 +68,13 @@ def count(n: int) -> Count:
     return Count(None, small=True) if 0 < n < SMALL else Count(n)
 
 
-def share(part: Count, whole: Count, value: float | None) -> float | None:
-    """A share of shown counts, of at least ``SMALL``; else None."""
-    if value is None or part.shown is None or whole.shown is None or whole.shown < SMALL:
+def share(part: Count, whole: Count, n: int, of: int) -> float | None:
+    """``n`` of ``of`` as a share: only when both are shown, the whole is at least
+    ``SMALL`` and the rest (``of - n``) is zero or at least ``SMALL``, since a share of a
+    shown whole tells the rest; else None."""
+    if part.shown is None or whole.shown is None or of < SMALL or 0 < of - n < SMALL:
         return None
-    return value
+    return n / of
 
 
 def rate(met: int, decided: int) -> float | None:
@@ -85,51 +95,84 @@ def quantile(value: float | None, n: int) -> float | None:
 @dataclass(frozen=True)
 class Group(Generic[K]):
     """Parts that add up to a total. Anything in the total but in no part is taken as
-    known to the reader (the cautious assumption), so it is left out of the sums."""
+    known to the reader (the cautious assumption), so it is left out of the sums; a rest
+    that must be protected is a part of its own (see ``protect``'s ``unshown``)."""
 
     total: K
     parts: Sequence[K]
 
 
-def _exposed(left: int, small: int, covers: int) -> bool:
-    """Whether one of ``small`` hidden counts (each 1..4) is certain, given that they and
-    ``covers`` hidden counts (each at least SMALL) add up to ``left``."""
-    if not small:
-        return False
-    highest = min(SMALL - 1, left - (small - 1) - SMALL * covers)
-    lowest = 1 if covers else max(1, left - (SMALL - 1) * (small - 1))
-    return highest <= lowest
+Bounds = tuple[float, float]  # what the reader knows of a hidden part: lowest, highest
+SMALL_BOUNDS: Bounds = (1, SMALL - 1)  # "<5"
+COVER_BOUNDS: Bounds = (SMALL, math.inf)  # ".."
+UNSHOWN_BOUNDS: Bounds = (0, math.inf)  # a rest that no view shows
 
 
-def protect(values: Mapping[K, int], groups: Iterable[Group[K]]) -> dict[K, Count]:
-    """Every value as a ``Count``: small ones hidden, and more hidden where a group's
-    shown total would give a small one away."""
+Term = tuple[int, int, Bounds, bool]  # sign in the sum, true value, bounds, protected
+
+
+def _exposed(terms: Sequence[Term]) -> bool:
+    """Whether a protected hidden count is certain, given that the hidden ``terms`` of
+    a group (parts +1, the total -1) add up to what the shown ones leave."""
+    rest = sum(c * v for c, v, _, _ in terms)
+    for j, (c, _, (lo, hi), protected) in enumerate(terms):
+        if not protected:
+            continue
+        others = [t for i, t in enumerate(terms) if i != j]
+        least = sum(b[0] if s > 0 else -b[1] for s, _, b, _ in others)
+        most = sum(b[1] if s > 0 else -b[0] for s, _, b, _ in others)
+        low, high = (rest - most, rest - least) if c > 0 else (least - rest, most - rest)
+        if min(hi, high) <= max(lo, low):
+            return True
+    return False
+
+
+def protect(
+    values: Mapping[K, int], groups: Iterable[Group[K]], unshown: Collection[K] = ()
+) -> dict[K, Count]:
+    """Every value as a ``Count``: small ones hidden, and more hidden where a group
+    would give a small one away, or pin down one hidden to protect another (which
+    would then give the small one away through its own group). ``unshown``: rests that
+    no view shows (they come back hidden); they are protected when they are 1 to 4."""
     groups = list(groups)
-    small = {k for k, v in values.items() if 0 < v < SMALL}
+    small = {k for k, v in values.items() if 0 < v < SMALL and k not in unshown}
     covers: set[K] = set()
+
+    def hidden(k: K) -> bool:
+        return k in small or k in covers or k in unshown
+
+    def term(sign: int, k: K) -> Term:
+        b = UNSHOWN_BOUNDS if k in unshown else SMALL_BOUNDS if k in small else COVER_BOUNDS
+        return sign, values[k], b, 0 < values[k] < SMALL or k in covers
+
     changed = True
     while changed:
         changed = False
         for g in groups:
-            if g.total in small or g.total in covers:
-                continue  # nothing to subtract from
-            hidden = [p for p in g.parts if p in small or p in covers]
-            n_small = sum(p in small for p in hidden)
-            left = sum(values[p] for p in hidden)
-            n_covers = len(hidden) - n_small
-            if not _exposed(left, n_small, n_covers):
+            signed = [(-1, g.total), *((1, p) for p in g.parts)]
+            terms = [term(s, k) for s, k in signed if hidden(k)]
+            if not terms or not _exposed(terms):
                 continue
             shown = sorted(
-                ((values[p], p) for p in g.parts if p not in hidden and values[p]),
-                key=lambda vp: vp[0],
+                ((s, k) for s, k in signed if not hidden(k) and values[k]),
+                key=lambda sk: (sk[0] < 0, values[sk[1]]),  # the smallest part first
             )
             pick = next(
-                (p for v, p in shown if not _exposed(left + v, n_small, n_covers + 1)),
-                g.total,  # no single part can do it: the total goes instead
+                (k for s, k in shown if not _exposed([*terms, (s, values[k], COVER_BOUNDS, True)])),
+                None,
             )
+            if pick is None:  # no single count can do it: the total goes, or the largest part
+                if not shown:
+                    continue
+                totals = [k for s, k in shown if s < 0]
+                pick = totals[0] if totals else shown[-1][1]
             covers.add(pick)
             changed = True
     return {
-        k: Count(None, small=True) if k in small else Count(None) if k in covers else Count(v)
+        k: Count(None, small=True)
+        if k in small
+        else Count(None)
+        if k in covers or k in unshown
+        else Count(v)
         for k, v in values.items()
     }

@@ -28,7 +28,7 @@ from routing.calendar import BusinessCalendar
 from routing.disclosure import NONE, Count, Group, count, protect, quantile, rate, share
 from routing.ports import QuestionRow
 from routing.report import group_gaps, week_bounds
-from routing.tally import COUNTS, Counted, Tallies, Tally, count_weeks, percentile
+from routing.tally import COUNTS, WITHIN, Counted, Tallies, Tally, count_weeks, percentile
 from routing.tickets import Ticket
 
 NOT_HELPFUL_FLAG = 3  # articles marked not helpful at least this often in the five weeks
@@ -119,8 +119,10 @@ Key = tuple[str, str, int, str]  # level, row key, week index, count name
 
 def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
     """The areas, units and total as leadership may see them (``routing.disclosure``):
-    per week and count, the areas and the units each add up to the total, and a row's
-    tickets are the direct ones plus the transferred ones."""
+    per week and count, the areas and the units each add up to the total, and within a
+    row each count of ``WITHIN`` is a whole of its parts and of a rest that is never
+    shown (questions = answered by the bot + the rest), and so of each part and the rest
+    of it, so that no count under five can be had by subtraction."""
     levels = {"area": counted.areas, "unit": counted.units, "total": (counted.total,)}
     values: dict[Key, int] = {
         (level, r.key, i, name): getattr(t, name)
@@ -130,6 +132,20 @@ def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
         for name in COUNTS
     }
     groups: list[Group[Key]] = []
+    unshown: set[Key] = set()
+
+    def within(level: str, key: str, i: int, whole: str, parts: tuple[str, ...]) -> None:
+        w, ps = (level, key, i, whole), [(level, key, i, p) for p in parts]
+        rest = values[w] - sum(values[p] for p in ps)
+        if rest < 0 and len(ps) == 1:  # only nearly nested: the reader's difference
+            w, ps, rest = ps[0], [w], -rest  # is the other way round
+        r = (level, key, i, f"{w[3]}-{'-'.join(p[3] for p in ps)}")
+        if rest < 0 or r in values:
+            return  # not nested after all (each pair is there on its own), or done
+        values[r] = rest
+        unshown.add(r)
+        groups.append(Group(w, [*ps, r]))
+
     for i in range(len(counted.weeks)):
         for name in COUNTS:
             total = ("total", "total", i, name)
@@ -137,15 +153,16 @@ def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
             groups.append(Group(total, [("unit", r.key, i, name) for r in counted.units]))
         for level, rows in levels.items():
             for r in rows:
-                parts = [(level, r.key, i, "direct"), (level, r.key, i, "transferred")]
-                groups.append(Group((level, r.key, i, "tickets"), parts))
-    shown = protect(values, groups)
+                for whole, parts in WITHIN:
+                    within(level, r.key, i, whole, parts)
+                    for p in parts if len(parts) > 1 else ():
+                        within(level, r.key, i, whole, (p,))
+    shown = protect(values, groups, unshown)
 
     def figures(level: str, key: str, i: int, t: Tally) -> Figures:
         def c(name: str) -> Count:
             return shown[(level, key, i, name)]
 
-        deflection = t.deflected / t.questions if t.questions else None
         return Figures(
             questions=c("questions"),
             deflected=c("deflected"),
@@ -159,7 +176,7 @@ def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
             not_helpful=c("not_helpful"),
             transferred=c("transferred"),
             direct=c("direct"),
-            deflection=share(c("deflected"), c("questions"), deflection),
+            deflection=share(c("deflected"), c("questions"), t.deflected, t.questions),
             median_claim=quantile(percentile(t.claim_hours, 50), len(t.claim_hours)),
             p90_claim=quantile(percentile(t.claim_hours, 90), len(t.claim_hours)),
             median_resolve=quantile(percentile(t.resolve_hours, 50), len(t.resolve_hours)),

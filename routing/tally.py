@@ -75,6 +75,25 @@ COUNTS = (
     "direct",
 )
 
+# Counts inside another count of the same row, as (whole, parts): the parts are
+# disjoint and none is outside the whole, so "whole minus the parts" and "whole minus
+# one part" are counts of people too (``routing.summary.publish`` protects them). A
+# pair that is only nearly nested (a ticket may be moved, or get feedback) is listed as
+# well: the difference a reader would take is protected either way.
+WITHIN: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("questions", ("deflected", "routed")),  # never both: a routed one is not answered
+    ("questions", ("helpful", "not_helpful")),
+    ("questions", ("deflected", "not_helpful")),  # marked not helpful: not answered
+    ("tickets", ("direct", "transferred")),
+    ("tickets", ("claimed",)),
+    ("tickets", ("resolved",)),
+    ("claimed", ("resolved",)),
+    ("tickets", ("escalated",)),
+    ("tickets", ("reopened",)),
+    ("tickets", ("routed",)),  # one ticket per routed question, in the area first chosen
+    ("deflected", ("helpful",)),  # most of the helpful ones were answered by the bot
+)
+
 
 def previous_weeks(week: str, n: int = 4) -> list[str]:
     start, _ = week_bounds(week)

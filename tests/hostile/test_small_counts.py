@@ -8,9 +8,13 @@ import csv
 import functools
 import html as html_lib
 import io
+import itertools
 import math
+import random
 import re
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,8 +34,11 @@ from bot.reports import load_summary
 from bot.service import ConversationService
 from knowledge.base import KnowledgeBase
 from routing.calendar import BusinessCalendar
+from routing.disclosure import Count
 from routing.ports import NewTicket, QuestionEntry
 from routing.report import week_bounds
+from routing.summary import Figures, Row, publish
+from routing.tally import Counted, Tallies, Tally
 from routing.tickets import Status
 from tests.conftest import sqlite_store
 from tests.web.conftest import SECRET, make_app
@@ -285,9 +292,6 @@ def test_no_masked_count_can_be_worked_out_of_any_group() -> None:
     """The masking rule itself, against a reader who tries every possibility: for 3,000
     random groups (parts adding up to a total), each "<5" must be able to take at least
     two values given what is shown (a "<5" is 1..4, a ".." at least 5)."""
-    import itertools
-    import random
-
     from routing.disclosure import Group, protect
 
     rng = random.Random(10)
@@ -311,3 +315,201 @@ def test_no_masked_count_can_be_worked_out_of_any_group() -> None:
             assert values[k] in possible[k]
             if shown[k].small:
                 assert len(possible[k]) >= 2, (values, {k: str(c) for k, c in shown.items()})
+
+
+COUNT_NAMES = (
+    "questions", "deflected", "routed", "tickets", "claimed", "resolved",
+    "escalated", "reopened", "helpful", "not_helpful", "transferred", "direct",
+)  # fmt: skip
+
+# What a reader knows of how the counts of one row nest (whole, disjoint parts): the
+# rest of each, and each whole minus one of its parts, is a count of people too.
+NESTED = (
+    ("questions", ("deflected", "routed")),
+    ("questions", ("helpful", "not_helpful")),
+    ("questions", ("deflected", "not_helpful")),
+    ("tickets", ("direct", "transferred")),
+    ("tickets", ("claimed",)),
+    ("tickets", ("resolved",)),
+    ("claimed", ("resolved",)),
+    ("tickets", ("escalated",)),
+    ("tickets", ("reopened",)),
+)
+
+
+def _random_counted(rng: random.Random) -> tuple[Counted, int]:
+    """Random questions and tickets of three areas and two units in the last week."""
+    areas, units = ("hr", "it", "ek"), ("u1", "u2")
+    tally: dict[str, dict[str, int]] = {k: defaultdict(int) for k in (*areas, *units, "total")}
+    n_all = 0
+    for area in areas:
+        for _ in range(rng.choice([0, 1, 2, 4, 5, 6, 7, 9])):
+            n_all += 1
+            unit = rng.choice(units)
+            kind = rng.choice(["deflected", "deflected", "routed", "other"])
+            feedback = {
+                "deflected": rng.choice(["helpful", None]),
+                "routed": rng.choice(["helpful", "not_helpful", None]),
+                "other": rng.choice(["not_helpful", None]),
+            }[kind]
+            q = {"questions": 1, kind: 1, **({feedback: 1} if feedback else {})}
+            for k in (area, unit, "total"):
+                for name, v in q.items():
+                    if name != "other":
+                        tally[k][name] += v
+            if kind != "routed":
+                continue
+            moved = rng.random() < 0.2
+            claimed = rng.random() < 0.8
+            t = {
+                "tickets": 1,
+                "transferred": moved,
+                "claimed": claimed,
+                "resolved": claimed and rng.random() < 0.7,
+                "escalated": rng.random() < 0.3,
+                "reopened": rng.random() < 0.2,
+            }
+            for k in (rng.choice(areas) if moved else area, unit, "total"):
+                for name, v in t.items():
+                    tally[k][name] += v
+
+    def row(key: str) -> Tallies:
+        empty = (Tally(),) * 4
+        return Tallies(key, key, (*empty, Tally(**tally[key])))
+
+    weeks = ("2026-W45", "2026-W46", "2026-W47", "2026-W48", WEEK)
+    counted = Counted(weeks, tuple(map(row, areas)), tuple(map(row, units)), row("total"))
+    return counted, n_all
+
+
+def _readings(f: Figures, whole: str, parts: tuple[str, ...], most: int) -> dict[str, set[int]]:
+    """Every value the parts, the rest and each whole-minus-a-part could have, given
+    what the row shows ("<5": 1..4, "..": 5 or more, the rest: 0 or more)."""
+
+    def values(name: str) -> range:
+        c: Count = getattr(f, name)
+        if c.shown is not None:
+            return range(c.shown, c.shown + 1)
+        return range(1, 5) if c.small else range(5, most + 1)
+
+    out: dict[str, set[int]] = defaultdict(set)
+    for w, *ps in itertools.product(values(whole), *map(values, parts)):
+        if w - sum(ps) < 0:
+            continue
+        out["rest"].add(w - sum(ps))
+        for name, v in zip(parts, ps, strict=True):
+            out[name].add(v)
+            out[f"not {name}"].add(w - v)
+    return out
+
+
+def _worked_out(rows: list[Row], total: Row, most: int) -> dict[str, Figures]:
+    """Each row's figures with every hidden count that a reader can pin down from the
+    areas (or units) adding up to the total filled in, as if it had been shown."""
+    figures = {r.key: r.current for r in (*rows, total)}
+    found = True
+    while found:
+        found = False
+        for name in COUNT_NAMES:
+            cells = [getattr(figures[r.key], name) for r in rows]
+            whole: Count = getattr(figures[total.key], name)
+
+            def bounds(c: Count) -> tuple[int, int]:
+                return (
+                    (c.shown, c.shown) if c.shown is not None else (1, 4) if c.small else (5, most)
+                )
+
+            keys = [r.key for r in rows]
+            if whole.shown is None and all(c.shown is not None for c in cells):
+                total_now = sum(c.shown or 0 for c in cells)
+                figures[total.key] = replace(figures[total.key], **{name: Count(total_now)})
+                found = True
+                continue
+            if whole.shown is None:
+                continue
+            for j, c in enumerate(cells):
+                if c.shown is not None:
+                    continue
+                others = [bounds(o) for i, o in enumerate(cells) if i != j]
+                lo = max(bounds(c)[0], whole.shown - sum(b[1] for b in others))
+                hi = min(bounds(c)[1], whole.shown - sum(b[0] for b in others))
+                if lo == hi:
+                    figures[keys[j]] = replace(figures[keys[j]], **{name: Count(lo)})
+                    found = True
+    return figures
+
+
+def test_no_count_under_five_can_be_worked_out_of_a_count_inside_another() -> None:
+    """For 300 random weeks, a reader who knows how the counts of a row nest (answered
+    by the bot and routed are among the questions and never overlap, resolved among
+    claimed among tickets, ...) cannot pin down any count of 1 to 4: not a part, not
+    the rest ("not answered by the bot"), and not through a share; not even after
+    working out what the areas (or units) adding up to the total give away."""
+    rng = random.Random(48)
+    for _ in range(300):
+        counted, most = _random_counted(rng)
+        areas, units, total = publish(counted)
+        exact = {r.key: r.weeks[-1] for r in (*counted.areas, *counted.units, counted.total)}
+        known = {**_worked_out(list(areas), total, most), **_worked_out(list(units), total, most)}
+        for row in (*areas, *units, total):
+            f, t = known[row.key], exact[row.key]
+            if f.deflection is not None:
+                assert not 0 < t.questions - t.deflected < 5, (row.key, t)
+            for whole, parts in NESTED:
+                possible = _readings(f, whole, parts, most)
+                truth = {name: getattr(t, name) for name in parts}
+                truth["rest"] = getattr(t, whole) - sum(truth.values())
+                for name in parts:
+                    truth[f"not {name}"] = getattr(t, whole) - truth[name]
+                for name, v in truth.items():
+                    assert v in possible[name], (row.key, whole, name, t, f)
+                    if 0 < v < 5:
+                        assert len(possible[name]) >= 2, (row.key, whole, name, v, f, t)
+
+
+def test_the_chart_draws_no_rest_of_one(
+    tmp_path: Path, example_kb: KnowledgeBase, drawn: list[Figure]
+) -> None:
+    """Six HR questions, five answered by the bot, one routed: the orange "Övriga" bar
+    (questions not answered by the bot) must not be drawn with length 1, and neither
+    the chart nor its alt text may give the share (83 %) that tells the same."""
+    store = sqlite_store(tmp_path / "rest.db")
+    w49, _ = week_bounds(WEEK)
+    for i in range(5):
+        add_question(store, w49 + timedelta(hours=9, minutes=i), f"@hr{i}:x")
+    add_question(store, w49 + timedelta(days=1, hours=9), "@r:x", routed=True)
+    summary = load_summary(ConversationService(example_kb, store, clock=lambda: NOW), WEEK, NOW)
+    text, png = post.renderer("Exempelkommun")(summary, None)
+    assert png is not None and "83 %" not in text and "17 %" not in text, text
+    (figure,) = drawn
+    for ax in figure.axes:
+        for patch in ax.patches:
+            if isinstance(patch, Rectangle):
+                assert not 0 < round(patch.get_width()) < 5, patch
+        for line in ax.get_lines():
+            ys = [float(y) for y in line.get_ydata()]  # type: ignore[union-attr]
+            assert 83 not in [round(y) for y in ys if not math.isnan(y)], ys
+
+
+def test_a_hidden_count_is_not_given_back_by_the_other_areas(
+    tmp_path: Path, example_kb: KnowledgeBase
+) -> None:
+    """HR: 6 questions, 5 answered by the bot, 1 routed; IT: 10, 5 and 5. HR's 6 is
+    hidden (6 - 5 tells the one), but the total 16 minus IT's 10 gives it back."""
+    store = sqlite_store(tmp_path / "chain.db")
+    w49, _ = week_bounds(WEEK)
+    for i in range(5):
+        add_question(store, w49 + timedelta(hours=9, minutes=i), f"@hr{i}:x")
+        add_question(store, w49 + timedelta(hours=10, minutes=i), f"@it{i}:x", area="it")
+        at = w49 + timedelta(days=1, hours=9, minutes=i)
+        add_question(store, at, f"@itr{i}:x", area="it", routed=True)
+    add_question(store, w49 + timedelta(days=1, hours=11), "@r:x", routed=True)
+    summary = load_summary(ConversationService(example_kb, store, clock=lambda: NOW), WEEK, NOW)
+    hr = next(r.current for r in summary.areas if r.key == "hr")
+    others = [r.current.questions for r in summary.areas if r.key != "hr"]
+    total = summary.total.current.questions
+    worked_out = hr.questions.shown
+    if worked_out is None and total.shown is not None and all(not c.hidden for c in others):
+        worked_out = total.shown - sum(c.shown or 0 for c in others)
+    if worked_out is not None and hr.deflected.shown is not None:
+        assert not 0 < worked_out - hr.deflected.shown < 5, (str(total), [str(c) for c in others])

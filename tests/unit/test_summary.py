@@ -134,13 +134,13 @@ def test_shares_times_and_trends_need_five(example_kb: KnowledgeBase) -> None:
         for n in range(10):
             i += 1
             at = MON - timedelta(weeks=4 - week) + timedelta(minutes=n)
-            deflect = n < (7 if week == 4 else 5)
+            deflect = n < 5  # 7 of 10 would tell that 3 were not: see tests/hostile
             questions.append(q(i, f"@u{i}", at, feedback="helpful" if deflect else "not_helpful"))
     tickets = [ticket(100 + k, "hr", MON, 1 + k, 8 + k) for k in range(6)]
     summary = build_summary(org, cal, "2026-W48", questions, tickets, [], now=MON)
     hr = next(r for r in summary.areas if r.key == "hr")
     f = hr.current
-    assert str(f.questions) == "10" and str(f.deflected) == "7" and f.deflection == 0.7
+    assert str(f.questions) == "10" and str(f.deflected) == "5" and f.deflection == 0.5
     assert hr.change == 0.0  # ten against ten a week
     assert (f.median_claim, f.p90_claim) == (3.0, 6.0)  # six claimed: shown
     assert f.sla_claim_met is None  # 4 of 6 met: the 4 and the 2 missed are both small
