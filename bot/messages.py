@@ -31,6 +31,9 @@ class IncomingMessage:
     # Who else reads the reply: None in a conversation of the sender alone with the bot;
     # otherwise the id of the room, channel or group chat the reply lands in.
     shared_in: str | None = None
+    # What a button press or reaction answers ("ticket:42", "question:17"), as the reply
+    # it was on said (``Reply.about``); None for typed text.
+    about: str | None = None
 
     @property
     def channel(self) -> str:
@@ -65,6 +68,9 @@ class Reply:
     area_id: str | None = None
     asks_feedback: bool = False
     ticket_id: int | None = None
+    # What the reply asks about ("ticket:42", "question:17"): buttons and reactions on it
+    # answer that, not whatever the conversation waits for by the time they are pressed.
+    about: str | None = None
     outbox_id: int | None = None  # set when the reply waits in the outbox for delivery
     retry: bool = False  # nothing was stored: the same message should be handled again later
 
@@ -77,6 +83,7 @@ class Reply:
             "area_id": self.area_id,
             "asks_feedback": self.asks_feedback,
             "ticket_id": self.ticket_id,
+            "about": self.about,
         }
 
     @classmethod
@@ -92,4 +99,5 @@ class Reply:
             area_id=payload.get("area_id"),  # type: ignore[arg-type]
             asks_feedback=bool(payload.get("asks_feedback")),
             ticket_id=int(ticket) if isinstance(ticket, int) else None,
+            about=str(payload["about"]) if payload.get("about") else None,
         )

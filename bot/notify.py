@@ -45,6 +45,7 @@ def to_asker(
         ticket_id=ticket.id,
         area_id=ticket.area_id,
         asks_feedback=asks_feedback,
+        about=f"ticket:{ticket.id}" if asks_feedback else None,
     )
     return Outgoing(
         channel=ticket.channel,

@@ -138,6 +138,8 @@ class ConversationService:
     def _pending(self, turn: Turn, text: str) -> bool:
         state, t = turn.state, turn.t
         word = text.casefold().strip(" .!")
+        if turn.msg.about is not None and turn.msg.about != state.about:
+            return self._stale_press(turn, turn.msg.about, word)
         if state.awaiting is Awaiting.NOTHING:
             return False
         if state.awaiting is Awaiting.UNIT:
@@ -187,6 +189,17 @@ class ConversationService:
             self._ticket_feedback(turn, state.ticket_id, yes)
         else:
             return False
+        return True
+
+    def _stale_press(self, turn: Turn, about: str, word: str) -> bool:
+        """A button or reaction on an older message than the one the conversation waits
+        on. Ja/nej on a ticket's answer still answers that ticket (the desk checks it is
+        the asker's); anything else is refused, so that it never acts on something else."""
+        kind, _, ident = about.partition(":")
+        if kind == "ticket" and ident.isdigit() and (word in YES or word in NO):
+            self._ticket_feedback(turn, int(ident), word in YES, keep_state=True)
+        else:
+            turn.say(Reply(ReplyKind.INFO, turn.t("stale_button")))
         return True
 
     def _unit_skipped(self, turn: Turn, text: str, state: ConversationState) -> bool:
@@ -308,6 +321,7 @@ class ConversationService:
                 article_id=article.id,
                 area_id=article.area,
                 asks_feedback=True,
+                about=turn.state.about,
             )
         )
 
@@ -320,7 +334,9 @@ class ConversationService:
         turn.state = ConversationState(
             Awaiting.CLARIFY, question, tuple(c.article_id or "" for c in choices), question_id=qid
         )
-        turn.say(Reply(ReplyKind.CLARIFY, "\n".join(lines), choices=choices))
+        turn.say(
+            Reply(ReplyKind.CLARIFY, "\n".join(lines), choices=choices, about=turn.state.about)
+        )
 
     def feedback(self, turn: Turn, helpful: bool) -> None:
         state, t = turn.state, turn.t
@@ -386,21 +402,29 @@ class ConversationService:
         turn.say(Reply(ReplyKind.ROUTED, "\n".join(lines), area_id=area.id, ticket_id=ticket.id))
         turn.notify_all(ticket_card(self.org, ticket, self.texts()))
 
-    def _ticket_feedback(self, turn: Turn, ticket_id: int, solved: bool) -> None:
+    def _ticket_feedback(
+        self, turn: Turn, ticket_id: int, solved: bool, keep_state: bool = False
+    ) -> None:
+        """The asker's "did it solve it?" for a ticket. The desk checks first that they
+        are its asker; only then is the demand log's feedback set. ``keep_state``: the
+        press answered an older ticket, and what the conversation waits on now stays."""
         t = turn.t
-        ticket = turn.tx.tickets.get(ticket_id)
-        turn.state = ConversationState()
-        if ticket is None:
+        if not keep_state:
+            turn.state = ConversationState()
+        if turn.tx.tickets.get(ticket_id) is None:
             return
+        if solved:
+            ticket = self.desk.close(turn.tx, ticket_id, turn.user, turn.now)
+        else:
+            ticket = self.desk.reopen(turn.tx, ticket_id, turn.user, turn.now)
         if ticket.question_id is not None:
             turn.tx.questions.set_feedback(
                 ticket.question_id, "helpful" if solved else "not_helpful", turn.now
             )
         if solved:
-            self.desk.close(turn.tx, ticket_id, turn.user, turn.now)
             turn.say(Reply(ReplyKind.INFO, t("ticket_closed_thanks", ticket=ticket_id)))
             return
-        reopened = self.desk.reopen(turn.tx, ticket_id, turn.user, turn.now)
+        reopened = ticket
         area = self.org.area(reopened.area_id) or self.org.triage
         turn.say(Reply(ReplyKind.INFO, t("ticket_reopen_offer", ticket=ticket_id, area=area.name)))
         turn.notify_all(ticket_card(self.org, reopened, self.texts(), kind="ticket_update"))

@@ -27,6 +27,16 @@ class ConversationState:
     question_id: int | None = None  # the demand-log row of the question
     ticket_id: int | None = None
 
+    @property
+    def about(self) -> str | None:
+        """What a button press or reaction must be about to answer this state (the
+        same value as the ``Reply.about`` that asked)."""
+        if self.awaiting is Awaiting.TICKET_FEEDBACK:
+            return f"ticket:{self.ticket_id}"
+        if self.awaiting in (Awaiting.FEEDBACK, Awaiting.CLARIFY, Awaiting.ROUTE_OFFER):
+            return f"question:{self.question_id}"
+        return None
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["choices"] = list(self.choices)

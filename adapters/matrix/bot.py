@@ -417,16 +417,17 @@ class MatrixBot:
     def _to_message(self, event_id: str, p: dict[str, Any]) -> IncomingMessage | None:
         room_id, sender = p["room"], p["sender"]
         if p["type"] == "reaction":
-            text = self._reaction_text(p["key"], p["reacts_to"])
-            if text is None:
+            said = self._reaction_text(p["key"], p["reacts_to"])
+            if said is None:
                 return None
             address = json.dumps({"event": p["reacts_to"]})
             return IncomingMessage(
                 ConversationRef(CHANNEL, room_id, address),
                 sender,
-                text,
+                said[0],
                 event_id,
                 shared_in=self._shared_in(room_id),
+                about=said[1],
             )
         body = _REPLY_FALLBACK.sub("", p["body"]).strip()
         relates = p.get("relates") or {}
@@ -463,16 +464,19 @@ class MatrixBot:
         body = re.sub(rf"^\s*@?{room_name}\s*[:,]?\s*", "", body, flags=re.I)
         return body.strip()
 
-    def _reaction_text(self, key: str, reacts_to: str) -> str | None:
+    def _reaction_text(self, key: str, reacts_to: str) -> tuple[str, str | None] | None:
+        """What a reaction says, and what it is about (the message it is on asked it)."""
         key = key.strip()
         with self.store.transaction() as tx:
             if key in CLAIM_REACTIONS or key.startswith("✋"):
                 ticket = tx.adapter.get(f"matrix:card-event:{reacts_to}")
-                return f"ta {ticket}" if ticket else None
+                return (f"ta {ticket}", None) if ticket else None
             if key in YES_REACTIONS or key in NO_REACTIONS or key[:1] in "👍👎":
-                if tx.adapter.get(f"matrix:feedback-event:{reacts_to}") is None:
+                about = tx.adapter.get(f"matrix:feedback-event:{reacts_to}")
+                if about is None:
                     return None  # a thumb on something that asked nothing
-                return "ja" if key[:1] == "👍" or key == "+1" else "nej"
+                word = "ja" if key[:1] == "👍" or key == "+1" else "nej"
+                return word, (about if ":" in about else None)  # "1": sent before abouts
         return None
 
     # -- outbound ------------------------------------------------------------------

@@ -22,6 +22,7 @@ import contextlib
 import json
 import logging
 import random
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -52,6 +53,7 @@ from routing.tickets import NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
 CHANNEL = "teams"
+ABOUT = re.compile(r"(ticket|question):[0-9]{1,10}")
 MAX_BODY = 256 * 1024
 
 
@@ -193,7 +195,11 @@ class TeamsAdapter:
                 tx.inbox.add(CHANNEL, event_id, body, now)
 
     def _message(
-        self, body: dict[str, Any], event_id: str, text: str | None = None
+        self,
+        body: dict[str, Any],
+        event_id: str,
+        text: str | None = None,
+        about: str | None = None,
     ) -> IncomingMessage:
         activity = Activity.model_validate(body)
         sender = activity.from_property
@@ -220,6 +226,7 @@ class TeamsAdapter:
             language=language,
             dropped_length=dropped_length(body),
             shared_in=shared_in(body),
+            about=about,
         )
 
     def _sender(self, body: object, event_id: str) -> IncomingMessage | None:
@@ -237,7 +244,8 @@ class TeamsAdapter:
         if verb != "refresh":
             text = text_of(data)
             if text:
-                msg = self._message(body, event_id, text)
+                about = await asyncio.to_thread(self._about, body, data)
+                msg = self._message(body, event_id, text, about)
                 replies = await asyncio.to_thread(self.service.handle, msg)
                 await asyncio.to_thread(self._queue_unstored, msg, replies, event_id)
                 self._wake.set()
@@ -249,6 +257,20 @@ class TeamsAdapter:
         return web.json_response(
             {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "OK"}
         )
+
+    def _about(self, body: dict[str, Any], data: dict[str, Any]) -> str | None:
+        """What a pressed button answers: what the message it is on asked (recorded when
+        it was sent; Teams names that message in ``replyToId``), else what the button
+        itself says. Either way the desk checks the presser may answer it."""
+        conversation = str((body.get("conversation") or {}).get("id", ""))
+        reply_to = body.get("replyToId")
+        if isinstance(reply_to, str) and reply_to:
+            with self.store.transaction() as tx:
+                recorded = tx.adapter.get(f"teams:about:{conversation}:{reply_to}")
+            if recorded:
+                return recorded
+        about = data.get("about")
+        return about if isinstance(about, str) and ABOUT.fullmatch(about) else None
 
     def _card_for(self, ticket_id: int, user: str, locale: str | None) -> dict[str, Any] | None:
         """The ticket card as ``user`` may see it (the access policy decides, and audits
@@ -418,6 +440,10 @@ class TeamsAdapter:
         now = utcnow()
         with self.store.transaction() as tx:
             self._claims.sent(tx.outbox, item.id, now)
+            about = item.payload.get("about")
+            if about and activity_id:  # its buttons answer this (``_about``)
+                key = f"teams:about:{item.conversation_id}:{activity_id}"
+                tx.adapter.put(key[:255], str(about), now)
             if (
                 item.kind == "ticket_card"
                 and item.payload.get("ticket_id") is not None

@@ -29,9 +29,13 @@ def _button(title: str, text: str, verb: str = "say", **data: Any) -> dict[str, 
 
 
 def choices_card(payload: dict[str, Any]) -> dict[str, Any] | None:
-    buttons = [_button(f"{n}. {label}", str(n)) for n, label, _ in payload.get("choices") or []]
+    """Numbered choices and ja/nej as buttons; each says what it answers (``about``)."""
+    about = {"about": payload["about"]} if payload.get("about") else {}
+    buttons = [
+        _button(f"{n}. {label}", str(n), **about) for n, label, _ in payload.get("choices") or []
+    ]
     if payload.get("asks_feedback"):
-        buttons += [_button("Ja, det hjälpte", "ja"), _button("Nej", "nej")]
+        buttons += [_button("Ja, det hjälpte", "ja", **about), _button("Nej", "nej", **about)]
     if not buttons:
         return None
     return {
