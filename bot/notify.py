@@ -39,6 +39,12 @@ def to_sender(msg: IncomingMessage, reply: Reply, dedupe_key: str | None = None)
 def to_asker(
     ticket: Ticket, text: str, kind: str = "notice", asks_feedback: bool = False
 ) -> Outgoing:
+    """A notice to the ticket's asker, where they asked. If others read along there,
+    it says only that there is news and where to read it: what staff wrote is for the
+    asker alone."""
+    if ticket.shared_in is not None:
+        text = Texts(ticket.language)("news_in_private", ticket=ticket.id)
+        asks_feedback = False
     reply = Reply(
         ReplyKind.NOTICE,
         text,

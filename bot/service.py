@@ -383,6 +383,7 @@ class ConversationService:
             confidence=confidence,
             reason=reason,
             at=turn.now,
+            shared_in=turn.msg.shared_in,
         )
         if qid is not None:
             turn.tx.questions.link_ticket(qid, ticket.id, area.id)

@@ -217,6 +217,7 @@ class Desk:
         confidence: float,
         reason: str,
         at: datetime,
+        shared_in: str | None = None,
     ) -> Ticket:
         area = self.org.area(area_id) or self.org.triage
         ticket = tx.tickets.create(
@@ -236,6 +237,7 @@ class Desk:
                 resolve_due=self.calendar.add_business_hours(at, area.sla.resolve_hours),
                 route_confidence=confidence,
                 route_reason=reason,
+                shared_in=shared_in,
             )
         )
         self._event(tx, ticket, at, asker_id, "created", None, True)

@@ -55,6 +55,7 @@ class NewTicket:
     resolve_due: datetime
     route_confidence: float
     route_reason: str
+    shared_in: str | None = None
 
 
 @dataclass(frozen=True)

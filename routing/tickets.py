@@ -47,6 +47,9 @@ class Ticket:
     route_reason: str
     reopened: int
     version: int
+    # the room or channel the question was asked in, where others read along (None: a
+    # direct chat); notices about the ticket then say only that there is news
+    shared_in: str | None = None
 
 
 @dataclass(frozen=True)

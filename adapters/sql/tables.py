@@ -133,6 +133,7 @@ tickets = Table(
     Column("route_reason", String(32), nullable=False, default=""),
     Column("reopened", Integer, nullable=False, default=0),
     Column("version", Integer, nullable=False, default=1),
+    Column("shared_in", String(255)),  # asked where others read along: notices say less
     Index("ix_tickets_area_status", "area_id", "status"),
     Index("ix_tickets_asker", "asker_id"),
 )

@@ -279,3 +279,22 @@ def test_example_questions_in_reports_follow_the_policy(desk: Desk) -> None:
         assert [(e.actor, e.action) for e in tx.audit.for_entity("area", "hr")] == [
             (HR_STAFF, "read")
         ]
+
+
+def test_a_ticket_asked_where_others_read_gets_its_answers_in_private(desk: Desk) -> None:
+    """A manager mentions the bot in a shared room. The answer HR writes is not relayed
+    there for the room to read: the room hears that there is news, the manager reads
+    it in a direct chat."""
+    msg = IncomingMessage(
+        ConversationRef("test", "!allmant"), ASKER, QUESTION, "shared-1", shared_in="!allmant"
+    )
+    [routed] = desk.service.handle(msg)
+    ticket = routed.ticket_id
+    assert ticket is not None
+    first = desk.last_outbox_id()
+    desk.say(HR_STAFF, f"svara {ticket} Cykelförmån finns inte, se personalhandboken")
+    notices = desk.outbox_texts_since(first)
+    assert not any("personalhandboken" in n for n in notices)  # nowhere in what was queued
+    assert any("direktmeddelande" in n for n in notices)
+    [own] = desk.say(ASKER, f"ärende {ticket}")  # in the manager's direct chat
+    assert "personalhandboken" in own.text

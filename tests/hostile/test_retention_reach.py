@@ -52,6 +52,7 @@ KEPT = {
     "questions.article_id": "an article id; counted",
     "questions.feedback": "helpful/not_helpful; counted",
     "tickets.area_id": "an id from the organisation file",
+    "tickets.shared_in": "the id of the room or channel the question was asked in: notices there say only that there is news",
     "tickets.original_area_id": "an id; routing corrections are counted",
     "tickets.status": "a life-cycle state",
     "tickets.asker_id": "the asker's platform identity; reopening needs it",
