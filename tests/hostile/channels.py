@@ -12,21 +12,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 from nio import RoomCreateResponse
 from sqlalchemy import String, Text, func, select
 
 from adapters.sql import tables
 from adapters.sql.store import SqlStore
-from adapters.teams.adapter import TeamsAdapter
 from bot.service import ConversationService
 from knowledge.base import KnowledgeBase
 from tests.adapters.matrix.conftest import Person, World, make_world
 from tests.adapters.matrix.homeserver import Homeserver
-from tests.adapters.teams.conftest import Teams, cloud_settings, teams_kb
+from tests.adapters.teams.conftest import Teams, running_teams, teams_kb
 from tests.adapters.teams.fake_cloud import FakeCloud
 from tests.conftest import PG_URL, pg_store, sqlite_store
 
@@ -83,23 +79,13 @@ def cloud() -> Iterator[FakeCloud]:
 async def teams(
     cloud: FakeCloud, example_kb: KnowledgeBase, db: Db, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Teams]:
-    settings = cloud_settings(cloud, monkeypatch)
     kb = teams_kb(example_kb)
     org = kb.organisation
     known = tuple((f"aad-{name}", "bou") for name in TEAMS_PEOPLE)
     kb = replace(kb, organisation=replace(org, people=org.people + known))
-    service = ConversationService(kb, db.store)
-    adapter = TeamsAdapter(settings, service, jwks_uri=cloud.jwks_uri)
-    adapter.idle_wait = 0.2
-    app = web.Application()
-    adapter.add_routes(app)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    await adapter.start()
-    async with aiohttp.ClientSession() as http:
-        yield Teams(cloud, adapter, str(server.make_url("")).rstrip("/"), http)
-    await adapter.stop()
-    await server.close()
+    async with running_teams(cloud, ConversationService(kb, db.store), monkeypatch) as running:
+        running.adapter.idle_wait = 0.2
+        yield running
 
 
 async def settle(teams: Teams, conversation: str, contains: str, quiet: float = 1.0) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -113,22 +114,33 @@ def cloud_settings(cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch, **more: An
     )
 
 
-@pytest.fixture
-async def teams(
-    cloud: FakeCloud, example_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@asynccontextmanager
+async def running_teams(
+    cloud: FakeCloud, service: ConversationService, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Teams]:
+    """The Teams adapter of ``service`` on a local port, pointed at the fake cloud."""
     settings = cloud_settings(cloud, monkeypatch)
-    service = ConversationService(teams_kb(example_kb), sqlite_store(tmp_path / "teams.db"))
     adapter = TeamsAdapter(settings, service, jwks_uri=cloud.jwks_uri)
     app = web.Application()
     adapter.add_routes(app)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     await adapter.start()
-    async with aiohttp.ClientSession() as http:
-        yield Teams(cloud, adapter, str(server.make_url("")).rstrip("/"), http)
-    await adapter.stop()
-    await server.close()
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield Teams(cloud, adapter, str(server.make_url("")).rstrip("/"), http)
+    finally:
+        await adapter.stop()
+        await server.close()
+
+
+@pytest.fixture
+async def teams(
+    cloud: FakeCloud, example_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Teams]:
+    service = ConversationService(teams_kb(example_kb), sqlite_store(tmp_path / "teams.db"))
+    async with running_teams(cloud, service, monkeypatch) as running:
+        yield running
 
 
 def clarify_always(teams: Teams) -> None:
