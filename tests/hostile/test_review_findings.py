@@ -1,5 +1,6 @@
-"""Hostile review of issue 10's merged work. Each test shows a defect a user (or an
-attacker) would notice, and fails on the reviewed code."""
+"""Found by a hostile review of issue 10's merged work (commit 384f6fc): each test
+showed a defect a user or an attacker would notice, failed on that commit, and now
+guards the fix."""
 
 from __future__ import annotations
 
