@@ -56,8 +56,10 @@ SV: dict[str, str] = {
     "status_resolved": "besvarat",
     "status_reopened": "återöppnat",
     "status_closed": "avslutat",
-    "ticket_not_found": "Det finns inget ärende {ticket}.",
-    "ticket_not_allowed": "Du har inte behörighet till ärende {ticket}.",
+    # the same words for "no such ticket" and "not yours": a refusal does not tell an
+    # outsider which ticket numbers exist
+    "ticket_not_found": "Jag hittar inget ärende {ticket} som du har behörighet till.",
+    "ticket_not_allowed": "Jag hittar inget ärende {ticket} som du har behörighet till.",
     "news_in_private": "Det finns nytt i ditt ärende {ticket}. Skriv ”ärende {ticket}” till mig i ett direktmeddelande, så visar jag det där.",
     "stale_button": "Den knappen hör till ett tidigare meddelande, så jag gör ingenting med den. Svara på det senaste, eller skriv vad du vill.",
     "not_here": "Ärenden visar jag inte här, där andra läser med. Skriv till mig direkt (eller i områdets eget rum), så visar jag dem där.",
@@ -166,8 +168,8 @@ EN: dict[str, str] = {
     "status_resolved": "answered",
     "status_reopened": "reopened",
     "status_closed": "closed",
-    "ticket_not_found": "There is no ticket {ticket}.",
-    "ticket_not_allowed": "You may not access ticket {ticket}.",
+    "ticket_not_found": "I find no ticket {ticket} that you have access to.",
+    "ticket_not_allowed": "I find no ticket {ticket} that you have access to.",
     "news_in_private": "There is news in your ticket {ticket}. Write “ticket {ticket}” to me in a direct message, and I will show it there.",
     "stale_button": "That button belongs to an earlier message, so I do nothing with it. Answer the latest one, or type what you want.",
     "not_here": "I do not show tickets here, where others read along. Write to me directly (or in the area's own room), and I will show them there.",

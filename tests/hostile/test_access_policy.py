@@ -298,3 +298,10 @@ def test_a_ticket_asked_where_others_read_gets_its_answers_in_private(desk: Desk
     assert any("direktmeddelande" in n for n in notices)
     [own] = desk.say(ASKER, f"ärende {ticket}")  # in the manager's direct chat
     assert "personalhandboken" in own.text
+
+
+def test_a_refusal_does_not_tell_which_tickets_exist(desk: Desk) -> None:
+    ticket = hr_ticket(desk)
+    [real] = desk.say(IT_STAFF, f"ärende {ticket}")
+    [missing] = desk.say(IT_STAFF, f"ärende {ticket + 1000}")
+    assert real.text.replace(str(ticket), "N") == missing.text.replace(str(ticket + 1000), "N")
