@@ -17,6 +17,7 @@ from aiohttp import web
 
 from adapters.compose import conversation_service, knowledge_base, store, thresholds
 from adapters.reports.post import renderer
+from adapters.web.dashboard import harden
 from bot.jobs import close_idle, escalate_overdue, post_weekly, scheduled_week
 from bot.service import ConversationService
 from bot.settings import Settings
@@ -127,6 +128,7 @@ async def serve(settings: Settings) -> None:
     service = conversation_service(settings, kb, sql)
     running: list[Any] = []
     app = web.Application()
+    harden(app)  # security headers and no aiohttp version, on every route
     if settings.matrix_homeserver:
         from adapters.matrix.bot import MatrixBot  # only when Matrix is configured
 

@@ -75,6 +75,13 @@ async def _harden(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.update(SECURITY_HEADERS)
 
 
+def harden(app: web.Application) -> None:
+    """The security headers (and no aiohttp version) on every response of ``app``,
+    the Teams endpoint's included."""
+    if _harden not in app.on_response_prepare:
+        app.on_response_prepare.append(_harden)
+
+
 def _change(change: float | None) -> str:
     return "–" if change is None else f"{change * 100:+.0f} %"
 
@@ -198,7 +205,7 @@ def add_dashboard(
     app[SECRET] = secret
     app[SECURE] = (public_url or "").lower().startswith("https://")
     app.middlewares.append(require_signature)
-    app.on_response_prepare.append(_harden)
+    harden(app)
     app.router.add_get("/dashboard", dashboard)
     app.router.add_get("/dashboard/chart.png", chart_png)
     app.router.add_get("/dashboard/export.csv", export_csv)

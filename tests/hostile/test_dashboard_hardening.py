@@ -264,3 +264,29 @@ async def test_a_strange_week_is_400_not_500(service: ConversationService) -> No
                 assert_hardened(resp.headers, f"{path} {week[:10]}")
                 statuses[(week[:10], path)] = resp.status
     assert set(statuses.values()) == {400}, statuses
+
+
+def test_the_teams_endpoint_alone_is_hardened_too(tmp_path: Path) -> None:
+    """Without a dashboard, `serve` for Teams still names no aiohttp version."""
+    port = free_port()
+    env = serve_env(tmp_path, STODBOT_TEAMS_ENABLED="true", STODBOT_WEB_PORT=str(port))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli.main", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and proc.poll() is None:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        with pytest.raises(urllib.error.HTTPError) as answer:  # GET: 405
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/messages", timeout=30)
+        assert_hardened(answer.value.headers.items(), "teams 405")
+    finally:
+        proc.terminate()
+        proc.wait(20)
