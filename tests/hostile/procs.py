@@ -4,6 +4,7 @@ and waiting for a web server to answer."""
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -42,6 +43,18 @@ def descendants(pid: int) -> set[int]:
 def alive(pids: set[int]) -> set[int]:
     running = _parents()
     return {p for p in pids if p in running}
+
+
+def wait_port(
+    proc: subprocess.Popen[str] | subprocess.Popen[bytes], port: int, timeout: float = 60
+) -> None:
+    """Until something listens on ``port`` on 127.0.0.1, or ``proc`` has ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
 
 
 def wait_http(url: str, timeout: float = 60) -> None:

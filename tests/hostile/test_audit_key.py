@@ -16,6 +16,7 @@ from sqlalchemy import text
 from adapters.sql.audit_chain import entry_hash, key_id
 from adapters.sql.store import AuditKeyMissing, SqlStore
 from routing.ports import AuditEntry
+from tests.hostile.procs import free_port
 from tests.hostile.test_audit_chain import (
     KEY,
     NOW,
@@ -27,7 +28,7 @@ from tests.hostile.test_audit_chain import (
     _row_count,
     _seed,
 )
-from tests.hostile.test_dashboard_hardening import free_port, serve_env
+from tests.hostile.test_dashboard_hardening import serve_env
 
 
 def _forge(store: SqlStore, claimed_key_id: str, digest_key: bytes | None) -> None:

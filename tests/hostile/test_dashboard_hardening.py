@@ -8,7 +8,6 @@ import base64
 import hashlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from adapters.sql.store import SqlStore
 from bot.links import link, sign
 from bot.service import ConversationService
 from knowledge.base import KnowledgeBase
+from tests.hostile.procs import free_port, wait_port
 from tests.web.browser import CHROMIUM, Browser
 from tests.web.conftest import SECRET, WEEK, make_app
 
@@ -135,12 +135,6 @@ async def test_links_are_valid_for_at_most_31_days(service: ConversationService)
     assert exp <= now + 31 * DAY
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def serve_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STODBOT_")}
     env.update(
@@ -173,12 +167,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int, str]]:
         text=True,
     )
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline and proc.poll() is None:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
+        wait_port(proc, port)
         assert proc.poll() is None, proc.communicate()[1]
         yield proc, port, secret
     finally:
@@ -278,12 +267,7 @@ def test_the_teams_endpoint_alone_is_hardened_too(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline and proc.poll() is None:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
+        wait_port(proc, port)
         with pytest.raises(urllib.error.HTTPError) as answer:  # GET: 405
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/messages", timeout=30)
         assert_hardened(answer.value.headers.items(), "teams 405")
