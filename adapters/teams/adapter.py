@@ -65,6 +65,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _language(locale: str | None) -> str | None:
+    """English for an English Teams locale; otherwise the bot's default."""
+    return "en" if (locale or "sv").lower().startswith("en") else None
+
+
 class _Pacer:
     """Teams' per-conversation limits: at most 7 messages a second and 60 per 30 s."""
 
@@ -217,7 +222,7 @@ class TeamsAdapter:
         )
         if text is None:
             text = question_text(body)
-        language = "en" if (activity.locale or "sv").lower().startswith("en") else None
+        language = _language(activity.locale)
         return IncomingMessage(
             ConversationRef(CHANNEL, activity.conversation.id, address),
             user,
@@ -276,7 +281,7 @@ class TeamsAdapter:
         """The ticket card as ``user`` may see it (the access policy decides, and audits
         the read); a refusal card, with nothing of the ticket, for anyone else."""
         desk = self.service.desk
-        t = self.service.texts("en" if (locale or "sv").lower().startswith("en") else None)
+        t = self.service.texts(_language(locale))
         with self.store.transaction() as tx:
             try:
                 ticket, _ = desk.read(tx, ticket_id, user, utcnow(), via="card")
