@@ -6,10 +6,11 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from knowledge.matcher import Matcher, Outcome, Thresholds
+from knowledge.matcher import Matcher, Outcome, Result, Thresholds
 from knowledge.model import Article
 from knowledge.normalise import Analyzer
 
@@ -63,17 +64,110 @@ def swefaq_accuracy(
     return (correct / len(items) if items else 0.0), len(items)
 
 
+class Verdict(StrEnum):
+    """What the bot did with one labelled question, from the asker's side."""
+
+    RIGHT = "answered right"  # in scope, the right article answered
+    CHOICE = "right among the choices"  # in scope, asked back with the right article offered
+    WRONG = "answered wrong"  # in scope, another article answered
+    CHOICE_MISS = "asked back without it"  # in scope, asked back, the right article not offered
+    ROUTED = "routed"  # in scope, no answer: the question goes on to staff
+    ABSTAINED = "abstained"  # out of scope, no answer
+    CLARIFIED = "clarified"  # out of scope, asked back
+    ANSWERED = "answered"  # out of scope, answered: wrong
+
+
+IN_SCOPE = (Verdict.RIGHT, Verdict.CHOICE, Verdict.WRONG, Verdict.CHOICE_MISS, Verdict.ROUTED)
+OUT_OF_SCOPE = (Verdict.ABSTAINED, Verdict.CLARIFIED, Verdict.ANSWERED)
+
+
+def verdict(result: Result, expected: str) -> Verdict:
+    got = result.best.article.id if result.best else None
+    if expected == NOT_ANSWERABLE:
+        return {
+            Outcome.ANSWER: Verdict.ANSWERED,
+            Outcome.CLARIFY: Verdict.CLARIFIED,
+            Outcome.NO_ANSWER: Verdict.ABSTAINED,
+        }[result.outcome]
+    if result.outcome is Outcome.ANSWER:
+        return Verdict.RIGHT if got == expected else Verdict.WRONG
+    if result.outcome is Outcome.CLARIFY:
+        ids = [c.article.id for c in result.choices]
+        return Verdict.CHOICE if expected in ids else Verdict.CHOICE_MISS
+    return Verdict.ROUTED
+
+
 @dataclass
 class QuestionReport:
-    n: int = 0
-    correct: int = 0
-    wrong: int = 0
-    abstained: int = 0
-    clarify_hits: int = 0  # expected article among the clarify choices
-    failures: list[str] = field(default_factory=list)
+    """Counts per verdict. In-scope and out-of-scope questions are counted apart, so that
+    abstaining never passes for answering: the headline is in-scope answered right,
+    in-scope reached in one step (answered right or the right article among the choices),
+    and wrong answers over all questions (an out-of-scope question answered is wrong)."""
 
-    def share(self, count: int) -> float:
-        return count / self.n if self.n else 0.0
+    counts: dict[Verdict, int] = field(default_factory=lambda: {v: 0 for v in Verdict})
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def in_scope(self) -> int:
+        return sum(self.counts[v] for v in IN_SCOPE)
+
+    @property
+    def out_of_scope(self) -> int:
+        return sum(self.counts[v] for v in OUT_OF_SCOPE)
+
+    @property
+    def right(self) -> float:
+        return _share(self.counts[Verdict.RIGHT], self.in_scope)
+
+    @property
+    def one_step(self) -> float:
+        return _share(self.counts[Verdict.RIGHT] + self.counts[Verdict.CHOICE], self.in_scope)
+
+    @property
+    def wrong(self) -> float:
+        return _share(self.counts[Verdict.WRONG] + self.counts[Verdict.ANSWERED], self.n)
+
+    @property
+    def abstained(self) -> float:
+        """Share of out-of-scope questions that got no answer and no choices."""
+        return _share(self.counts[Verdict.ABSTAINED], self.out_of_scope)
+
+    def add(self, question: str, expected: str, result: Result) -> Verdict:
+        v = verdict(result, expected)
+        self.counts[v] += 1
+        if v not in (Verdict.RIGHT, Verdict.ABSTAINED):
+            got = result.best.article.id if result.best else None
+            shown = [c.article.id for c in result.choices] or got
+            self.misses.append(f"{v.value:<24} {question!r}: expected {expected}, got {shown}")
+        return v
+
+    def lines(self) -> list[str]:
+        """The breakdown, one line per verdict, in-scope first."""
+        out = [f"in scope: {self.in_scope}"]
+        out += [
+            f"  {v.value:<24} {self.counts[v]:>4}  {_share(self.counts[v], self.in_scope):6.1%}"
+            for v in IN_SCOPE
+        ]
+        out.append(f"out of scope: {self.out_of_scope}")
+        out += [
+            f"  {v.value:<24} {self.counts[v]:>4}  {_share(self.counts[v], self.out_of_scope):6.1%}"
+            for v in OUT_OF_SCOPE
+        ]
+        return out
+
+    def headline(self) -> str:
+        return (
+            f"questions n={self.n} right={self.right:.3f} one_step={self.one_step:.3f} "
+            f"wrong={self.wrong:.3f} out_of_scope_abstained={self.abstained:.3f}"
+        )
+
+
+def _share(count: int, total: int) -> float:
+    return count / total if total else 0.0
 
 
 def read_questions(path: Path) -> Iterator[tuple[str, str]]:
@@ -85,28 +179,7 @@ def read_questions(path: Path) -> Iterator[tuple[str, str]]:
 def evaluate_questions(
     matcher: Matcher, rows: list[tuple[str, str]], thresholds: Thresholds
 ) -> QuestionReport:
-    """Correct: the right article answered, or no answer where none should be given.
-    Wrong: an answer with another article, or any answer where none should be given.
-    Abstained: clarify or no answer where an article was expected, clarify where none was."""
     report = QuestionReport()
     for question, expected in rows:
-        report.n += 1
-        result = matcher.match(question, thresholds)
-        got = result.best.article.id if result.best else None
-        if result.outcome is Outcome.ANSWER:
-            if got == expected:
-                report.correct += 1
-                continue
-            report.wrong += 1
-            report.failures.append(f"WRONG   {question!r}: expected {expected}, answered {got}")
-        elif expected == NOT_ANSWERABLE and result.outcome is Outcome.NO_ANSWER:
-            report.correct += 1
-        else:
-            report.abstained += 1
-            ids = [c.article.id for c in result.choices]
-            if expected in ids:
-                report.clarify_hits += 1
-            report.failures.append(
-                f"ABSTAIN {question!r}: expected {expected}, {result.outcome} {ids or got}"
-            )
+        report.add(question, expected, matcher.match(question, thresholds))
     return report

@@ -269,16 +269,14 @@ def eval_questions(args: argparse.Namespace) -> int:
         for name, analyzer in variants:
             matcher = Matcher(kb.articles, analyzer)
             r = evaluate_questions(matcher, rows, thresholds(settings))
-            print(f"{name:<40} correct={r.share(r.correct):.3f} wrong={r.share(r.wrong):.3f}")
+            print(f"{name:<40} right={r.right:.3f} one_step={r.one_step:.3f} wrong={r.wrong:.3f}")
     report = evaluate_questions(kb.matcher, rows, thresholds(settings))
     if args.show:
-        for line in report.failures:
+        for line in report.misses:
             print(line)
-    print(
-        f"questions n={report.n} correct={report.share(report.correct):.3f} "
-        f"wrong={report.share(report.wrong):.3f} abstained={report.share(report.abstained):.3f} "
-        f"(clarify offered the right article in {report.clarify_hits} of {report.abstained})"
-    )
+    for line in report.lines():
+        print(line)
+    print(report.headline())
     return 0
 
 
