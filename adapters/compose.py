@@ -3,8 +3,10 @@ Nothing here runs at import time."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
@@ -17,6 +19,7 @@ from bot.service import ConversationService, utcnow
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Thresholds
+from knowledge.semantic import Embeddings
 from routing.roles import Roles
 
 
@@ -34,7 +37,26 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
         settings.organisation_file,
         settings.synonyms_file,
         settings.calibration_file,
+        embeddings(settings),
     )
+
+
+def embeddings(settings: Settings) -> Embeddings | None:
+    """The semantic model with its cache, or None when ``STODBOT_SEMANTIC=off``."""
+    if settings.semantic == "off":
+        return None
+    from adapters.semantic.e5 import E5Embedder
+
+    return Embeddings(
+        E5Embedder(),
+        settings.cache_dir or default_cache_dir(),
+        seeds=[settings.articles_dir.parent],
+    )
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "stodbot"
 
 
 class DatabaseUnavailable(Exception):

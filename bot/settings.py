@@ -55,11 +55,23 @@ class Settings(BaseSettings):
     calibration_file: Path | None = Field(
         default=None, description="Answer model; default calibration.json beside the articles"
     )
+    semantic: str = Field(
+        default="on",
+        pattern="^(on|off)$",
+        description="Fuse a multilingual sentence-embedding model with the lexical matcher",
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Cached article embeddings (default $XDG_CACHE_HOME/stodbot, ~/.cache/stodbot)",
+    )
     answer_threshold: float = Field(
         default=0.5, ge=0, le=1, description="Answer when P(best article is right) reaches it"
     )
     clarify_threshold: float = Field(
-        default=0.34, ge=0, le=1, description="Otherwise ask back when the best score reaches it"
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Otherwise ask back when P(the right article is among the choices) reaches it",
     )
     clarify_margin: float = Field(
         default=0.15, ge=0, le=1, description="Offer articles scoring this close to the best"

@@ -6,11 +6,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.confidence import DEFAULT, Calibration, fingerprint
+from knowledge.confidence import DEFAULT, Calibration, fingerprint, read_models
 from knowledge.loader import LoadResult, Problem, load_articles, load_organisation
 from knowledge.matcher import Matcher
 from knowledge.model import Article, Organisation
 from knowledge.normalise import Analyzer
+from knowledge.semantic import Embeddings
 from knowledge.synonyms import SynonymError, read_groups
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def load_knowledge_base(
     organisation_file: Path,
     synonyms_file: Path | None = None,
     calibration_file: Path | None = None,
+    embeddings: Embeddings | None = None,
 ) -> KnowledgeBase:
     """Load everything. Broken articles and a broken synonyms file are skipped with
     a warning; only a missing or invalid organisation file stops start-up.
@@ -51,7 +53,10 @@ def load_knowledge_base(
     The answer model is read from ``calibration_file`` (default: ``calibration.json``
     beside the articles folder). Without one, the model fitted on the example base is
     used; a broken one is skipped with a warning; one fitted on another version of the
-    base is used with a warning, since it is still close."""
+    base is used with a warning, since it is still close.
+
+    With ``embeddings`` the matcher fuses meaning with words, and the file's
+    semantic model is used; without, its lexical one."""
     organisation = load_organisation(organisation_file)
     groups: list[list[str]] = []
     problems: list[Problem] = []
@@ -62,23 +67,32 @@ def load_knowledge_base(
             log.warning("Ignoring the synonyms file: %s", exc)
             problems.append(Problem(synonyms_file, 1, str(exc), "warning"))
     loaded = load_articles(articles_dir, organisation.area_ids)
+    mode = "semantic" if embeddings is not None else "lexical"
     calibration, problem = _calibration(
-        calibration_file or default_calibration_file(articles_dir), loaded.articles
+        calibration_file or default_calibration_file(articles_dir), loaded.articles, mode
     )
     if problem is not None:
         problems.append(problem)
-    matcher = Matcher(loaded.articles, Analyzer(groups), calibration=calibration)
+    matcher = Matcher(
+        loaded.articles, Analyzer(groups), calibration=calibration, embeddings=embeddings
+    )
     return KnowledgeBase(organisation, matcher, (*problems, *loaded.problems), loaded)
 
 
-def _calibration(path: Path, articles: tuple[Article, ...]) -> tuple[Calibration, Problem | None]:
+def _calibration(
+    path: Path, articles: tuple[Article, ...], mode: str
+) -> tuple[Calibration, Problem | None]:
     if not path.is_file():
-        return DEFAULT, None
+        return DEFAULT[mode], None
     try:
-        calibration = Calibration.read(path)
+        calibration = read_models(path).get(mode)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("Ignoring the calibration file %s: %s", path, exc)
-        return DEFAULT, Problem(path, 1, f"unreadable, not used: {exc}", "warning")
+        return DEFAULT[mode], Problem(path, 1, f"unreadable, not used: {exc}", "warning")
+    if calibration is None:
+        message = f"holds no {mode} model; run `stodbot kb calibrate`"
+        log.warning("%s: %s", path, message)
+        return DEFAULT[mode], Problem(path, 1, message, "warning")
     if calibration.fingerprint != fingerprint(articles):
         message = (
             "fitted on another version of the knowledge base; "

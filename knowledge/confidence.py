@@ -41,8 +41,9 @@ from knowledge.model import Article
 if TYPE_CHECKING:
     from knowledge.matcher import Matcher, Scored
     from knowledge.normalise import Analyzer
+    from knowledge.semantic import Embeddings
 
-FEATURES = (
+LEXICAL_FEATURES = (
     "score",  # the best article's combined score
     "margin",  # its lead over the runner-up
     "lexical",  # the best article's parts ...
@@ -54,14 +55,32 @@ FEATURES = (
     "known",  # share of the question's terms the base knows
     "length",  # number of terms, up to 8, divided by 8
 )
+# With a semantic model, ``score`` and ``margin`` are the fused score and its lead.
+SEMANTIC_FEATURES = (
+    *LEXICAL_FEATURES,
+    "meaning",  # the best article's semantic similarity
+    "meaning_lead",  # its lead over the runner-up's
+    "meaning_over_others",  # its lead over the semantically closest other article
+    "words",  # the best article's lexical score
+    "words_over_others",  # its lead over the lexically best other article
+    "agree",  # 1 when the lexical, semantic and fused rankings put the same article first
+)
+FEATURES = {"lexical": LEXICAL_FEATURES, "semantic": SEMANTIC_FEATURES}
+FEATURES_LEXICAL = LEXICAL_FEATURES  # the names of a lexical-only model, in order
 
 
 def features(
-    ranked: Sequence[Scored], terms: Sequence[str], vocabulary: Iterable[str]
+    ranked: Sequence[Scored],
+    terms: Sequence[str],
+    vocabulary: Iterable[str],
+    mode: str = "lexical",
 ) -> tuple[float, ...]:
-    """The feature vector of a ranking, in ``FEATURES`` order (zeros when nothing matched)."""
+    """The feature vector of a ranking, in ``FEATURES[mode]`` order (zeros when nothing
+    matched). ``ranked`` is every candidate, so "the best other article" is exact: the
+    candidates hold the lexical and the semantic top."""
+    names = FEATURES[mode]
     if not ranked:
-        return (0.0,) * len(FEATURES)
+        return (0.0,) * len(names)
     best = ranked[0]
     second = ranked[1] if len(ranked) > 1 else None
 
@@ -71,7 +90,7 @@ def features(
 
     vocab = vocabulary if isinstance(vocabulary, (set, frozenset, dict)) else set(vocabulary)
     known = sum(1 for t in terms if t in vocab) / len(terms) if terms else 0.0
-    return (
+    out = (
         best.score,
         lead("score"),
         best.lexical,
@@ -83,56 +102,122 @@ def features(
         known,
         min(len(terms), 8) / 8,
     )
+    if mode == "lexical":
+        return out
+    others = ranked[1:]
+    by_meaning = max(ranked, key=lambda s: s.meaning)
+    by_words = max(ranked, key=lambda s: s.words)
+    return (
+        *out,
+        best.meaning,
+        lead("meaning"),
+        best.meaning - max((s.meaning for s in others), default=0.0),
+        best.words,
+        best.words - max((s.words for s in others), default=0.0),
+        float(by_meaning.article.id == best.article.id == by_words.article.id),
+    )
+
+
+@dataclass(frozen=True)
+class Logistic:
+    weights: tuple[float, ...]
+    bias: float
+
+    def __call__(self, x: Sequence[float]) -> float:
+        z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"weights": [round(w, 6) for w in self.weights], "bias": round(self.bias, 6)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object], size: int) -> Logistic:
+        raw = data["weights"]
+        if not isinstance(raw, list) or len(raw) != size:
+            raise ValueError(f"expected {size} weights")
+        return cls(tuple(float(w) for w in raw), float(data["bias"]))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """A logistic model: P(best article is right) = sigmoid(weights · features + bias)."""
+    """Two logistic models over the features of a ranking (``FEATURES[mode]``):
 
-    weights: tuple[float, ...]
-    bias: float
+    - ``answer``: P(the best article is right), which decides answering;
+    - ``choices``: P(the right article is among the choices a clarify question would
+      offer), which decides asking back rather than routing.
+    """
+
+    mode: str
+    answer: Logistic
+    choices: Logistic
     fingerprint: str = ""  # of the knowledge base it was fitted on ("" = unknown)
     samples: int = 0
 
     def probability(self, x: Sequence[float]) -> float:
-        z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return self.answer(x)
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "features": list(FEATURES),
-                "weights": [round(w, 6) for w in self.weights],
-                "bias": round(self.bias, 6),
-                "fingerprint": self.fingerprint,
-                "samples": self.samples,
-            },
-            indent=2,
-        )
+    def choice_probability(self, x: Sequence[float]) -> float:
+        return self.choices(x)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES[self.mode]),
+            "answer": self.answer.to_dict(),
+            "choices": self.choices.to_dict(),
+            "fingerprint": self.fingerprint,
+            "samples": self.samples,
+        }
 
     @classmethod
-    def from_json(cls, text: str) -> Calibration:
-        data = json.loads(text)
-        if list(data.get("features", [])) != list(FEATURES):
-            raise ValueError("the file was written for other features; run stodbot kb calibrate")
-        weights = tuple(float(w) for w in data["weights"])
+    def from_dict(cls, mode: str, data: dict[str, object]) -> Calibration:
+        names = FEATURES.get(mode)
+        if names is None or list(data.get("features", [])) != list(names):  # type: ignore[call-overload]
+            raise ValueError(f"the {mode} model was written for other features")
         return cls(
-            weights,
-            float(data["bias"]),
+            mode,
+            Logistic.from_dict(data["answer"], len(names)),  # type: ignore[arg-type]
+            Logistic.from_dict(data["choices"], len(names)),  # type: ignore[arg-type]
             str(data.get("fingerprint", "")),
-            int(data.get("samples", 0)),
+            int(data.get("samples", 0)),  # type: ignore[call-overload]
         )
 
-    @classmethod
-    def read(cls, path: Path) -> Calibration:
-        return cls.from_json(path.read_text(encoding="utf-8"))
+
+def write_models(path: Path, models: dict[str, Calibration]) -> None:
+    """One file, one model per mode (lexical, semantic), so switching the model off
+    keeps a fitted answer model."""
+    body = {"models": {mode: m.to_dict() for mode, m in sorted(models.items())}}
+    path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+
+
+def read_models(path: Path) -> dict[str, Calibration]:
+    """The models in a calibration file. A file from before the semantic model (one
+    lexical answer model, no choice model) is reported, not guessed at."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    models = data.get("models") if isinstance(data, dict) else None
+    if not isinstance(models, dict):
+        raise ValueError("written by an older version; run stodbot kb calibrate")
+    return {mode: Calibration.from_dict(mode, body) for mode, body in models.items()}
+
+
+def _model(
+    mode: str, answer: tuple[tuple[float, ...], float], choices: tuple[tuple[float, ...], float]
+) -> Calibration:
+    return Calibration(mode, Logistic(*answer), Logistic(*choices))
 
 
 # Fitted on the example base (``stodbot kb calibrate``); used when no file is configured.
-DEFAULT = Calibration(
-    weights=(2.070, 3.597, 2.552, 0.119, 2.575, 5.859, -1.334, 1.740, -1.690, 2.144),
-    bias=-4.918,
-)
+DEFAULT: dict[str, Calibration] = {
+    "lexical": _model(
+        "lexical",
+        ((0.0,) * len(LEXICAL_FEATURES), 0.0),
+        ((0.0,) * len(LEXICAL_FEATURES), 0.0),
+    ),
+    "semantic": _model(
+        "semantic",
+        ((0.0,) * len(SEMANTIC_FEATURES), 0.0),
+        ((0.0,) * len(SEMANTIC_FEATURES), 0.0),
+    ),
+}
 
 
 def fingerprint(articles: Iterable[Article]) -> str:
@@ -187,21 +272,25 @@ def training_set(
     folds: int = 6,
     keywords: int = 3,
     sample: int = 400,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Features and outcomes (1 = the best article was right) from the base itself.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features and two outcomes from the base itself: 1 when the best article was right,
+    and 1 when the right article was among the choices a clarify question would offer.
     Questions come from at most ``sample`` articles (a fixed choice), so a base of
     thousands of articles calibrates in minutes; every build holds the whole base."""
+    from knowledge.matcher import choices_of
+
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
+    in_choices: list[int] = []
     by_hash = sorted(articles, key=lambda a: hashlib.sha256(a.id.encode()).hexdigest())
     asked = {a.id for a in by_hash[:sample]}
 
     def ask(matcher: Matcher, question: str, right: str | None, augment: bool = True) -> None:
         for q in variants(question) if augment else [question]:
             ranked = matcher.rank(q)
-            terms = matcher.analyzer.query_terms(q)
-            xs.append(features(ranked, terms, matcher.analyzer.vocabulary))
+            xs.append(matcher.features(ranked, matcher.analyzer.query_terms(q)))
             ys.append(int(bool(ranked) and ranked[0].article.id == right))
+            in_choices.append(int(any(s.article.id == right for s in choices_of(ranked))))
 
     for r in range(rounds):
         held: dict[str, str] = {}
@@ -238,7 +327,11 @@ def training_set(
                 continue
             for question in [p for p in a.phrasings if p.strip()][:3]:
                 ask(matcher, question, None)
-    return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    return (
+        np.asarray(xs, dtype=np.float64),
+        np.asarray(ys, dtype=np.float64),
+        np.asarray(in_choices, dtype=np.float64),
+    )
 
 
 def fit_logistic(
@@ -259,13 +352,29 @@ def fit_logistic(
     return w[:-1], float(w[-1])
 
 
-def calibrate(articles: Sequence[Article], make_analyzer: Callable[[], Analyzer]) -> Calibration:
-    """Fit the model for ``articles`` (seconds for a hundred articles, a few minutes
-    for thousands)."""
+def calibrate(
+    articles: Sequence[Article],
+    make_analyzer: Callable[[], Analyzer],
+    embeddings: Embeddings | None = None,
+) -> Calibration:
+    """Fit both models for ``articles``, lexical only or with ``embeddings`` (seconds for
+    a hundred articles lexically; with a model, every asked variant is embedded once, a
+    minute or two for a hundred articles)."""
     from knowledge.matcher import Matcher
 
-    x, y = training_set(articles, lambda arts: Matcher(arts, make_analyzer()))
-    if len(set(y.tolist())) < 2:
+    if embeddings is not None:
+        embeddings = embeddings.remembering()
+    x, y, z = training_set(
+        articles, lambda arts: Matcher(arts, make_analyzer(), embeddings=embeddings)
+    )
+    if len(set(y.tolist())) < 2 or len(set(z.tolist())) < 2:
         raise ValueError("too few articles with three or more phrasings to calibrate")
-    weights, bias = fit_logistic(x, y)
-    return Calibration(tuple(float(w) for w in weights), bias, fingerprint(articles), int(len(y)))
+    answer = fit_logistic(x, y)
+    choices = fit_logistic(x, z)
+    return Calibration(
+        "lexical" if embeddings is None else "semantic",
+        Logistic(tuple(float(w) for w in answer[0]), answer[1]),
+        Logistic(tuple(float(w) for w in choices[0]), choices[1]),
+        fingerprint(articles),
+        int(len(y)),
+    )

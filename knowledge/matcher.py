@@ -15,6 +15,19 @@ Score of an article for a question, each part in 0..1::
   phrasing (mean of token_sort_ratio and token_set_ratio), which catches what
   survives normalisation: word order, leftover typos.
 
+With a semantic model (``knowledge.semantic``) the score is fused with meaning::
+
+    score = (1 - semantic) * words + semantic * meaning
+
+- words: the lexical score above;
+- meaning: the best cosine between the question's embedding and one of the
+  article's phrasings, mapped to 0..1 by the model's floor (the cosine of
+  unrelated texts). Both parts are absolute, so an article's score does not
+  depend on which other articles happen to be candidates.
+
+Candidates are the lexical top 30 and the cosine top 10: a question that
+shares no word with its article ("Unohdin salasanani") is still found.
+
 The decision (see ``Thresholds``) does not read the score alone: a
 ``Calibration`` (``knowledge.confidence``) turns the ranking - the best
 article's parts and its lead over the runner-up - into the probability that
@@ -36,6 +49,7 @@ from knowledge.confidence import DEFAULT, Calibration, features
 from knowledge.index import BM25Index, FieldWeights
 from knowledge.model import Article
 from knowledge.normalise import Analyzer
+from knowledge.semantic import Embeddings, SemanticIndex
 
 
 def _dice(shared: float, q_mass: float, p_mass: float) -> float:
@@ -56,18 +70,20 @@ class Weights:
     lexical: float = 0.60
     phrasing: float = 0.20
     fuzzy: float = 0.20
+    semantic: float = 0.50  # meaning's share of the fused score (when a model is on)
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """answer: the calibrated probability that the best article is right is at least
     ``answer`` (0.5: more likely right than wrong), and no other article ties with it;
-    clarify: otherwise, the best score is at least ``clarify``: offer it and up to
-    ``max_choices`` - 1 others scoring within ``margin`` of it;
-    otherwise no answer."""
+    clarify: otherwise, the calibrated probability that the right article is among the
+    choices (the best and up to ``max_choices`` - 1 others scoring within ``margin`` of
+    it) is at least ``clarify``: offer them;
+    otherwise no answer (the question can go on to staff)."""
 
     answer: float = 0.5
-    clarify: float = 0.34
+    clarify: float = 0.5
     margin: float = 0.15
     max_choices: int = 3
     tie: float = 0.01  # two articles this close are a tie: never answered, always asked
@@ -76,10 +92,12 @@ class Thresholds:
 @dataclass(frozen=True)
 class Scored:
     article: Article
-    score: float
+    score: float  # what ranks: words alone, or fused with meaning
     lexical: float
     phrasing: float
     fuzzy: float
+    words: float = 0.0  # the lexical score
+    meaning: float = 0.0  # the semantic similarity, 0..1 (0 without a model)
 
 
 @dataclass(frozen=True)
@@ -110,12 +128,16 @@ class Matcher:
         weights: Weights = Weights(),
         fields: FieldWeights = FieldWeights(),
         candidates: int = 30,
-        calibration: Calibration = DEFAULT,
+        calibration: Calibration | None = None,
+        embeddings: Embeddings | None = None,
+        semantic_candidates: int = 10,
     ) -> None:
         self.articles = tuple(articles)
+        self.semantic = SemanticIndex(self.articles, embeddings) if embeddings else None
+        self._semantic_candidates = semantic_candidates
         self.analyzer = analyzer
         self.weights = weights
-        self.calibration = calibration
+        self.calibration = calibration or DEFAULT[self.mode]
         self._candidates = candidates
         analyzer.fit(text for a in self.articles for text in (*a.phrasings, *a.keywords, a.answer))
         self._phrasing_terms: list[list[frozenset[str]]] = []
@@ -143,22 +165,34 @@ class Matcher:
         ]
         self._by_id = {a.id: i for i, a in enumerate(self.articles)}
 
+    @property
+    def mode(self) -> str:
+        """``lexical``, or ``semantic`` when a model is fused in (calibrations differ)."""
+        return "semantic" if self.semantic is not None else "lexical"
+
     def article(self, article_id: str) -> Article | None:
         i = self._by_id.get(article_id)
         return None if i is None else self.articles[i]
 
     def rank(self, question: str, among: Sequence[int] | None = None) -> list[Scored]:
-        """Articles for ``question``, best first (only those sharing a term with it,
-        unless ``among`` names the documents to score)."""
+        """Candidate articles for ``question``, best first: the lexical top and, with a
+        model, the semantic top (or the documents ``among`` names)."""
         terms = self.analyzer.query_terms(question)
-        if not terms and among is None:
+        meaning = self._meaning(question)
+        if not terms and among is None and meaning is None:
             return []
         bm25, ceiling = self.index.scores(terms)
-        docs = self._top(bm25) if among is None else list(among)
+        if among is not None:
+            docs = list(among)
+        else:
+            docs = self._top(bm25) if terms else []
+            if meaning is not None:
+                docs = list(dict.fromkeys([*docs, *self._closest(meaning)]))
         qset = frozenset(terms)
         q_idf = {t: self.index.idf_of(t) for t in qset}
         q_mass = sum(q_idf.values())
         q_text = " ".join(self.analyzer.surface(question))
+        w = self.weights
         out = []
         for d in docs:
             lexical = min(1.0, float(bm25[d]) / ceiling) if ceiling else 0.0
@@ -178,11 +212,33 @@ class Matcher:
                 if q_text
                 else 0.0
             )
-            w = self.weights
-            score = w.lexical * lexical + w.phrasing * phrasing + w.fuzzy * fuzzy
-            out.append(Scored(self.articles[d], round(score, 6), lexical, phrasing, fuzzy))
+            words = w.lexical * lexical + w.phrasing * phrasing + w.fuzzy * fuzzy
+            if meaning is None:
+                score, near = words, 0.0
+            else:
+                near = float(meaning[d])
+                score = (1 - w.semantic) * words + w.semantic * near
+            out.append(
+                Scored(self.articles[d], round(score, 6), lexical, phrasing, fuzzy, words, near)
+            )
         out.sort(key=lambda s: (-s.score, s.article.id))
         return out
+
+    def _meaning(self, question: str) -> npt.NDArray[np.float64] | None:
+        """Every article's semantic similarity to the question (None without a model)."""
+        if self.semantic is None or not question.strip():
+            return None
+        embeddings = self.semantic.embeddings
+        return embeddings.similarity(self.semantic.cosines(embeddings.question(question)))
+
+    def _closest(self, meaning: npt.NDArray[np.float64]) -> list[int]:
+        """The semantically closest articles (above the model's floor), best first."""
+        k = min(self._semantic_candidates, len(meaning))
+        if k == 0:
+            return []
+        top = np.argpartition(-meaning, k - 1)[:k]
+        top = top[meaning[top] > 0]
+        return [int(d) for d in top[np.lexsort((top, -meaning[top]))]]
 
     def _top(self, bm25: npt.NDArray[np.float64]) -> list[int]:
         """The best-scoring documents by BM25; equal scores in index order (deterministic)."""
@@ -193,26 +249,37 @@ class Matcher:
         order = np.lexsort((hits, -bm25[hits]))
         return [int(d) for d in hits[order][: self._candidates]]
 
+    def features(self, ranked: Sequence[Scored], terms: Sequence[str]) -> tuple[float, ...]:
+        return features(ranked, terms, self.analyzer.vocabulary, self.mode)
+
     def confidence(self, ranked: Sequence[Scored], terms: Sequence[str]) -> float:
         """The calibrated probability that ``ranked[0]`` is the right article."""
         if not ranked:
             return 0.0
-        return self.calibration.probability(features(ranked, terms, self.analyzer.vocabulary))
+        return self.calibration.probability(self.features(ranked, terms))
 
     def match(self, question: str, thresholds: Thresholds = Thresholds()) -> Result:
         ranked = self.rank(question)
         terms = self.analyzer.query_terms(question)
-        sure = self.confidence(ranked, terms)
-        top = ranked[0] if ranked else None
+        if not ranked:
+            return Result(question, Outcome.NO_ANSWER, (), terms, 0.0)
+        x = self.features(ranked, terms)
+        sure = self.calibration.probability(x)
         tied = len(ranked) > 1 and ranked[0].score - ranked[1].score < thresholds.tie
-        if top is not None and sure >= thresholds.answer and not tied:
+        if sure >= thresholds.answer and not tied:
             return Result(question, Outcome.ANSWER, tuple(ranked[:5]), terms, sure)
-        if top is None or top.score < thresholds.clarify:
+        if self.calibration.choice_probability(x) < thresholds.clarify:
             return Result(question, Outcome.NO_ANSWER, tuple(ranked[:5]), terms, sure)
-        close = [
-            s
-            for s in ranked[: thresholds.max_choices]
-            if s.score >= thresholds.clarify and top.score - s.score <= thresholds.margin
-        ]
         # One plausible article but not a confident one is offered as the only choice.
-        return Result(question, Outcome.CLARIFY, tuple(close), terms, sure)
+        return Result(question, Outcome.CLARIFY, choices_of(ranked, thresholds), terms, sure)
+
+
+def choices_of(
+    ranked: Sequence[Scored], thresholds: Thresholds = Thresholds()
+) -> tuple[Scored, ...]:
+    """What a clarify question offers: the best article and up to ``max_choices`` - 1
+    others scoring within ``margin`` of it."""
+    if not ranked:
+        return ()
+    top = ranked[0].score
+    return tuple(s for s in ranked[: thresholds.max_choices] if top - s.score <= thresholds.margin)

@@ -1,0 +1,1 @@
+"""Sentence-embedding models behind ``knowledge.semantic.Embedder``."""
