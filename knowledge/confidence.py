@@ -66,6 +66,25 @@ SEMANTIC_FEATURES = (
     "agree",  # 1 when the lexical, semantic and fused rankings put the same article first
 )
 FEATURES = {"lexical": LEXICAL_FEATURES, "semantic": SEMANTIC_FEATURES}
+# A question ranked by meaning alone: the best article's cosine, and its lead over the
+# second and the third, each in standard deviations of the question's cosines to every
+# article (shift- and scale-free: another language lowers and squeezes all cosines).
+ACROSS_FEATURES = ("top_z", "lead_z", "lead3_z")
+
+
+def across_features(cosines: np.ndarray) -> tuple[float, ...]:
+    valid = cosines[cosines > -1.0]
+    if len(valid) < 4:
+        return (0.0,) * len(ACROSS_FEATURES)
+    spread = float(valid.std()) or 1.0
+    top = np.sort(valid)[::-1][:3]
+    return (
+        float((top[0] - valid.mean()) / spread),
+        float((top[0] - top[1]) / spread),
+        float((top[0] - top[2]) / spread),
+    )
+
+
 FEATURES_LEXICAL = LEXICAL_FEATURES  # the names of a lexical-only model, in order
 
 
@@ -144,7 +163,10 @@ class Calibration:
 
     - ``answer``: P(the best article is right), which decides answering;
     - ``choices``: P(the right article is among the choices a clarify question would
-      offer), which decides asking back rather than routing.
+      offer), which decides asking back rather than routing;
+    - ``across`` (semantic mode only): the same for a question ranked by meaning alone,
+      because it is in another language or shares no word with the base. Such a
+      question is never answered outright, only asked back.
     """
 
     mode: str
@@ -152,6 +174,10 @@ class Calibration:
     choices: Logistic
     fingerprint: str = ""  # of the knowledge base it was fitted on ("" = unknown)
     samples: int = 0
+    across: Logistic | None = None
+
+    def across_probability(self, x: Sequence[float]) -> float:
+        return self.across(x) if self.across is not None else 0.0
 
     def probability(self, x: Sequence[float]) -> float:
         return self.answer(x)
@@ -164,6 +190,7 @@ class Calibration:
             "features": list(FEATURES[self.mode]),
             "answer": self.answer.to_dict(),
             "choices": self.choices.to_dict(),
+            **({"across": self.across.to_dict()} if self.across is not None else {}),
             "fingerprint": self.fingerprint,
             "samples": self.samples,
         }
@@ -179,6 +206,9 @@ class Calibration:
             Logistic.from_dict(data["choices"], len(names)),  # type: ignore[arg-type]
             str(data.get("fingerprint", "")),
             int(data.get("samples", 0)),  # type: ignore[call-overload]
+            Logistic.from_dict(data["across"], len(ACROSS_FEATURES))  # type: ignore[arg-type]
+            if "across" in data
+            else None,
         )
 
 
@@ -265,6 +295,15 @@ _CONTEXT = (
 )
 
 
+@dataclass(frozen=True)
+class TrainingSet:
+    x: np.ndarray
+    right: np.ndarray
+    in_choices: np.ndarray
+    x_across: np.ndarray
+    in_choices_across: np.ndarray
+
+
 def training_set(
     articles: Sequence[Article],
     build: Callable[[Sequence[Article]], Matcher],
@@ -272,9 +311,11 @@ def training_set(
     folds: int = 6,
     keywords: int = 3,
     sample: int = 400,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features and two outcomes from the base itself: 1 when the best article was right,
-    and 1 when the right article was among the choices a clarify question would offer.
+) -> TrainingSet:
+    """Features and outcomes from the base itself: 1 when the best article was right,
+    and 1 when the right article was among the choices a clarify question would offer;
+    with a semantic model, also the choices outcome of each question ranked by meaning
+    alone (``across``).
     Questions come from at most ``sample`` articles (a fixed choice), so a base of
     thousands of articles calibrates in minutes; every build holds the whole base."""
     from knowledge.matcher import choices_of
@@ -282,6 +323,8 @@ def training_set(
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
     in_choices: list[int] = []
+    xs_across: list[tuple[float, ...]] = []
+    in_choices_across: list[int] = []
     by_hash = sorted(articles, key=lambda a: hashlib.sha256(a.id.encode()).hexdigest())
     asked = {a.id for a in by_hash[:sample]}
 
@@ -291,6 +334,10 @@ def training_set(
             xs.append(matcher.features(ranked, matcher.analyzer.query_terms(q)))
             ys.append(int(bool(ranked) and ranked[0].article.id == right))
             in_choices.append(int(any(s.article.id == right for s in choices_of(ranked))))
+            if matcher.semantic is not None:
+                alone, across = matcher.by_meaning(q)
+                xs_across.append(across)
+                in_choices_across.append(int(any(s.article.id == right for s in choices_of(alone))))
 
     for r in range(rounds):
         held: dict[str, str] = {}
@@ -317,6 +364,9 @@ def training_set(
             continue
         for keyword in a.keywords[:keywords]:
             ask(whole, keyword, a.id, augment=False)
+    # Everyday questions that no process article answers: any answer to them is wrong.
+    for question in offtopic_questions():
+        ask(whole, question, None)
     for f in range(folds):
         gone = [a for i, a in enumerate(articles) if i % folds == f]
         if not gone or len(gone) == len(articles):
@@ -327,11 +377,23 @@ def training_set(
                 continue
             for question in [p for p in a.phrasings if p.strip()][:3]:
                 ask(matcher, question, None)
-    return (
+    return TrainingSet(
         np.asarray(xs, dtype=np.float64),
         np.asarray(ys, dtype=np.float64),
         np.asarray(in_choices, dtype=np.float64),
+        np.asarray(xs_across, dtype=np.float64),
+        np.asarray(in_choices_across, dtype=np.float64),
     )
+
+
+OFFTOPIC_FILE = Path(__file__).parent / "data" / "offtopic_sv.txt"
+
+
+def offtopic_questions() -> list[str]:
+    """Everyday questions (weather, recipes, private errands, general knowledge) that no
+    municipality's process base should answer, whatever it holds."""
+    lines = OFFTOPIC_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 def fit_logistic(
@@ -363,18 +425,29 @@ def calibrate(
     from knowledge.matcher import Matcher
 
     if embeddings is not None:
-        embeddings = embeddings.remembering()
-    x, y, z = training_set(
+        embeddings = embeddings.learning()
+    data = training_set(
         articles, lambda arts: Matcher(arts, make_analyzer(), embeddings=embeddings)
     )
-    if len(set(y.tolist())) < 2 or len(set(z.tolist())) < 2:
+    if embeddings is not None:
+        embeddings.save()
+    if len(set(data.right.tolist())) < 2 or len(set(data.in_choices.tolist())) < 2:
         raise ValueError("too few articles with three or more phrasings to calibrate")
-    answer = fit_logistic(x, y)
-    choices = fit_logistic(x, z)
+    across = (
+        _fit(data.x_across, data.in_choices_across)
+        if len(set(data.in_choices_across.tolist())) == 2
+        else None
+    )
     return Calibration(
         "lexical" if embeddings is None else "semantic",
-        Logistic(tuple(float(w) for w in answer[0]), answer[1]),
-        Logistic(tuple(float(w) for w in choices[0]), choices[1]),
+        _fit(data.x, data.right),
+        _fit(data.x, data.in_choices),
         fingerprint(articles),
-        int(len(y)),
+        int(len(data.right)),
+        across,
     )
+
+
+def _fit(x: np.ndarray, y: np.ndarray) -> Logistic:
+    weights, bias = fit_logistic(x, y)
+    return Logistic(tuple(float(w) for w in weights), bias)

@@ -45,8 +45,9 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
-from knowledge.confidence import DEFAULT, Calibration, features
+from knowledge.confidence import ACROSS_FEATURES, DEFAULT, Calibration, across_features, features
 from knowledge.index import BM25Index, FieldWeights
+from knowledge.language import detect
 from knowledge.model import Article
 from knowledge.normalise import Analyzer
 from knowledge.semantic import Embeddings, SemanticIndex
@@ -107,6 +108,7 @@ class Result:
     candidates: tuple[Scored, ...]
     terms: tuple[str, ...] = field(default=())
     confidence: float = 0.0  # calibrated probability that the best candidate is right
+    across: bool = False  # ranked by meaning alone (another language): asked, never answered
 
     @property
     def best(self) -> Scored | None:
@@ -174,11 +176,16 @@ class Matcher:
         i = self._by_id.get(article_id)
         return None if i is None else self.articles[i]
 
-    def rank(self, question: str, among: Sequence[int] | None = None) -> list[Scored]:
+    def rank(
+        self, question: str, among: Sequence[int] | None = None, words: bool = True
+    ) -> list[Scored]:
         """Candidate articles for ``question``, best first: the lexical top and, with a
-        model, the semantic top (or the documents ``among`` names)."""
-        terms = self.analyzer.query_terms(question)
+        model, the semantic top (or the documents ``among`` names). ``words=False``
+        ranks by meaning alone (a question in another language)."""
+        if not words:
+            return self.by_meaning(question)[0]
         meaning = self._meaning(question)
+        terms = self.analyzer.query_terms(question)
         if not terms and among is None and meaning is None:
             return []
         bm25, ceiling = self.index.scores(terms)
@@ -212,17 +219,48 @@ class Matcher:
                 if q_text
                 else 0.0
             )
-            words = w.lexical * lexical + w.phrasing * phrasing + w.fuzzy * fuzzy
+            lexscore = w.lexical * lexical + w.phrasing * phrasing + w.fuzzy * fuzzy
             if meaning is None:
-                score, near = words, 0.0
+                score, near = lexscore, 0.0
             else:
                 near = float(meaning[d])
-                score = (1 - w.semantic) * words + w.semantic * near
+                score = (1 - w.semantic) * lexscore + w.semantic * near
             out.append(
-                Scored(self.articles[d], round(score, 6), lexical, phrasing, fuzzy, words, near)
+                Scored(self.articles[d], round(score, 6), lexical, phrasing, fuzzy, lexscore, near)
             )
         out.sort(key=lambda s: (-s.score, s.article.id))
         return out
+
+    def _by_meaning(self, meaning: npt.NDArray[np.float64]) -> list[Scored]:
+        out = [
+            Scored(self.articles[d], round(float(meaning[d]), 6), 0, 0, 0, 0, float(meaning[d]))
+            for d in self._closest(meaning)
+        ]
+        out.sort(key=lambda s: (-s.score, s.article.id))
+        return out
+
+    def by_meaning(self, question: str) -> tuple[list[Scored], tuple[float, ...]]:
+        """The ranking by meaning alone and its features (``ACROSS_FEATURES``): how far the
+        best cosines stand out from the question's cosines to every article, in standard
+        deviations. A question in another language gets lower cosines to everything, so
+        the features compare each article with the rest, not with a fixed scale."""
+        if self.semantic is None or not question.strip():
+            return [], (0.0,) * len(ACROSS_FEATURES)
+        embeddings = self.semantic.embeddings
+        cosines = self.semantic.cosines(embeddings.question(question))
+        ranked = self._by_meaning(embeddings.similarity(cosines))
+        return ranked, across_features(cosines)
+
+    def across(self, question: str, terms: Sequence[str]) -> bool:
+        """Whether to rank ``question`` by meaning alone: it is in another language, or
+        (language unknown) the base knows none of its words."""
+        if self.semantic is None:
+            return False
+        language = detect(question)
+        if language is not None:
+            return language != "sv"
+        vocabulary = self.analyzer.vocabulary
+        return bool(terms) and not any(t in vocabulary for t in terms)
 
     def _meaning(self, question: str) -> npt.NDArray[np.float64] | None:
         """Every article's semantic similarity to the question (None without a model)."""
@@ -259,8 +297,10 @@ class Matcher:
         return self.calibration.probability(self.features(ranked, terms))
 
     def match(self, question: str, thresholds: Thresholds = Thresholds()) -> Result:
-        ranked = self.rank(question)
         terms = self.analyzer.query_terms(question)
+        if self.across(question, terms):
+            return self._match_across(question, terms, thresholds)
+        ranked = self.rank(question)
         if not ranked:
             return Result(question, Outcome.NO_ANSWER, (), terms, 0.0)
         x = self.features(ranked, terms)
@@ -272,6 +312,22 @@ class Matcher:
             return Result(question, Outcome.NO_ANSWER, tuple(ranked[:5]), terms, sure)
         # One plausible article but not a confident one is offered as the only choice.
         return Result(question, Outcome.CLARIFY, choices_of(ranked, thresholds), terms, sure)
+
+    def _match_across(
+        self, question: str, terms: tuple[str, ...], thresholds: Thresholds
+    ) -> Result:
+        """A question ranked by meaning alone is asked back, never answered outright:
+        the model's cross-language ranking is right often enough to offer, not to
+        trust."""
+        ranked, x = self.by_meaning(question)
+        if not ranked:
+            return Result(question, Outcome.NO_ANSWER, (), terms, 0.0, across=True)
+        sure = self.calibration.across_probability(x)
+        if sure < thresholds.clarify:
+            return Result(question, Outcome.NO_ANSWER, tuple(ranked[:5]), terms, sure, across=True)
+        return Result(
+            question, Outcome.CLARIFY, choices_of(ranked, thresholds), terms, sure, across=True
+        )
 
 
 def choices_of(

@@ -66,7 +66,7 @@ class Embeddings:
         self.embedder = embedder
         self._file = cache_dir / self.file_name if cache_dir else None
         self._known: dict[bytes, Vectors] = {}
-        self._memo: dict[str, Vectors] | None = None
+        self._learning = False
         self._dirty = False
         for folder in (*seeds, *([cache_dir] if cache_dir else [])):
             if (folder / self.file_name).is_file():
@@ -86,23 +86,24 @@ class Embeddings:
         return np.clip((np.asarray(cosines, dtype=np.float64) - floor) / (1 - floor), 0.0, 1.0)
 
     def question(self, text: str) -> Vectors:
-        """A question's vector. Never written to disk; a question worded exactly as an
-        article's phrasing takes that phrasing's vector."""
+        """A question's vector. Never written to disk (it may hold personal data); a
+        question worded exactly as an article's phrasing takes that phrasing's vector."""
         known = self._known.get(_key("query", text))
         if known is not None:
             return known
-        vector: Vectors | None = None if self._memo is None else self._memo.get(text)
-        if vector is None:
-            vector = self.embedder.embed([text], "query")[0]
-            if self._memo is not None:
-                self._memo[text] = vector
-        return vector
+        vector = self.embedder.embed([text], "query")[0]
+        if self._learning:
+            self._known[_key("query", text)] = vector
+            self._dirty = True
+        return np.asarray(vector, dtype=np.float32)
 
-    def remembering(self) -> Embeddings:
-        """The same cache, also remembering question vectors in memory for as long as it
-        lives: for calibration, which asks the same variants of many rebuilt bases."""
+    def learning(self) -> Embeddings:
+        """The same cache, also keeping the vectors of the questions it is asked: for
+        calibration, whose questions are variants of the articles' own phrasings (with a
+        typo, a word left out, a greeting first), never anyone's real question. A second
+        calibration of the same base embeds nothing."""
         twin = Embeddings(self.embedder)
-        twin._file, twin._known, twin._memo = self._file, self._known, {}
+        twin._file, twin._known, twin._learning = self._file, self._known, True
         return twin
 
     def articles(self, texts: Sequence[str], kind: Kind) -> Vectors:
