@@ -66,26 +66,16 @@ SEMANTIC_FEATURES = (
     "agree",  # 1 when the lexical, semantic and fused rankings put the same article first
 )
 FEATURES = {"lexical": LEXICAL_FEATURES, "semantic": SEMANTIC_FEATURES}
-# A question ranked by meaning alone: the best article's cosine, and its lead over the
-# second and the third, each in standard deviations of the question's cosines to every
-# article (shift- and scale-free: another language lowers and squeezes all cosines).
-ACROSS_FEATURES = ("top_z", "lead_z", "lead3_z")
 
 
-def across_features(cosines: np.ndarray) -> tuple[float, ...]:
+# A question ranked by meaning alone: how far its best cosine stands out from its
+# cosines to every article, in standard deviations (shift- and scale-free: another
+# language lowers and squeezes all cosines alike).
+def standout(cosines: np.ndarray) -> float:
     valid = cosines[cosines > -1.0]
     if len(valid) < 4:
-        return (0.0,) * len(ACROSS_FEATURES)
-    spread = float(valid.std()) or 1.0
-    top = np.sort(valid)[::-1][:3]
-    return (
-        float((top[0] - valid.mean()) / spread),
-        float((top[0] - top[1]) / spread),
-        float((top[0] - top[2]) / spread),
-    )
-
-
-FEATURES_LEXICAL = LEXICAL_FEATURES  # the names of a lexical-only model, in order
+        return 0.0
+    return float((valid.max() - valid.mean()) / (float(valid.std()) or 1.0))
 
 
 def features(
@@ -163,10 +153,7 @@ class Calibration:
 
     - ``answer``: P(the best article is right), which decides answering;
     - ``choices``: P(the right article is among the choices a clarify question would
-      offer), which decides asking back rather than routing;
-    - ``across`` (semantic mode only): the same for a question ranked by meaning alone,
-      because it is in another language or shares no word with the base. Such a
-      question is never answered outright, only asked back.
+      offer), which decides asking back rather than routing.
     """
 
     mode: str
@@ -174,10 +161,6 @@ class Calibration:
     choices: Logistic
     fingerprint: str = ""  # of the knowledge base it was fitted on ("" = unknown)
     samples: int = 0
-    across: Logistic | None = None
-
-    def across_probability(self, x: Sequence[float]) -> float:
-        return self.across(x) if self.across is not None else 0.0
 
     def probability(self, x: Sequence[float]) -> float:
         return self.answer(x)
@@ -190,7 +173,6 @@ class Calibration:
             "features": list(FEATURES[self.mode]),
             "answer": self.answer.to_dict(),
             "choices": self.choices.to_dict(),
-            **({"across": self.across.to_dict()} if self.across is not None else {}),
             "fingerprint": self.fingerprint,
             "samples": self.samples,
         }
@@ -206,9 +188,6 @@ class Calibration:
             Logistic.from_dict(data["choices"], len(names)),  # type: ignore[arg-type]
             str(data.get("fingerprint", "")),
             int(data.get("samples", 0)),  # type: ignore[call-overload]
-            Logistic.from_dict(data["across"], len(ACROSS_FEATURES))  # type: ignore[arg-type]
-            if "across" in data
-            else None,
         )
 
 
@@ -300,8 +279,6 @@ class TrainingSet:
     x: np.ndarray
     right: np.ndarray
     in_choices: np.ndarray
-    x_across: np.ndarray
-    in_choices_across: np.ndarray
 
 
 def training_set(
@@ -313,9 +290,7 @@ def training_set(
     sample: int = 400,
 ) -> TrainingSet:
     """Features and outcomes from the base itself: 1 when the best article was right,
-    and 1 when the right article was among the choices a clarify question would offer;
-    with a semantic model, also the choices outcome of each question ranked by meaning
-    alone (``across``).
+    and 1 when the right article was among the choices a clarify question would offer.
     Questions come from at most ``sample`` articles (a fixed choice), so a base of
     thousands of articles calibrates in minutes; every build holds the whole base."""
     from knowledge.matcher import choices_of
@@ -323,8 +298,6 @@ def training_set(
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
     in_choices: list[int] = []
-    xs_across: list[tuple[float, ...]] = []
-    in_choices_across: list[int] = []
     by_hash = sorted(articles, key=lambda a: hashlib.sha256(a.id.encode()).hexdigest())
     asked = {a.id for a in by_hash[:sample]}
 
@@ -334,10 +307,6 @@ def training_set(
             xs.append(matcher.features(ranked, matcher.analyzer.query_terms(q)))
             ys.append(int(bool(ranked) and ranked[0].article.id == right))
             in_choices.append(int(any(s.article.id == right for s in choices_of(ranked))))
-            if matcher.semantic is not None:
-                alone, across = matcher.by_meaning(q)
-                xs_across.append(across)
-                in_choices_across.append(int(any(s.article.id == right for s in choices_of(alone))))
 
     for r in range(rounds):
         held: dict[str, str] = {}
@@ -381,8 +350,6 @@ def training_set(
         np.asarray(xs, dtype=np.float64),
         np.asarray(ys, dtype=np.float64),
         np.asarray(in_choices, dtype=np.float64),
-        np.asarray(xs_across, dtype=np.float64),
-        np.asarray(in_choices_across, dtype=np.float64),
     )
 
 
@@ -433,18 +400,12 @@ def calibrate(
         embeddings.save()
     if len(set(data.right.tolist())) < 2 or len(set(data.in_choices.tolist())) < 2:
         raise ValueError("too few articles with three or more phrasings to calibrate")
-    across = (
-        _fit(data.x_across, data.in_choices_across)
-        if len(set(data.in_choices_across.tolist())) == 2
-        else None
-    )
     return Calibration(
         "lexical" if embeddings is None else "semantic",
         _fit(data.x, data.right),
         _fit(data.x, data.in_choices),
         fingerprint(articles),
         int(len(data.right)),
-        across,
     )
 
 
