@@ -88,13 +88,10 @@ def _lexical(
 
 def cache_key(articles: Sequence[Article], analyzer: Analyzer, fields: FieldWeights) -> str:
     """A hash of everything the lexical index depends on."""
-    h = hashlib.sha256()
     head = {"version": VERSION, "analyzer": analyzer.signature(), "fields": asdict(fields)}
-    h.update(json.dumps(head, sort_keys=True, ensure_ascii=False).encode())
-    for a in articles:
-        item = [a.id, list(a.phrasings), list(a.keywords), a.answer]
-        h.update(b"\x1e")
-        h.update(json.dumps(item, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    body = [[a.id, a.phrasings, a.keywords, a.answer] for a in articles]
+    h = hashlib.sha256(json.dumps(head, sort_keys=True, ensure_ascii=False).encode())
+    h.update(json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
