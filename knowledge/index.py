@@ -106,7 +106,12 @@ class BM25Index:
             raise ValueError("a posting names a document out of range")
         self = cls.__new__(cls)
         self.size = size
-        self._set(terms, ptr.astype(np.int64), docs.astype(np.int32), weights.astype(np.float64))
+        self._set(
+            terms,
+            ptr.astype(np.int64, copy=False),
+            docs.astype(np.int32, copy=False),
+            weights.astype(np.float64, copy=False),
+        )
         return self
 
     def arrays(
