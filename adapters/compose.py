@@ -38,6 +38,7 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
         settings.synonyms_file,
         settings.calibration_file,
         embeddings(settings),
+        cache_dir=settings.cache_dir or default_cache_dir(),
     )
 
 

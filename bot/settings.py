@@ -62,7 +62,10 @@ class Settings(BaseSettings):
     )
     cache_dir: Path | None = Field(
         default=None,
-        description="Cached article embeddings (default $XDG_CACHE_HOME/stodbot, ~/.cache/stodbot)",
+        description=(
+            "Cached article embeddings and lexical index"
+            " (default $XDG_CACHE_HOME/stodbot, ~/.cache/stodbot)"
+        ),
     )
     answer_threshold: float = Field(
         default=0.5, ge=0, le=1, description="Answer when P(best article is right) reaches it"

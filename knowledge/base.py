@@ -46,6 +46,7 @@ def load_knowledge_base(
     synonyms_file: Path | None = None,
     calibration_file: Path | None = None,
     embeddings: Embeddings | None = None,
+    cache_dir: Path | None = None,
 ) -> KnowledgeBase:
     """Load everything. Broken articles and a broken synonyms file are skipped with
     a warning; only a missing or invalid organisation file stops start-up.
@@ -56,7 +57,10 @@ def load_knowledge_base(
     base is used with a warning, since it is still close.
 
     With ``embeddings`` the matcher fuses meaning with words, and the file's
-    semantic model is used; without, its lexical one."""
+    semantic model is used; without, its lexical one.
+
+    With ``cache_dir`` the lexical index is read from there when it was built from the
+    same articles, synonyms and code, and written there when not (``knowledge.lexcache``)."""
     organisation = load_organisation(organisation_file)
     groups: list[list[str]] = []
     problems: list[Problem] = []
@@ -74,7 +78,11 @@ def load_knowledge_base(
     if problem is not None:
         problems.append(problem)
     matcher = Matcher(
-        loaded.articles, Analyzer(groups), calibration=calibration, embeddings=embeddings
+        loaded.articles,
+        Analyzer(groups),
+        calibration=calibration,
+        embeddings=embeddings,
+        cache_dir=cache_dir,
     )
     return KnowledgeBase(organisation, matcher, (*problems, *loaded.problems), loaded)
 

@@ -58,6 +58,11 @@ class CompoundSplitter:
         self._vocab = frozenset(w for w in vocabulary if len(w) >= MIN_PART) - NOT_PARTS
         self.split = lru_cache(maxsize=65536)(self._split)
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The parts it knows."""
+        return self._vocab
+
     def _split(self, word: str) -> tuple[str, ...]:
         """Return the parts of ``word`` (at least two), or () if it is no known compound."""
         if len(word) < MIN_WORD:

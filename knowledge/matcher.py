@@ -40,13 +40,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
+from knowledge import lexcache
 from knowledge.confidence import DEFAULT, Calibration, features, standout
-from knowledge.index import BM25Index, FieldWeights
+from knowledge.index import FieldWeights
 from knowledge.language import detect
 from knowledge.model import Article
 from knowledge.normalise import Analyzer
@@ -134,7 +136,10 @@ class Matcher:
         calibration: Calibration | None = None,
         embeddings: Embeddings | None = None,
         semantic_candidates: int = 10,
+        cache_dir: Path | None = None,
     ) -> None:
+        """``cache_dir``: where the lexical index is cached (``knowledge.lexcache``);
+        None builds it every time."""
         self.articles = tuple(articles)
         self.semantic = SemanticIndex(self.articles, embeddings) if embeddings else None
         self._semantic_candidates = semantic_candidates
@@ -142,29 +147,13 @@ class Matcher:
         self.weights = weights
         self.calibration = calibration or DEFAULT[self.mode]
         self._candidates = candidates
-        analyzer.fit(text for a in self.articles for text in (*a.phrasings, *a.keywords, a.answer))
-        self._phrasing_terms: list[list[frozenset[str]]] = []
-        self._phrasing_text: list[list[str]] = []
-        docs = []
-        for a in self.articles:
-            phr_terms = [analyzer.index_terms(p) for p in a.phrasings if p.strip()]
-            kw_terms = [t for k in a.keywords for t in analyzer.index_terms(k)]
-            ans_terms = analyzer.index_terms(a.answer)
-            docs.append(
-                [
-                    ([t for ts in phr_terms for t in ts], fields.phrasings),
-                    (kw_terms, fields.keywords),
-                    (ans_terms, fields.answer),
-                ]
-            )
-            self._phrasing_terms.append([frozenset(ts) for ts in phr_terms])
-            targets = [p for p in a.phrasings if p.strip()] or [a.answer]
-            self._phrasing_text.append([" ".join(analyzer.surface(p)) for p in targets])
-        self.index = BM25Index(docs)
-        analyzer.forget_corpus_text()
-        idf = self.index.idf_of
+        lex = lexcache.load_or_build(self.articles, analyzer, fields, cache_dir)
+        self.index = lex.index
+        self._phrasing_terms = lex.phrasing_terms
+        self._phrasing_text = lex.phrasing_text
+        idf = self.index.idf.__getitem__  # every phrasing term is in the index
         self._phrasing_mass = [
-            [sum(idf(t) for t in pset) for pset in psets] for psets in self._phrasing_terms
+            [sum(map(idf, pset)) for pset in psets] for psets in self._phrasing_terms
         ]
         self._by_id = {a.id: i for i, a in enumerate(self.articles)}
 

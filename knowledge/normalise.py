@@ -68,6 +68,7 @@ class Analyzer:
         self._stemming = stemming
         self._compounds = compounds
         self._repair_on = repair
+        self._groups = [list(g) for g in synonym_groups]
         self._stemmer = snowballstemmer.stemmer("swedish")
         self.stem = lru_cache(maxsize=200_000)(self._stem)
         self.word_term = lru_cache(maxsize=200_000)(self._word_term)
@@ -141,6 +142,43 @@ class Analyzer:
         for term in list(vocab):
             for part in self._parts(term):
                 vocab[part] += 0  # parts are terms too
+        self._set_vocabulary(vocab)
+
+    def signature(self) -> dict[str, object]:
+        """Everything besides the corpus that the fitted state depends on (the lexical
+        index cache is keyed by it)."""
+        return {
+            "class": type(self).__qualname__,
+            "stemming": self._stemming,
+            "compounds": self._compounds,
+            "repair": self._repair_on,
+            "synonyms": self._groups,
+        }
+
+    def fitted_state(self) -> dict[str, list[str] | list[int]]:
+        """What ``fit`` learnt, as lists of strings and counts (``restore`` takes it back)."""
+        return {
+            "vocab": list(self._vocab),
+            "counts": list(self._vocab.values()),
+            "conflate_from": list(self._conflate),
+            "conflate_to": list(self._conflate.values()),
+            "parts_vocab": sorted(self._splitter.vocabulary),
+        }
+
+    def restore(self, state: Mapping[str, Sequence[str] | Sequence[int]]) -> None:
+        """Take back what ``fitted_state`` gave, as if ``fit`` had run on the same corpus."""
+        vocab = [str(t) for t in state["vocab"]]
+        counts = [int(n) for n in state["counts"]]
+        sources = [str(t) for t in state["conflate_from"]]
+        targets = [str(t) for t in state["conflate_to"]]
+        if len(vocab) != len(counts) or len(sources) != len(targets):
+            raise ValueError("the fitted state's lists differ in length")
+        self._fitted = {}
+        self._conflate = dict(zip(sources, targets, strict=True))
+        self._splitter = CompoundSplitter(str(t) for t in state["parts_vocab"])
+        self._set_vocabulary(dict(zip(vocab, counts, strict=True)))
+
+    def _set_vocabulary(self, vocab: Mapping[str, int]) -> None:
         self._vocab = dict(vocab)
         self._sorted_vocab = sorted(vocab)
         # Typo repair prefers frequent terms, then alphabetical order: deterministic.
@@ -192,10 +230,15 @@ class Analyzer:
 
     def index_terms(self, text: str) -> list[str]:
         """Terms of knowledge-base text: surface terms plus their compound parts."""
+        return self.with_parts(self.surface(text))
+
+    def with_parts(self, surface: Iterable[str]) -> list[str]:
+        """Surface terms, each followed by its compound parts."""
         out: list[str] = []
-        for term in self.surface(text):
+        parts = self.parts
+        for term in surface:
             out.append(term)
-            out.extend(self.parts(term))
+            out.extend(parts(term))
         return out
 
     def query_terms(self, text: str) -> tuple[str, ...]:

@@ -129,7 +129,7 @@ class Embeddings:
             return
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            keys = np.array(list(self._known), dtype="S32")
+            keys = np.array(list(self._known), dtype=f"S{_KEY_BYTES}")
             vectors = np.stack(list(self._known.values())).astype(np.float16)
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".npz.tmp")
             with os.fdopen(fd, "wb") as fh:
@@ -149,9 +149,15 @@ class Embeddings:
         except (OSError, ValueError, KeyError) as exc:
             log.warning("Ignoring the embedding cache %s: %s", path, exc)
             return
+        # NumPy's "S" strings drop trailing NUL bytes: a digest ending in 0 (one in 256)
+        # comes back short and must be padded again, or it is never found.
         self._known.update(
-            (bytes(k), v.astype(np.float32)) for k, v in zip(keys, vectors, strict=True)
+            (bytes(k).ljust(_KEY_BYTES, b"\x00"), v.astype(np.float32))
+            for k, v in zip(keys, vectors, strict=True)
         )
+
+
+_KEY_BYTES = 32
 
 
 def _key(kind: Kind, text: str) -> bytes:
