@@ -26,9 +26,10 @@ from bot.commands import COMMANDS
 from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
 from bot.notify import state_key, ticket_card, to_sender
 from bot.state import Awaiting, ConversationState
-from bot.texts import NO, YES, Texts
+from bot.texts import IN_SWEDISH, NO, YES, Texts
 from bot.turn import Turn
 from knowledge.base import KnowledgeBase
+from knowledge.language import detect
 from knowledge.matcher import Outcome, Result, Thresholds
 from knowledge.model import Article
 from routing.calendar import BusinessCalendar
@@ -244,9 +245,13 @@ class ConversationService:
         if not terms:  # "hej", "tack", "?": no question to answer or route
             turn.say(Reply(ReplyKind.INFO, turn.t("say_more")))
             return
+        language = detect(question)
+        if language == "en":  # the frame follows the question where we have its language
+            turn.t = self.texts("en")
+        across = self.kb.matcher.across(question)
         known = [t for t in terms if t in analyzer.vocabulary]
-        if not known and len(question.split()) <= 2:  # "asdf", "test": ask before making a ticket
-            turn.say(Reply(ReplyKind.INFO, turn.t("too_vague")))
+        if not known and not across and len(question.split()) <= 2:
+            turn.say(Reply(ReplyKind.INFO, turn.t("too_vague")))  # "asdf": ask, make no ticket
             return
         unit = self.unit_of(turn)
         if unit is None and not turn.unit_declined and self.org.units:
@@ -259,14 +264,15 @@ class ConversationService:
             return
         result = self.kb.matcher.match(question, self.thresholds)
         best = result.best
+        note = IN_SWEDISH.get(language or "sv")
         if result.outcome is Outcome.ANSWER and best is not None:
             qid = self._log(
                 turn, question, "answered", best.article.area, best.article.id, best.score
             )
-            self._answer(turn, question, best.article, qid)
+            self._answer(turn, question, best.article, qid, note)
         elif result.outcome is Outcome.CLARIFY and best is not None:
             qid = self._log(turn, question, "clarified", best.article.area, None, best.score)
-            self._clarify(turn, question, result, qid)
+            self._clarify(turn, question, result, qid, note)
         else:
             guess = self.router.guess(question, result.candidates)
             score = best.score if best else None
@@ -296,10 +302,18 @@ class ConversationService:
             )
         )
 
-    def _answer(self, turn: Turn, question: str, article: Article, qid: int | None) -> None:
+    def _answer(
+        self,
+        turn: Turn,
+        question: str,
+        article: Article,
+        qid: int | None,
+        note: str | None = None,
+    ) -> None:
+        """``note``: a line in the asker's language when the question was not Swedish."""
         t = turn.t
         follow = [a for a in (self.kb.article(i) for i in article.follow_up) if a is not None]
-        parts = [t("answer_header", title=article.title), article.answer]
+        parts = [*([note] if note else []), t("answer_header", title=article.title), article.answer]
         if article.links:
             parts.append(
                 t("links") + "\n" + "\n".join(f"- {x.title}: {x.url}" for x in article.links)
@@ -325,12 +339,19 @@ class ConversationService:
             )
         )
 
-    def _clarify(self, turn: Turn, question: str, result: Result, qid: int) -> None:
+    def _clarify(
+        self, turn: Turn, question: str, result: Result, qid: int, note: str | None = None
+    ) -> None:
         choices = tuple(
             Choice(i, s.article.title, s.article.id) for i, s in enumerate(result.choices, 1)
         )
         t = turn.t
-        lines = [t("clarify"), *(f"{c.number}. {c.label}" for c in choices), t("clarify_none")]
+        lines = [
+            *([note] if note else []),
+            t("clarify"),
+            *(f"{c.number}. {c.label}" for c in choices),
+            t("clarify_none"),
+        ]
         turn.state = ConversationState(
             Awaiting.CLARIFY, question, tuple(c.article_id or "" for c in choices), question_id=qid
         )

@@ -250,6 +250,17 @@ def english_time(value: datetime, tz: ZoneInfo = _STOCKHOLM) -> str:
 _MONTHS_SV = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
 
 
+# One line in the asker's own language when the question was not in Swedish: the
+# frame text can follow only Swedish and English, the articles stay Swedish.
+IN_SWEDISH = {
+    "en": "The articles are in Swedish.",
+    "fi": "Artikkelit ovat ruotsiksi.",
+    "ar": "المقالات باللغة السويدية.",
+    "fa": "مقاله‌ها به زبان سوئدی هستند.",
+    "so": "Maqaaladu waxay ku qoran yihiin af Iswiidhish.",
+}
+
+
 class Texts:
     def __init__(self, language: str = "sv") -> None:
         self.language = language if language in LANGUAGES else "sv"

@@ -121,19 +121,25 @@ class Embeddings:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._known[k] for k in keys]).astype(np.float32)
 
-    def save(self, to: Path | None = None) -> None:
+    def save(self, to: Path | None = None, only: Sequence[tuple[Kind, str]] | None = None) -> None:
         """Write the cache if it learnt anything (atomically: a reader never sees half);
-        ``to`` writes every known vector to that file instead (a seed to ship)."""
+        ``to`` writes to that file instead (a seed to ship), ``only`` those texts."""
         target = to or self._file
         if target is None or (to is None and not self._dirty) or not self._known:
             return
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            keys = np.array(list(self._known), dtype=f"S{_KEY_BYTES}")
-            vectors = np.stack(list(self._known.values())).astype(np.float16)
+            chosen = list(self._known)
+            if only is not None:
+                wanted = dict.fromkeys(_key(kind, text) for kind, text in only)
+                chosen = [k for k in wanted if k in self._known]
+            keys = np.array(chosen, dtype=f"S{_KEY_BYTES}")
+            vectors = np.stack([self._known[k] for k in chosen]).astype(np.float16)
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".npz.tmp")
             with os.fdopen(fd, "wb") as fh:
                 np.savez(fh, keys=keys, vectors=vectors)
+            if to is not None:
+                os.chmod(tmp, 0o644)  # a seed is shipped, not private
             os.replace(tmp, target)
             if to is None:
                 self._dirty = False
@@ -172,6 +178,19 @@ class SemanticIndex:
     """Every article's phrasings as vectors, grouped by article: ``cosines(q)`` gives each
     article's best cosine to the question. An article with no phrasing is represented by
     its answer text, embedded as a passage."""
+
+    @staticmethod
+    def texts(articles: Sequence[Article]) -> list[tuple[Kind, str]]:
+        """What the index embeds for ``articles``: each phrasing, or the answer of an
+        article with none."""
+        out: list[tuple[Kind, str]] = []
+        for a in articles:
+            phrasings = [p for p in a.phrasings if p.strip()]
+            if phrasings:
+                out.extend(("query", p) for p in phrasings)
+            else:
+                out.append(("passage", a.answer))
+        return out
 
     def __init__(self, articles: Sequence[Article], embeddings: Embeddings) -> None:
         self.embeddings = embeddings

