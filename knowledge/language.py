@@ -41,15 +41,17 @@ def detect(text: str) -> str | None:
     latin = len(_LATIN.findall(text))
     if arabic and arabic >= latin:
         return "fa" if _PERSIAN_ONLY.search(text) else "ar"
-    tokens = [t.lower() for t in _TOKEN.findall(text)]
+    raw = _TOKEN.findall(text)
+    tokens = [t.lower() for t in raw if len(t) > 1]
     if not tokens:
         return None
     hits = {lang: sum(1 for t in tokens if t in ws) for lang, ws in _WORDS.items()}
+    hits["en"] += raw.count("I")  # the pronoun; a lower-case "i" is Swedish
     hits["fi"] += sum(1 for t in tokens if len(t) > 4 and t.endswith(_FINNISH_ENDINGS))
     if "å" in text.lower():
         hits["sv"] += 1
     best = max(hits, key=lambda lang: (hits[lang], lang == "sv"))
     runner_up = max(v for lang, v in hits.items() if lang != best)
-    if hits[best] == 0 or hits[best] == runner_up:
-        return None
-    return best
+    if hits[best] == runner_up or (best != "sv" and hits[best] < 2):
+        return None  # one stray word ("a", "test") does not make a language
+    return best if hits[best] else None

@@ -112,6 +112,7 @@ class Result:
     terms: tuple[str, ...] = field(default=())
     confidence: float = 0.0  # calibrated probability that the best candidate is right
     across: bool = False  # ranked by meaning alone (another language): asked, never answered
+    reach: float = 0.0  # calibrated probability that the right article is among the choices
 
     @property
     def best(self) -> Scored | None:
@@ -293,12 +294,14 @@ class Matcher:
         x = self.features(ranked, terms)
         sure = self.calibration.probability(x)
         tied = len(ranked) > 1 and ranked[0].score - ranked[1].score < thresholds.tie
+        reach = self.calibration.choice_probability(x)
         if sure >= thresholds.answer and not tied:
-            return Result(question, Outcome.ANSWER, tuple(ranked[:5]), terms, sure)
-        if self.calibration.choice_probability(x) < thresholds.clarify:
-            return Result(question, Outcome.NO_ANSWER, tuple(ranked[:5]), terms, sure)
+            return Result(question, Outcome.ANSWER, tuple(ranked[:5]), terms, sure, reach=reach)
+        if reach < thresholds.clarify:
+            return Result(question, Outcome.NO_ANSWER, tuple(ranked[:5]), terms, sure, reach=reach)
         # One plausible article but not a confident one is offered as the only choice.
-        return Result(question, Outcome.CLARIFY, choices_of(ranked, thresholds), terms, sure)
+        choices = choices_of(ranked, thresholds)
+        return Result(question, Outcome.CLARIFY, choices, terms, sure, reach=reach)
 
     def _match_across(
         self, question: str, terms: tuple[str, ...], thresholds: Thresholds

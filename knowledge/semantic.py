@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
@@ -152,7 +153,7 @@ class Embeddings:
                 keys, vectors = data["keys"], data["vectors"]
             if len(keys) != len(vectors):
                 raise ValueError("keys and vectors differ in length")
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             log.warning("Ignoring the embedding cache %s: %s", path, exc)
             return
         # NumPy's "S" strings drop trailing NUL bytes: a digest ending in 0 (one in 256)

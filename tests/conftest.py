@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,11 @@ from adapters.sql.store import SqlStore
 from bot.settings import EXAMPLE_DIR
 from knowledge.base import KnowledgeBase, load_knowledge_base
 from tests.adapters.matrix.homeserver import SKIP_REASON, Homeserver
+
+# Caches (article embeddings, the lexical index) go to a folder of this run, never
+# to the user's home: every run starts as a fresh install would, seeded by the example
+# base's shipped embeddings.
+os.environ["STODBOT_CACHE_DIR"] = tempfile.mkdtemp(prefix="stodbot-test-cache-")
 
 PG_URL = os.environ.get("STODBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -91,9 +97,19 @@ def homeserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]
 
 @pytest.fixture(scope="session")
 def example_kb() -> KnowledgeBase:
+    """The example base, lexical matcher only (STODBOT_SEMANTIC=off)."""
     return load_knowledge_base(
         EXAMPLE_DIR / "articles", EXAMPLE_DIR / "organisation.yaml", EXAMPLE_DIR / "synonyms.yaml"
     )
+
+
+@pytest.fixture(scope="session")
+def semantic_kb() -> KnowledgeBase:
+    """The example base as the default install loads it: fused with the e5 model."""
+    from adapters.compose import knowledge_base
+    from bot.settings import Settings
+
+    return knowledge_base(Settings())
 
 
 ORG_YAML = """\

@@ -1,20 +1,23 @@
-"""The answer model: learnt from the base's own phrasings, stored beside it, checked."""
+"""The answer models: learnt from the base's own phrasings, stored beside it, checked."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from knowledge.base import KnowledgeBase, default_calibration_file, load_knowledge_base
 from knowledge.confidence import (
     DEFAULT,
     Calibration,
+    Logistic,
     calibrate,
-    features,
     fingerprint,
     fit_logistic,
+    read_models,
     variants,
+    write_models,
 )
 from knowledge.normalise import Analyzer
 from knowledge.synonyms import read_groups
@@ -26,8 +29,8 @@ def test_logistic_fit_learns_which_way_a_feature_points() -> None:
     x = rng.uniform(0, 1, size=(400, 2))
     y = (x[:, 0] > 0.5).astype(float)  # only the first feature matters
     weights, bias = fit_logistic(x, y)
-    model = Calibration(tuple(weights), bias)
-    assert model.probability((0.9, 0.5)) > 0.9 > 0.1 > model.probability((0.1, 0.5))
+    model = Logistic(tuple(weights), bias)
+    assert model((0.9, 0.5)) > 0.9 > 0.1 > model((0.1, 0.5))
     assert abs(weights[1]) < abs(weights[0]) / 5
 
 
@@ -40,13 +43,17 @@ def test_variants_are_what_a_hurried_manager_types() -> None:
     assert variants(asis) == [asis, typo, shorter, chatty]  # deterministic
 
 
-def test_the_shipped_model_was_fitted_on_the_shipped_base(example_kb: KnowledgeBase) -> None:
-    shipped = Calibration.read(default_calibration_file(EXAMPLE_DIR / "articles"))
-    assert shipped.fingerprint == fingerprint(example_kb.articles), (
-        "the example base changed: run `stodbot kb calibrate`"
+@pytest.mark.parametrize("mode", ["lexical", "semantic"])
+def test_the_shipped_models_were_fitted_on_the_shipped_base(
+    mode: str, example_kb: KnowledgeBase, semantic_kb: KnowledgeBase
+) -> None:
+    kb = example_kb if mode == "lexical" else semantic_kb
+    shipped = read_models(default_calibration_file(EXAMPLE_DIR / "articles"))[mode]
+    assert shipped.fingerprint == fingerprint(kb.articles), (
+        "the example base changed: run `stodbot kb calibrate` with STODBOT_SEMANTIC on and off"
     )
-    assert example_kb.matcher.calibration == shipped
-    assert not [p for p in example_kb.problems if "calibration" in str(p.path)]
+    assert kb.matcher.mode == mode and kb.matcher.calibration == shipped
+    assert not [p for p in kb.problems if "calibration" in str(p.path)]
 
 
 def test_calibrating_the_example_base_separates_right_from_wrong(
@@ -57,12 +64,12 @@ def test_calibrating_the_example_base_separates_right_from_wrong(
     assert model.samples > 1000 and model.fingerprint == fingerprint(example_kb.articles)
     m = example_kb.matcher
 
-    def sure(question: str) -> float:
-        ranked, terms = m.rank(question), m.analyzer.query_terms(question)
-        return model.probability(features(ranked, terms, m.analyzer.vocabulary))
+    def sure(question: str) -> tuple[float, float]:
+        x = m.features(m.rank(question), m.analyzer.query_terms(question))
+        return model.probability(x), model.choice_probability(x)
 
-    assert sure("hur bokar jag en poolbil") > 0.8
-    assert sure("vem vann melodifestivalen") < 0.2
+    assert min(sure("hur bokar jag en poolbil")) > 0.8
+    assert max(sure("vem vann melodifestivalen")) < 0.2
 
 
 def test_a_stale_model_is_used_with_a_warning_and_a_broken_one_is_skipped(
@@ -71,9 +78,12 @@ def test_a_stale_model_is_used_with_a_warning_and_a_broken_one_is_skipped(
     arts, org = tiny_base
     path = default_calibration_file(arts)
     kb = load_knowledge_base(arts, org)
-    assert kb.matcher.calibration == DEFAULT and kb.problems == ()  # no file: built-in model
-    fitted = Calibration(DEFAULT.weights, -1.0, fingerprint(kb.articles), 10)
-    path.write_text(fitted.to_json(), encoding="utf-8")
+    assert kb.matcher.calibration == DEFAULT["lexical"] and kb.problems == ()  # built-in
+    base = DEFAULT["lexical"]
+    fitted = Calibration(
+        "lexical", base.answer, Logistic(base.choices.weights, -1.0), fingerprint(kb.articles), 10
+    )
+    write_models(path, {"lexical": fitted})
     assert load_knowledge_base(arts, org).matcher.calibration == fitted
     write_article(
         arts,
@@ -85,7 +95,8 @@ def test_a_stale_model_is_used_with_a_warning_and_a_broken_one_is_skipped(
     stale = load_knowledge_base(arts, org)
     assert stale.matcher.calibration == fitted
     assert any("stodbot kb calibrate" in p.message for p in stale.problems)
-    path.write_text("{not json", encoding="utf-8")
-    broken = load_knowledge_base(arts, org)
-    assert broken.matcher.calibration == DEFAULT
-    assert any(p.path == path and p.severity == "warning" for p in broken.problems)
+    for broken_text in ("{not json", '{"features": [], "weights": [], "bias": 0}'):
+        path.write_text(broken_text, encoding="utf-8")  # garbage, and the pre-semantic format
+        broken = load_knowledge_base(arts, org)
+        assert broken.matcher.calibration == DEFAULT["lexical"]
+        assert any(p.path == path and p.severity == "warning" for p in broken.problems)

@@ -26,15 +26,15 @@ def test_unrelated_question_gets_no_answer(tiny_base: tuple[Path, Path]) -> None
 
 
 def test_thresholds_decide_the_outcome(tiny_base: tuple[Path, Path]) -> None:
-    """answer: on the confidence; clarify: on the best score."""
+    """answer: on P(best is right); clarify: on P(the right one is among the choices)."""
     kb = load_knowledge_base(*tiny_base)
     question = "ny dator"
     result = kb.matcher.match(question)
-    sure, score = result.confidence, result.candidates[0].score
-    assert 0 < sure < 1
-    strict = Thresholds(answer=min(1.0, sure + 1e-6), clarify=max(0.0, score - 0.01))
+    sure, reach = result.confidence, result.reach
+    assert 0 < sure < 1 and 0 < reach < 1
+    strict = Thresholds(answer=min(1.0, sure + 1e-6), clarify=max(0.0, reach - 1e-6))
     assert kb.matcher.match(question, strict).outcome is Outcome.CLARIFY
-    closed = Thresholds(answer=min(1.0, sure + 1e-6), clarify=min(1.0, score + 0.01))
+    closed = Thresholds(answer=min(1.0, sure + 1e-6), clarify=min(1.0, reach + 1e-6))
     assert kb.matcher.match(question, closed).outcome is Outcome.NO_ANSWER
     open_ = Thresholds(answer=max(0.0, sure - 1e-6), clarify=1.0)
     assert kb.matcher.match(question, open_).outcome is Outcome.ANSWER

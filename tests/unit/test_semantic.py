@@ -1,0 +1,154 @@
+"""The fused matcher, with the real e5 model: meaning finds what shared words miss,
+questions in other languages are asked back, caches re-embed only what changed, and
+no question is ever written to disk."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from adapters.compose import embeddings, knowledge_base
+from adapters.semantic.e5 import E5Embedder
+from bot.settings import Settings
+from knowledge.base import KnowledgeBase, load_knowledge_base
+from knowledge.matcher import Outcome
+from knowledge.semantic import Embeddings, Kind, Vectors, _key
+from tests.conftest import write_article
+
+
+class Counting:
+    """The real model, counting what it is asked to embed."""
+
+    def __init__(self, model: E5Embedder) -> None:
+        self.model = model
+        self.model_id = model.model_id
+        self.floor = model.floor
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str], kind: Kind) -> Vectors:
+        self.texts.extend(texts)
+        return self.model.embed(texts, kind)
+
+
+@pytest.fixture(scope="module")
+def e5() -> E5Embedder:
+    return E5Embedder()
+
+
+def test_the_default_install_fuses_meaning_and_off_means_lexical_only() -> None:
+    assert knowledge_base(Settings()).matcher.mode == "semantic"
+    assert embeddings(Settings(semantic="off")) is None
+    assert knowledge_base(Settings(semantic="off")).matcher.mode == "lexical"
+
+
+def test_meaning_reaches_what_no_shared_word_does(
+    semantic_kb: KnowledgeBase, example_kb: KnowledgeBase
+) -> None:
+    question = "How do I book a pool car?"
+    assert example_kb.matcher.match(question).outcome is Outcome.NO_ANSWER
+    fused = semantic_kb.matcher.match(question)
+    assert fused.outcome is Outcome.CLARIFY and fused.across
+    assert "service-bilbokning" in [c.article.id for c in fused.choices]
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("I forgot my password and cannot log in", "it-glomt-losenord"),
+        ("Unohdin salasanani enkä pääse kirjautumaan sisään", "it-glomt-losenord"),
+        ("نسيت كلمة المرور الخاصة بي ولا أستطيع تسجيل الدخول", "it-glomt-losenord"),
+    ],
+)
+def test_a_question_in_another_language_is_asked_back_never_answered(
+    semantic_kb: KnowledgeBase, question: str, article: str
+) -> None:
+    result = semantic_kb.matcher.match(question)
+    assert result.across and result.outcome is Outcome.CLARIFY
+    assert article in [c.article.id for c in result.choices]
+
+
+def test_swedish_questions_still_answer_and_off_topic_ones_do_not(
+    semantic_kb: KnowledgeBase,
+) -> None:
+    m = semantic_kb.matcher
+    answered = m.match("jag har glömt mitt lösenord")
+    assert answered.outcome is Outcome.ANSWER and answered.best is not None
+    assert answered.best.article.id == "it-glomt-losenord" and not answered.across
+    for off in ("vem vann melodifestivalen", "recept på kladdkaka", "berätta ett skämt"):
+        assert m.match(off).outcome is Outcome.NO_ANSWER, off
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "",
+        " ",
+        "a\x00b",
+        "\ud800 lösenord \udfff",
+        "<img src=x onerror=alert(1)> @room",
+        "x" * 20000,
+        "🙂" * 500,
+        "\u202e" + "drowssap",
+    ],
+)
+def test_hostile_text_never_breaks_the_fused_matcher(
+    semantic_kb: KnowledgeBase, question: str
+) -> None:
+    result = semantic_kb.matcher.match(question)
+    assert result.outcome in (Outcome.NO_ANSWER, Outcome.CLARIFY, Outcome.ANSWER)
+    assert result.outcome is not Outcome.ANSWER or "lösenord" in question
+
+
+def test_a_restart_embeds_nothing_and_an_edit_only_the_changed_phrasing(
+    tiny_base: tuple[Path, Path], tmp_path: Path, e5: E5Embedder
+) -> None:
+    arts, org = tiny_base
+    cache = tmp_path / "cache"
+    first = Counting(e5)
+    load_knowledge_base(arts, org, embeddings=Embeddings(first, cache))
+    assert first.texts  # a cold start embeds every phrasing
+    again = Counting(e5)
+    load_knowledge_base(arts, org, embeddings=Embeddings(again, cache))
+    assert again.texts == []
+    write_article(
+        arts,
+        "it/plotter.md",
+        "id: it-plotter\narea: it\ntitle: Plottern på ritkontoret matar fel\n"
+        "questions:\n  - Plottern drar snett\nreviewed: 2026-06-01\n",
+        "Ring IT.\n",
+    )
+    edited = Counting(e5)
+    kb = load_knowledge_base(arts, org, embeddings=Embeddings(edited, cache))
+    assert kb.article("it-plotter") is not None
+    assert sorted(edited.texts) == ["Plottern drar snett", "Plottern på ritkontoret matar fel"]
+
+
+def test_questions_are_never_written_to_the_cache(
+    tiny_base: tuple[Path, Path], tmp_path: Path, e5: E5Embedder
+) -> None:
+    arts, org = tiny_base
+    cache = tmp_path / "cache"
+    kb = load_knowledge_base(arts, org, embeddings=Embeddings(e5, cache))
+    secret = "min kollega 19800101-1234 är sjukskriven för depression, ny dator?"
+    kb.matcher.match(secret)
+    assert kb.matcher.semantic is not None
+    kb.matcher.semantic.embeddings.save()
+    (file,) = cache.glob("embeddings-*.npz")
+    with np.load(file) as data:
+        keys = {bytes(k).ljust(32, b"\0") for k in data["keys"]}
+    assert _key("query", secret) not in keys and keys
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(
+    tiny_base: tuple[Path, Path], tmp_path: Path, e5: E5Embedder
+) -> None:
+    arts, org = tiny_base
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / Embeddings(e5).file_name).write_bytes(b"PK\x03\x04 not a zip")
+    kb = load_knowledge_base(arts, org, embeddings=Embeddings(e5, cache))
+    best = kb.matcher.match("jag behöver en ny dator").best
+    assert best is not None and best.article.id == "it-dator"
