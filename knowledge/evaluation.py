@@ -13,6 +13,7 @@ from typing import Any
 from knowledge.matcher import Matcher, Outcome, Result, Thresholds
 from knowledge.model import Article
 from knowledge.normalise import Analyzer
+from knowledge.semantic import Embeddings
 
 NOT_ANSWERABLE = "-"
 
@@ -48,14 +49,16 @@ def swefaq_accuracy(
     path: Path,
     make_analyzer: Callable[[], Analyzer] = Analyzer,
     matcher_kwargs: dict[str, Any] | None = None,
+    embeddings: Embeddings | None = None,
 ) -> tuple[float, int]:
-    """Share of questions whose top-ranked candidate answer is the right one."""
+    """Share of questions whose top-ranked candidate answer is the right one (fused with
+    meaning when ``embeddings`` is given: each answer is embedded as a passage)."""
     answers, items = read_swefaq(path)
     docs = [
         Article(id=f"a{i:05d}", area="swefaq", title="", questions=(), answer=text)
         for i, text in enumerate(answers)
     ]
-    matcher = Matcher(docs, make_analyzer(), **(matcher_kwargs or {}))
+    matcher = Matcher(docs, make_analyzer(), embeddings=embeddings, **(matcher_kwargs or {}))
     correct = 0
     for item in items:
         ranked = matcher.rank(item.question, among=item.candidates)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from adapters.cli import settings_error
 from adapters.cli.render import render_terminal
 from adapters.cli.report import render_weekly
-from adapters.compose import conversation_service, knowledge_base, thresholds
+from adapters.compose import conversation_service, embeddings, knowledge_base, thresholds
 from bot.clean import clean_text
 from bot.jobs import (
     RetentionRefused,
@@ -245,7 +245,15 @@ def eval_swefaq(args: argparse.Namespace) -> int:
         for name, make, kwargs in variants:
             acc, n = swefaq_accuracy(path, make, kwargs)
             print(f"{name:<40} accuracy={acc:.3f} n={n}")
-    acc, n = swefaq_accuracy(path)
+    model = embeddings(_settings(args))
+    if args.ablation and model is not None:
+        acc, n = swefaq_accuracy(
+            path, matcher_kwargs={"weights": Weights(0, 0, 0, 1.0)}, embeddings=model
+        )
+        print(f"{'meaning only (e5)':<40} accuracy={acc:.3f} n={n}")
+        acc, n = swefaq_accuracy(path)
+        print(f"{'full lexical (STODBOT_SEMANTIC=off)':<40} accuracy={acc:.3f} n={n}")
+    acc, n = swefaq_accuracy(path, embeddings=model)
     print(f"swefaq accuracy={acc:.3f} n={n}")
     return 0
 
