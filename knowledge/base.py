@@ -77,12 +77,18 @@ def load_knowledge_base(
     )
     if problem is not None:
         problems.append(problem)
+    shortcut = None
+    if embeddings is not None:  # the lexical model answers what it is already certain of
+        shortcut, _ = _calibration(
+            calibration_file or default_calibration_file(articles_dir), loaded.articles, "lexical"
+        )
     matcher = Matcher(
         loaded.articles,
         Analyzer(groups),
         calibration=calibration,
         embeddings=embeddings,
         cache_dir=cache_dir,
+        shortcut=shortcut,
     )
     return KnowledgeBase(organisation, matcher, (*problems, *loaded.problems), loaded)
 

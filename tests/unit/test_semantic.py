@@ -152,3 +152,22 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(
     kb = load_knowledge_base(arts, org, embeddings=Embeddings(e5, cache))
     best = kb.matcher.match("jag behöver en ny dator").best
     assert best is not None and best.article.id == "it-dator"
+
+
+def test_a_question_words_alone_are_certain_of_is_not_embedded(e5: E5Embedder) -> None:
+    from bot.settings import EXAMPLE_DIR
+
+    counting = Counting(e5)
+    kb = load_knowledge_base(
+        EXAMPLE_DIR / "articles",
+        EXAMPLE_DIR / "organisation.yaml",
+        EXAMPLE_DIR / "synonyms.yaml",
+        embeddings=Embeddings(counting, seeds=[EXAMPLE_DIR]),
+    )
+    assert counting.texts == []  # the example base ships its embeddings
+    certain = kb.matcher.match("jag har glömt mitt lösenord")
+    assert certain.outcome is Outcome.ANSWER and certain.confidence >= 0.95
+    assert counting.texts == []
+    unsure = "skrivarn på expen skriver inte ut, allt står bara i kö"
+    kb.matcher.match(unsure)
+    assert counting.texts == [unsure]
