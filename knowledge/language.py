@@ -28,6 +28,9 @@ _FUNCTION_WORDS = {
 }
 _WORDS = {lang: frozenset(ws.split()) for lang, ws in _FUNCTION_WORDS.items()}
 _FINNISH_ENDINGS = ("ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "ksi", "aan", "ään")
+# Long vowels Swedish and English words hardly have (not "ee" or "oo": "need", "zoom").
+_FINNISH_VOWELS = re.compile(r"aa|ii|uu|yy|ää|öö")
+_SOMALI_LETTERS = re.compile(r"[xqc]")
 _TOKEN = re.compile(r"[^\W\d_]+")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _PERSIAN_ONLY = re.compile(r"[\u067e\u0686\u0698\u06af\u06a9\u06cc]")  # پ چ ژ گ ک ی
@@ -47,7 +50,16 @@ def detect(text: str) -> str | None:
         return None
     hits = {lang: sum(1 for t in tokens if t in ws) for lang, ws in _WORDS.items()}
     hits["en"] += raw.count("I")  # the pronoun; a lower-case "i" is Swedish
-    hits["fi"] += sum(1 for t in tokens if len(t) > 4 and t.endswith(_FINNISH_ENDINGS))
+    # Finnish and Somali both double their vowels; the bonus goes to the one whose
+    # function words are there (Somali also writes x, q and c, which Finnish does not).
+    somali = hits["so"] > hits["fi"] or (
+        hits["so"] == hits["fi"] > 0 and bool(_SOMALI_LETTERS.search(text.lower()))
+    )
+    for t in tokens:
+        if len(t) > 4 and t.endswith(_FINNISH_ENDINGS) and not somali:
+            hits["fi"] += 1
+        elif _FINNISH_VOWELS.search(t):
+            hits["so" if somali else "fi"] += 1
     if "å" in text.lower():
         hits["sv"] += 1
     best = max(hits, key=lambda lang: (hits[lang], lang == "sv"))

@@ -18,6 +18,9 @@ from tests.conftest import EXAMPLE_DIR
         ("How do I book a pool car?", "en"),
         ("I forgot my password", "en"),
         ("Miten varaan kokoushuoneen ensi viikolle?", "fi"),
+        ("Unohdin salasanani, miten saan uuden salasanan?", "fi"),  # long vowels
+        ("Waan ilaaway password-kayga. Maxaan sameeyaa?", "so"),  # Somali doubles them too
+        ("vi har en saab som poolbil", "sv"),
         ("كيف أحجز سيارة الخدمة؟", "ar"),
         ("چطور یک ماشین اداری رزرو کنم؟", "fa"),
         ("Sideen u qabsadaa qol shir oo 15 qof ah?", "so"),
