@@ -100,7 +100,7 @@ def _calibration(
         return DEFAULT[mode], None
     try:
         calibration = read_models(path).get(mode)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("Ignoring the calibration file %s: %s", path, exc)
         return DEFAULT[mode], Problem(path, 1, f"unreadable, not used: {exc}", "warning")
     if calibration is None:

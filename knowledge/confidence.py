@@ -27,7 +27,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import math
+import os
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -37,6 +39,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from knowledge.model import Article
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from knowledge.matcher import Matcher, Scored
@@ -134,6 +138,8 @@ class Logistic:
 
     def __call__(self, x: Sequence[float]) -> float:
         z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
+        if not math.isfinite(z):  # min(50.0, nan) is 50.0: never read NaN as certainty
+            return 0.0 if math.isnan(z) else float(z > 0)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def to_dict(self) -> dict[str, object]:
@@ -141,10 +147,15 @@ class Logistic:
 
     @classmethod
     def from_dict(cls, data: dict[str, object], size: int) -> Logistic:
+        if not isinstance(data, dict):
+            raise ValueError("a model is an object with weights and a bias")
         raw = data["weights"]
         if not isinstance(raw, list) or len(raw) != size:
             raise ValueError(f"expected {size} weights")
-        return cls(tuple(float(w) for w in raw), float(data["bias"]))  # type: ignore[arg-type]
+        model = cls(tuple(float(w) for w in raw), float(data["bias"]))  # type: ignore[arg-type]
+        if not all(math.isfinite(v) for v in (*model.weights, model.bias)):
+            raise ValueError("weights and bias must be finite numbers")
+        return model
 
 
 @dataclass(frozen=True)
@@ -179,6 +190,8 @@ class Calibration:
 
     @classmethod
     def from_dict(cls, mode: str, data: dict[str, object]) -> Calibration:
+        if not isinstance(data, dict):
+            raise ValueError("a model is an object")
         names = FEATURES.get(mode)
         if names is None or list(data.get("features", [])) != list(names):  # type: ignore[call-overload]
             raise ValueError(f"the {mode} model was written for other features")
@@ -195,7 +208,12 @@ def write_models(path: Path, models: dict[str, Calibration]) -> None:
     """One file, one model per mode (lexical, semantic), so switching the model off
     keeps a fitted answer model."""
     body = {"models": {mode: m.to_dict() for mode, m in sorted(models.items())}}
-    path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(body, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)  # a running bot never reads half a file
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_models(path: Path) -> dict[str, Calibration]:
@@ -205,7 +223,13 @@ def read_models(path: Path) -> dict[str, Calibration]:
     models = data.get("models") if isinstance(data, dict) else None
     if not isinstance(models, dict):
         raise ValueError("written by an older version; run stodbot kb calibrate")
-    return {mode: Calibration.from_dict(mode, body) for mode, body in models.items()}
+    out: dict[str, Calibration] = {}
+    for mode, body in models.items():  # a broken or unknown mode costs only itself
+        try:
+            out[mode] = Calibration.from_dict(mode, body)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("%s: the %s model is not used: %s", path, mode, exc)
+    return out
 
 
 def _model(

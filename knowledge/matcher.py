@@ -260,12 +260,19 @@ class Matcher:
 
     def across(self, question: str) -> bool:
         """Whether to rank ``question`` by meaning alone: it is written in another
-        language (``knowledge.language``). Words the base does not know are not enough:
-        "asdf" stands out semantically from nothing in particular."""
-        if self.semantic is None:
+        language (``knowledge.language``), in at least three words, and the base knows
+        fewer than half of its words (a Swedish "Hålla medarbetarsamtal nästa månad"
+        looks Finnish by its endings, but the base knows its words). Words the base
+        does not know are not enough on their own: "asdf" stands out semantically from
+        nothing in particular, and a greeting ("مرحبا") is no question."""
+        if self.semantic is None or len(question.split()) < 3:
             return False
         language = detect(question)
-        return language is not None and language != "sv"
+        if language is None or language == "sv":
+            return False
+        terms = self.analyzer.query_terms(question)
+        vocabulary = self.analyzer.vocabulary
+        return sum(1 for t in terms if t in vocabulary) < len(terms) / 2
 
     def _meaning(self, question: str) -> npt.NDArray[np.float64] | None:
         """Every article's semantic similarity to the question (None without a model)."""

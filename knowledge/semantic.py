@@ -14,12 +14,15 @@ written to the cache: they may hold personal data.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import re
+import stat
 import tempfile
 import zipfile
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
@@ -48,6 +51,11 @@ class Embedder(Protocol):
         """The cosine two unrelated texts typically get: it maps to similarity 0."""
         ...
 
+    @property
+    def dim(self) -> int:
+        """How many numbers a vector has."""
+        ...
+
     def embed(self, texts: Sequence[str], kind: Kind) -> Vectors:
         """(len(texts), dim) float32. ``query`` for questions and phrasings (short, asked),
         ``passage`` for answer text."""
@@ -59,17 +67,27 @@ class Embeddings:
 
     ``seeds`` are folders whose cache file for the same model is read but never written:
     a knowledge base can ship its embeddings beside its articles (the example base
-    does), so the first start embeds nothing."""
+    does), so the first start embeds nothing.
+
+    A cache file is data, never code (no pickle), and is checked before use: a file
+    of the wrong shape, type or size, or a folder anyone may write to, is ignored with
+    a warning; a vector that is not finite is dropped. Vectors are kept as float16, on
+    disk and in memory alike, so a restart ranks exactly as the first start did."""
 
     def __init__(
         self, embedder: Embedder, cache_dir: Path | None = None, seeds: Sequence[Path] = ()
     ) -> None:
         self.embedder = embedder
-        self._file = cache_dir / self.file_name if cache_dir else None
+        self._file = cache_dir / self.file_name if cache_dir and _private(cache_dir) else None
         self._known: dict[bytes, Vectors] = {}
+        self._used: dict[bytes, None] = {}  # what this process asked for: what is saved
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()  # questions, memory only
+        self._dim: int | None = None
         self._learning = False
         self._dirty = False
-        for folder in (*seeds, *([cache_dir] if cache_dir else [])):
+        self._dim = int(embedder.dim)  # before trusting a file
+        folders = [*seeds, *([cache_dir] if self._file is not None and cache_dir else [])]
+        for folder in folders:
             if (folder / self.file_name).is_file():
                 self._read(folder / self.file_name)
 
@@ -87,16 +105,28 @@ class Embeddings:
         return np.clip((np.asarray(cosines, dtype=np.float64) - floor) / (1 - floor), 0.0, 1.0)
 
     def question(self, text: str) -> Vectors:
-        """A question's vector. Never written to disk (it may hold personal data); a
-        question worded exactly as an article's phrasing takes that phrasing's vector."""
-        known = self._known.get(_key("query", text))
+        """A question's vector. Never written to disk (it may hold personal data); the
+        last few are remembered in memory (a question asked back, then routed, is
+        embedded once); a question worded exactly as an article's phrasing takes that
+        phrasing's vector."""
+        key = _key("query", text)
+        known = self._known.get(key)
         if known is not None:
+            if self._learning:
+                self._used[key] = None
             return known
-        vector = self.embedder.embed([text], "query")[0]
-        if self._learning:
-            self._known[_key("query", text)] = vector
+        vector = self._recent.get(text)
+        if vector is None:
+            vector = self._fresh([text], "query")[0]
+        self._recent[text] = vector
+        self._recent.move_to_end(text)
+        while len(self._recent) > RECENT_QUESTIONS:
+            self._recent.popitem(last=False)
+        if self._learning:  # a calibration variant of an article's phrasing, not a question
+            self._known[key] = vector
+            self._used[key] = None
             self._dirty = True
-        return np.asarray(vector, dtype=np.float32)
+        return vector
 
     def learning(self) -> Embeddings:
         """The same cache, also keeping the vectors of the questions it is asked: for
@@ -104,7 +134,8 @@ class Embeddings:
         typo, a word left out, a greeting first), never anyone's real question. A second
         calibration of the same base embeds nothing."""
         twin = Embeddings(self.embedder)
-        twin._file, twin._known, twin._learning = self._file, self._known, True
+        twin._file, twin._known, twin._used = self._file, self._known, self._used
+        twin._dim, twin._learning = self._dim, True
         return twin
 
     def articles(self, texts: Sequence[str], kind: Kind) -> Vectors:
@@ -114,26 +145,39 @@ class Embeddings:
             sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._known}.items())
         )
         if missing:
-            fresh = self.embedder.embed(list(missing.values()), kind)
+            fresh = self._fresh(list(missing.values()), kind)
             for k, v in zip(missing, fresh, strict=True):
-                self._known[k] = v.astype(np.float32)
+                self._known[k] = v
             self._dirty = True
+        for k in keys:
+            self._used.setdefault(k, None)
         if not keys:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._known[k] for k in keys]).astype(np.float32)
+            return np.zeros((0, self._dim or 0), dtype=np.float32)
+        return np.stack([self._known[k] for k in keys])
+
+    def _fresh(self, texts: Sequence[str], kind: Kind) -> Vectors:
+        """Embed now; the first vector fixes the dimension, and cached vectors of another
+        dimension (another model under the same name) are dropped."""
+        out = _half(np.atleast_2d(np.asarray(self.embedder.embed(texts, kind), np.float32)))
+        if self._dim != out.shape[1]:
+            if self._known:
+                log.warning("Dropping %d cached vectors of another dimension", len(self._known))
+            self._known = {k: v for k, v in self._known.items() if v.shape[0] == out.shape[1]}
+            self._dim = out.shape[1]
+        return out
 
     def save(self, to: Path | None = None, only: Sequence[tuple[Kind, str]] | None = None) -> None:
-        """Write the cache if it learnt anything (atomically: a reader never sees half);
-        ``to`` writes to that file instead (a seed to ship), ``only`` those texts."""
+        """Write the vectors this process used, if it embedded anything new (atomically:
+        a reader never sees half); old phrasings drop out. ``to`` writes to that file
+        instead (a seed to ship), ``only`` those texts."""
         target = to or self._file
         if target is None or (to is None and not self._dirty) or not self._known:
             return
+        wanted = self._used if only is None else dict.fromkeys(_key(k, t) for k, t in only)
+        chosen = [k for k in wanted if k in self._known]
+        tmp: str | None = None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            chosen = list(self._known)
-            if only is not None:
-                wanted = dict.fromkeys(_key(kind, text) for kind, text in only)
-                chosen = [k for k in wanted if k in self._known]
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             keys = np.array(chosen, dtype=f"S{_KEY_BYTES}")
             vectors = np.stack([self._known[k] for k in chosen]).astype(np.float16)
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".npz.tmp")
@@ -142,26 +186,65 @@ class Embeddings:
             if to is not None:
                 os.chmod(tmp, 0o644)  # a seed is shipped, not private
             os.replace(tmp, target)
+            tmp = None
             if to is None:
                 self._dirty = False
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             log.warning("Could not write the embedding cache %s: %s", target, exc)
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
     def _read(self, path: Path) -> None:
         try:
+            with zipfile.ZipFile(path) as archive:
+                size = sum(info.file_size for info in archive.infolist())
+            if size > MAX_CACHE_BYTES:
+                raise ValueError(f"{size} bytes unpacked, more than {MAX_CACHE_BYTES}")
             with np.load(path, allow_pickle=False) as data:
                 keys, vectors = data["keys"], data["vectors"]
-            if len(keys) != len(vectors):
-                raise ValueError("keys and vectors differ in length")
+            if keys.ndim != 1 or keys.dtype.kind != "S" or keys.dtype.itemsize > _KEY_BYTES:
+                raise ValueError("keys are not a list of hashes")
+            if vectors.ndim != 2 or vectors.dtype.kind != "f" or len(keys) != len(vectors):
+                raise ValueError("vectors are not one row of numbers per key")
+            if self._dim is not None and vectors.shape[1] != self._dim:
+                raise ValueError(f"vectors of {vectors.shape[1]} numbers, not {self._dim}")
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             log.warning("Ignoring the embedding cache %s: %s", path, exc)
             return
+        finite = np.isfinite(vectors).all(axis=1)
+        if not finite.all():
+            log.warning("%s: dropping %d vectors that are not finite", path, int((~finite).sum()))
+        self._dim = int(vectors.shape[1])
         # NumPy's "S" strings drop trailing NUL bytes: a digest ending in 0 (one in 256)
         # comes back short and must be padded again, or it is never found.
         self._known.update(
             (bytes(k).ljust(_KEY_BYTES, b"\x00"), v.astype(np.float32))
-            for k, v in zip(keys, vectors, strict=True)
+            for k, v, ok in zip(keys, vectors, finite, strict=True)
+            if ok
         )
+
+
+RECENT_QUESTIONS = 32
+MAX_CACHE_BYTES = 2**30  # 20,000 articles' phrasings take about 100 MB
+
+
+def _half(vectors: Vectors) -> Vectors:
+    """Rounded to float16 as the cache stores them, so a fresh vector equals a read one."""
+    return vectors.astype(np.float16).astype(np.float32)
+
+
+def _private(folder: Path) -> bool:
+    """A cache folder others may write to could be handed crafted vectors: not used."""
+    try:
+        mode = folder.stat().st_mode
+    except OSError:
+        return True  # not there yet: created private
+    if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
+        log.warning("Not using the cache folder %s: anyone may write to it", folder)
+        return False
+    return True
 
 
 _KEY_BYTES = 32

@@ -14,6 +14,7 @@ from knowledge.semantic import Embeddings, Kind, Vectors, _key
 class CountingEmbedder:
     model_id = "fake/1"
     floor = 0.0
+    dim = 8
 
     def __init__(self) -> None:
         self.embedded: list[str] = []

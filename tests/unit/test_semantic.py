@@ -26,6 +26,7 @@ class Counting:
         self.model = model
         self.model_id = model.model_id
         self.floor = model.floor
+        self.dim = model.dim
         self.texts: list[str] = []
 
     def embed(self, texts: Sequence[str], kind: Kind) -> Vectors:
