@@ -174,9 +174,15 @@ def _share(count: int, total: int) -> float:
 
 
 def read_questions(path: Path) -> Iterator[tuple[str, str]]:
+    for question, expected, _ in read_labelled(path):
+        yield question, expected
+
+
+def read_labelled(path: Path) -> Iterator[tuple[str, str, str]]:
+    """(question, expected, language); the language column is optional (default sv)."""
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            yield row["question"], row["expected"].strip()
+            yield row["question"], row["expected"].strip(), (row.get("language") or "sv").strip()
 
 
 def evaluate_questions(

@@ -34,7 +34,12 @@ from bot.messages import ConversationRef, IncomingMessage
 from bot.outbox import deliver_pending
 from bot.reports import load_summary
 from bot.settings import EXAMPLE_DIR, Settings
-from knowledge.evaluation import evaluate_questions, read_questions, swefaq_accuracy
+from knowledge.evaluation import (
+    evaluate_questions,
+    read_labelled,
+    read_questions,
+    swefaq_accuracy,
+)
 from knowledge.lint import lint
 from knowledge.loader import OrganisationError
 from knowledge.matcher import Matcher, Weights
@@ -293,6 +298,13 @@ def eval_questions(args: argparse.Namespace) -> int:
             print(line)
     for line in report.lines():
         print(line)
+    languages: dict[str, list[tuple[str, str]]] = {}
+    for question, expected, language in read_labelled(path):
+        languages.setdefault(language, []).append((question, expected))
+    if len(languages) > 1:
+        for language, subset in sorted(languages.items()):
+            one = evaluate_questions(kb.matcher, subset, thresholds(settings))
+            print(f"language {language}: {one.headline()}")
     print(report.headline())
     return 0
 
