@@ -139,6 +139,13 @@ class Settings(BaseSettings):
     )
 
     # Operators read these messages: one Swedish line each (see adapters/cli).
+    @field_validator("synonyms_file", "calibration_file", "cache_dir", mode="before")
+    @classmethod
+    def _empty_path_is_none(cls, value: object) -> object:
+        """An empty setting switches the file off (``STODBOT_SYNONYMS_FILE=``), as the README
+        says; read as a path it would be the working directory."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("retention_days")
     @classmethod
     def _retention_days(cls, value: int | None) -> int | None:

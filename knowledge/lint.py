@@ -37,7 +37,15 @@ def lint(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
         for i, question in enumerate(p.article.questions):
             key = " ".join(analyzer.surface(question))
             if not key:
-                problems.append(Problem(_path(p), _line(p, i), "question has no content words"))
+                problems.append(
+                    Problem(
+                        _path(p),
+                        _line(p, i),
+                        f"question {question!r} has only stop words, so it can never match: "
+                        'write what it is about ("tack, det löste sig" → leave it out; '
+                        '"ok" → "är det ok att ta med privat fika till jobbet?")',
+                    )
+                )
                 continue
             seen = exact.get(key)
             if seen is not None and seen[0].article.id != p.article.id:

@@ -78,3 +78,19 @@ def test_eval_swefaq_last_line_format(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["eval", "swefaq", str(SWEFAQ)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith("swefaq accuracy=0.") and last.endswith("n=110")
+
+
+def test_an_empty_synonyms_setting_switches_synonyms_off_everywhere(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Read as a path, "" was the working directory: lint and eval warned "Is a directory"
+    and kb calibrate crashed with a SynonymError."""
+    monkeypatch.setenv("STODBOT_SYNONYMS_FILE", "")
+    monkeypatch.setenv("STODBOT_SEMANTIC", "off")
+    from bot.settings import Settings
+
+    assert Settings().synonyms_file is None
+    assert main(["kb", "lint"]) == 0
+    assert main(["kb", "calibrate", "--out", str(tmp_path / "c.json")]) == 0
+    out = capsys.readouterr()
+    assert "directory" not in out.out + out.err and "Traceback" not in out.err

@@ -84,3 +84,18 @@ def test_example_base_is_large_enough_and_lints_clean(example_kb) -> None:  # ty
     assert {a.area for a in example_kb.articles} == example_kb.organisation.area_ids
     errors = [p for p in lint(example_kb, today=date(2026, 11, 26)) if p.severity == "error"]
     assert errors == []
+
+
+def test_a_phrasing_of_stop_words_only_says_what_to_do(tiny_base: tuple[Path, Path]) -> None:
+    arts, org = tiny_base
+    write_article(
+        arts,
+        "it/tack.md",
+        "id: it-tack\narea: it\ntitle: Tack för hjälpen med datorn\nquestions:\n  - ok\n"
+        "  - Datorn fungerar igen, tack\nreviewed: 2026-06-01\n",
+        "Skönt!\n",
+    )
+    problems = [p for p in lint(load_knowledge_base(arts, org)) if p.path.name == "tack.md"]
+    (problem,) = problems
+    assert problem.line == 6 and "'ok'" in problem.message  # "---" is line 1
+    assert "only stop words" in problem.message and "write what it is about" in problem.message
