@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
-from adapters.cli import commands, inbox
+from adapters.cli import commands, inbox, kb_report
 from adapters.compose import AuditKeyError, DatabaseUnavailable
 
 
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "bredvid artikelmappen)",
     )
     calibrate.set_defaults(func=commands.kb_calibrate)
+    kb_report.add_parser(kb_sub)
 
     serve = sub.add_parser("serve", help="kör boten i Matrix (och Teams) tills den stoppas")
     serve.set_defaults(func=commands.serve)

@@ -1,0 +1,67 @@
+"""``stodbot kb report``: the base asked its own phrasings tells editors what to fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from adapters.cli.main import main
+from knowledge.base import KnowledgeBase, load_knowledge_base
+from knowledge.matcher import Matcher
+from knowledge.normalise import Analyzer
+from knowledge.quality import quality_report
+from tests.conftest import write_article
+
+
+def test_the_example_base_predicts_what_its_question_files_measure(
+    example_kb: KnowledgeBase,
+) -> None:
+    report = quality_report(example_kb.articles, lambda arts: Matcher(arts, Analyzer([])))
+    assert report.asked >= 4 * 100  # every article has at least four phrasings
+    parts = ("right", "choice", "wrong", "routed")
+    assert abs(sum(report.share(p) for p in parts) - 1) < 1e-9
+    assert 0.6 < report.share("right") < 0.95 and report.share("wrong") < 0.1
+    assert 0 < report.predicted_out_of_scope_answered < 0.5
+    worst = report.articles[0]
+    assert worst.right < worst.asked  # the list starts with what to fix
+
+
+def test_a_planted_twin_article_thin_article_and_stop_word_phrasing_are_named(
+    tiny_base: tuple[Path, Path],
+) -> None:
+    arts, org = tiny_base
+    write_article(
+        arts,
+        "it/dator2.md",
+        "id: it-dator-igen\narea: it\ntitle: Ny dator till medarbetare\nquestions:\n"
+        "  - Hur beställer jag en ny dator till en medarbetare?\n"
+        "  - Beställa ny dator åt en medarbetare\n  - hur gör jag då\nreviewed: 2026-06-01\n",
+    )
+    write_article(
+        arts,
+        "hr/tunn.md",
+        "id: hr-tunn\narea: hr\ntitle: Friskvårdsbidrag\nquestions:\n  - Hur mycket är det?\n"
+        "reviewed: 2026-06-01\n",
+    )
+    kb = load_knowledge_base(arts, org)
+    report = quality_report(kb.articles, lambda a: Matcher(a, Analyzer([])))
+    pairs = {(c.asked, c.answered) for c in report.confusions}
+    assert pairs & {("it-dator", "it-dator-igen"), ("it-dator-igen", "it-dator")}
+    assert any("dator" in c.words for c in report.confusions)
+    assert "hr-tunn" in {a.id for a in report.thin}
+    assert ("it-dator-igen", "hur gör jag då") in report.stop_words_only
+
+
+def test_kb_report_prints_the_prediction_and_writes_a_work_list(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("STODBOT_SEMANTIC", "off")
+    out = tmp_path / "rapport.xlsx"
+    assert main(["kb", "report", "--xlsx", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "besvaras rätt" in text and "Artikelpar som tas för varandra" in text
+    book = load_workbook(out)
+    assert book.sheetnames == ["Artiklar", "Förväxlingar", "Lika formuleringar", "Förutsägelse"]
+    assert book["Artiklar"].max_row == 1 + 120
