@@ -124,3 +124,20 @@ def test_greetings_and_gibberish_make_no_tickets(chat: Chat) -> None:
     assert "fler ord" in vague.text
     [real] = chat.say("Vilka regler gäller för cykelförmån via bruttolöneavdrag?")
     assert real.kind is ReplyKind.ROUTED
+
+
+def test_a_question_in_another_language_is_asked_back_with_a_line_in_that_language(
+    semantic_kb: KnowledgeBase, sql_store: SqlStore
+) -> None:
+    chat = Chat(semantic_kb, sql_store)
+    (english,) = chat.say("How do I book a pool car for a meeting?")
+    assert english.kind is ReplyKind.CLARIFY
+    assert english.text.startswith("The articles are in Swedish.")
+    assert "Is it one of these?" in english.text  # English frame for an English question
+    assert any(c.article_id == "service-bilbokning" for c in english.choices)
+    (finnish,) = chat.say("Unohdin salasanani, miten saan uuden salasanan?")
+    assert finnish.text.startswith("Artikkelit ovat ruotsiksi.")
+    assert finnish.kind is ReplyKind.CLARIFY  # Swedish frame: we have no Finnish texts
+    (swedish,) = chat.say("jag har glömt mitt lösenord")
+    assert swedish.kind is ReplyKind.ANSWER and "ruotsiksi" not in swedish.text
+    assert "Swedish" not in swedish.text
