@@ -259,9 +259,7 @@ def import_rows(
 
     articles: list[ImportedArticle] = []
     taken = set(existing_ids)
-    seen: dict[str, tuple[int, str]] = {
-        k: (0, v) for k, v in (existing_questions or {}).items()
-    }
+    seen: dict[str, tuple[int, str]] = {k: (0, v) for k, v in (existing_questions or {}).items()}
     for group in groups.values():
         if not group.answer:
             problems.append(
@@ -288,8 +286,8 @@ def import_rows(
                 )
                 continue
             if key in seen:
-                row, other = seen[key]
-                where = f"rad {row}" if row else "en befintlig artikel"
+                first, other = seen[key]
+                where = f"rad {first}" if first else "en befintlig artikel"
                 if other == article_id:
                     problems.append(
                         ImportProblem(n, f"samma fråga som {where} – togs bara med en gång")
@@ -321,6 +319,6 @@ def import_rows(
                 rows=tuple(group.rows),
             )
         )
-    problems.sort(key=lambda p: (p.row or 0))
+    problems.sort(key=lambda p: p.row or 0)
     shown = {role: str(header[i]) for role, i in found.items()}
     return ImportResult(tuple(articles), tuple(problems), shown)
