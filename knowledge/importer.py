@@ -183,7 +183,9 @@ def import_rows(
             by_name[area_id.casefold()] = area_id
             by_name[_one_line(name).casefold()] = area_id
             by_name.setdefault(slugify(name), area_id)
-    if default_area and areas is not None and default_area not in areas:
+    if default_area and areas is None:
+        default_area = slugify(default_area) or None
+    elif default_area and areas is not None and default_area not in areas:
         default_area = by_name.get(default_area.casefold())
         if default_area is None:
             raise ImportFailed("--area är inget område i organisationsfilen")

@@ -224,6 +224,18 @@ def test_a_second_import_does_not_overwrite(
     _lint_passes(base, capsys)
 
 
+def test_without_an_organisation_areas_are_slugified() -> None:
+    result = import_rows(
+        ["fråga", "svar", "område"],
+        [["Vem ringer jag vid brand?", "112.", "Säkerhet"], ["Hur får jag lön?", "Den 25:e.", ""]],
+        default_area="HR",
+    )
+    assert [a.id for a in result.articles] == [
+        "sakerhet-vem-ringer-jag-vid-brand",
+        "hr-hur-far-jag-lon",
+    ]
+
+
 def test_slugify() -> None:
     assert slugify("Årsredovisning för Ökad Ändring!") == "arsredovisning-for-okad-andring"
     assert slugify("  --  ") == ""
