@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
-from adapters.cli import commands, inbox, kb_report
+from adapters.cli import commands, inbox, kb_files, kb_report
 from adapters.compose import AuditKeyError, DatabaseUnavailable
 
 
@@ -47,6 +47,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.set_defaults(func=commands.kb_calibrate)
     kb_report.add_parser(kb_sub)
+    init = kb_sub.add_parser("init", help="skapa en ny kunskapsbank att fylla i")
+    init.add_argument("dir", metavar="MAPP", help="mappen som skapas")
+    init.add_argument("--force", action="store_true", help="skriv över befintliga filer")
+    init.set_defaults(func=kb_files.kb_init)
+    imp = kb_sub.add_parser(
+        "import", help="gör artiklar av en lista med frågor och svar (xlsx eller csv)"
+    )
+    imp.add_argument("file", metavar="FIL", help="kalkylarket (.xlsx) eller .csv")
+    imp.add_argument("--out", required=True, metavar="MAPP", help="kunskapsbanken (MAPP/articles)")
+    imp.add_argument("--question-column", metavar="NAMN", help="kolumnen med frågan (fråga)")
+    imp.add_argument("--answer-column", metavar="NAMN", help="kolumnen med svaret (svar)")
+    imp.add_argument("--area-column", metavar="NAMN", help="kolumnen med området (område)")
+    imp.add_argument("--id-column", metavar="NAMN", help="kolumnen med artikel-id (id)")
+    imp.add_argument("--title-column", metavar="NAMN", help="kolumnen med rubriken (rubrik)")
+    imp.add_argument("--area", metavar="OMRÅDE", help="område för rader utan (känt) område")
+    imp.add_argument(
+        "--organisation",
+        metavar="FIL",
+        help="organisationsfilen vars områden gäller (standard: MAPP/organisation.yaml)",
+    )
+    imp.add_argument("--force", action="store_true", help="skriv över befintliga artiklar")
+    imp.set_defaults(func=kb_files.kb_import)
 
     serve = sub.add_parser("serve", help="kör boten i Matrix (och Teams) tills den stoppas")
     serve.set_defaults(func=commands.serve)
@@ -121,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.func(args) or 0)
-    except commands.CliError as exc:
+    except (commands.CliError, kb_files.KbFileError) as exc:
         print(f"stodbot: {exc}", file=sys.stderr)
         return 2
     except (DatabaseUnavailable, AuditKeyError) as exc:
