@@ -36,6 +36,7 @@ from knowledge.semantic import Embeddings  # noqa: E402
 
 BASE = Path(__file__).resolve().parent / "outside"
 PHRASINGS = 4
+RANK = ("top 1", "top 3")
 IN_SCOPE = ("right", "choices", "wrong", "clarified without", "routed")
 OUT_OF_SCOPE = ("abstained", "clarified", "answered")
 
@@ -113,6 +114,9 @@ def run(
         for a in articles:
             got = in_scope(m, a.questions[r], a.id, thresholds)
             ins[got] += 1
+            ranked = [s.article.id for s in m.rank(a.questions[r])]
+            ins["top 1"] += ranked[:1] == [a.id]
+            ins["top 3"] += a.id in ranked[:3]
             if got not in ("right", "choices"):
                 misses.append(f"{got:17} {a.id:32} {a.questions[r]}")
     models = dict(DEFAULT) if calibration == "default" else fitted(articles, embeddings)
@@ -128,7 +132,7 @@ def run(
 
 
 def pct(counter: Counter[str], key: str) -> str:
-    total = sum(counter.values())
+    total = sum(v for k, v in counter.items() if k not in RANK)
     return f"{100 * counter[key] / total:.1f}" if total else "–"
 
 
@@ -142,8 +146,10 @@ def main() -> None:
     assert all(len(a.questions) == PHRASINGS for a in articles)
     thresholds = Thresholds()
     print(f"{len(articles)} articles × {PHRASINGS} phrasings in scope, {len(oos)} out of scope")
-    head = " | ".join(["semantic", "answer models", *IN_SCOPE, *(f"oos {k}" for k in OUT_OF_SCOPE)])
-    rows = [f"| {head} | s |", "|" + " --- |" * (len(IN_SCOPE) + len(OUT_OF_SCOPE) + 3)]
+    head = " | ".join(
+        ["semantic", "answer models", *RANK, *IN_SCOPE, *(f"oos {k}" for k in OUT_OF_SCOPE)]
+    )
+    rows = [f"| {head} | s |", "|" + " --- |" * (len(RANK) + len(IN_SCOPE) + len(OUT_OF_SCOPE) + 3)]
     for mode in args.modes.split(","):
         embeddings = None
         if mode == "on":
@@ -154,13 +160,14 @@ def main() -> None:
         for calibration in args.calibrations.split(","):
             start = time.perf_counter()
             ins, outs, misses = run(articles, oos, embeddings, calibration, thresholds)
-            cells = [pct(ins, k) for k in IN_SCOPE] + [pct(outs, k) for k in OUT_OF_SCOPE]
+            cells = [pct(ins, k) for k in (*RANK, *IN_SCOPE)] + [pct(outs, k) for k in OUT_OF_SCOPE]
             took = time.perf_counter() - start
             rows.append(f"| {mode} | {calibration} | {' | '.join(cells)} | {took:.0f} |")
             print(rows[-1], flush=True)
             if args.show:
                 print("\n".join(misses))
-    print("\nin scope: % of 200 held-out phrasings; out of scope: % of 40 questions")
+    print("\nin scope: % of 200 held-out phrasings (top 1 / top 3: the ranking alone, before")
+    print("the answer models decide); out of scope: % of 40 questions")
     print("\n".join(rows))
 
 
