@@ -1,0 +1,175 @@
+"""The matcher on a base that is not ours (issue 16): ``bench/outside/``, 50 articles of
+citizens' questions to a municipality (school, social services, building and
+environment, leisure) with four phrasings each, and 40 out-of-scope questions.
+
+Leave-one-out as an FAQ evaluation: round r removes phrasing r from every article,
+builds the matcher on the rest (the title stays) and asks each removed phrasing. Then
+every out-of-scope question is asked of the whole base. Both with and without the
+semantic re-ranker, and both with the answer models shipped with the bot (fitted on
+the example base) and with models fitted on the outside base itself: in round r on the
+base without the removed phrasings (the question asked was never seen), and for the
+out-of-scope questions on the whole base.
+
+    OMP_NUM_THREADS=1 python bench/outside_base.py            # both modes
+    OMP_NUM_THREADS=1 python bench/outside_base.py --modes off
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from knowledge.confidence import DEFAULT, Calibration, calibrate  # noqa: E402
+from knowledge.loader import load_articles, load_organisation  # noqa: E402
+from knowledge.matcher import Matcher, Outcome, Thresholds  # noqa: E402
+from knowledge.model import Article  # noqa: E402
+from knowledge.normalise import Analyzer  # noqa: E402
+from knowledge.semantic import Embeddings  # noqa: E402
+
+BASE = Path(__file__).resolve().parent / "outside"
+PHRASINGS = 4
+RANK = ("top 1", "top 3")
+IN_SCOPE = ("right", "choices", "wrong", "clarified without", "routed")
+OUT_OF_SCOPE = ("abstained", "clarified", "answered")
+
+
+def load() -> tuple[tuple[Article, ...], list[str]]:
+    organisation = load_organisation(BASE / "organisation.yaml")
+    loaded = load_articles(BASE / "articles", organisation.area_ids)
+    if loaded.problems:
+        raise SystemExit(f"broken articles: {loaded.problems}")
+    with (BASE / "out_of_scope.csv").open(encoding="utf-8", newline="") as f:
+        questions = [row["question"] for row in csv.DictReader(f)]
+    return loaded.articles, questions
+
+
+def without(articles: Sequence[Article], r: int) -> list[Article]:
+    """Every article with its phrasing ``r`` removed (the title and the others stay)."""
+    return [
+        dataclasses.replace(a, questions=a.questions[:r] + a.questions[r + 1 :]) for a in articles
+    ]
+
+
+def fitted(articles: Sequence[Article], embeddings: Embeddings | None) -> dict[str, Calibration]:
+    """Both answer models fitted on ``articles``: the lexical one is also the shortcut of
+    the semantic matcher, as ``load_knowledge_base`` does with a calibration file."""
+    models = {"lexical": calibrate(articles, lambda: Analyzer([]), None)}
+    if embeddings is not None:
+        models["semantic"] = calibrate(articles, lambda: Analyzer([]), embeddings)
+    return models
+
+
+def matcher(
+    articles: Sequence[Article], embeddings: Embeddings | None, models: dict[str, Calibration]
+) -> Matcher:
+    mode = "semantic" if embeddings is not None else "lexical"
+    return Matcher(
+        articles,
+        Analyzer([]),
+        calibration=models[mode],
+        embeddings=embeddings,
+        shortcut=models["lexical"] if embeddings is not None else None,
+    )
+
+
+def in_scope(m: Matcher, question: str, right: str, thresholds: Thresholds) -> str:
+    result = m.match(question, thresholds)
+    best = result.best
+    if result.outcome is Outcome.ANSWER and best is not None:
+        return "right" if best.article.id == right else "wrong"
+    if result.outcome is Outcome.CLARIFY:
+        hit = any(s.article.id == right for s in result.choices)
+        return "choices" if hit else "clarified without"
+    return "routed"
+
+
+def out_of_scope(m: Matcher, question: str, thresholds: Thresholds) -> str:
+    outcome = m.match(question, thresholds).outcome
+    if outcome is Outcome.ANSWER:
+        return "answered"
+    return "clarified" if outcome is Outcome.CLARIFY else "abstained"
+
+
+def run(
+    articles: Sequence[Article],
+    oos: Sequence[str],
+    embeddings: Embeddings | None,
+    calibration: str,
+    thresholds: Thresholds,
+) -> tuple[Counter[str], Counter[str], list[str]]:
+    ins: Counter[str] = Counter()
+    misses: list[str] = []
+    for r in range(PHRASINGS):
+        kept = without(articles, r)
+        models = dict(DEFAULT) if calibration == "default" else fitted(kept, embeddings)
+        m = matcher(kept, embeddings, models)
+        for a in articles:
+            got = in_scope(m, a.questions[r], a.id, thresholds)
+            ins[got] += 1
+            ranked = [s.article.id for s in m.rank(a.questions[r])]
+            ins["top 1"] += ranked[:1] == [a.id]
+            ins["top 3"] += a.id in ranked[:3]
+            if got not in ("right", "choices"):
+                misses.append(f"{got:17} {a.id:32} {a.questions[r]}")
+    models = dict(DEFAULT) if calibration == "default" else fitted(articles, embeddings)
+    m = matcher(articles, embeddings, models)
+    outs: Counter[str] = Counter()
+    for q in oos:
+        got = out_of_scope(m, q, thresholds)
+        outs[got] += 1
+        if got == "answered":
+            best = m.match(q, thresholds).best
+            misses.append(f"{'oos answered':17} {best.article.id if best else '':32} {q}")
+    return ins, outs, misses
+
+
+def pct(counter: Counter[str], key: str) -> str:
+    total = sum(v for k, v in counter.items() if k not in RANK)
+    return f"{100 * counter[key] / total:.1f}" if total else "–"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--modes", default="off,on", help="semantic re-ranker: off, on or both")
+    parser.add_argument("--calibrations", default="default,fitted")
+    parser.add_argument("--show", action="store_true", help="print every miss")
+    args = parser.parse_args()
+    articles, oos = load()
+    assert all(len(a.questions) == PHRASINGS for a in articles)
+    thresholds = Thresholds()
+    print(f"{len(articles)} articles × {PHRASINGS} phrasings in scope, {len(oos)} out of scope")
+    head = " | ".join(
+        ["semantic", "answer models", *RANK, *IN_SCOPE, *(f"oos {k}" for k in OUT_OF_SCOPE)]
+    )
+    rows = [f"| {head} | s |", "|" + " --- |" * (len(RANK) + len(IN_SCOPE) + len(OUT_OF_SCOPE) + 3)]
+    for mode in args.modes.split(","):
+        embeddings = None
+        if mode == "on":
+            from adapters.compose import embeddings as compose_embeddings
+            from bot.settings import Settings
+
+            embeddings = compose_embeddings(Settings(semantic="on"))
+        for calibration in args.calibrations.split(","):
+            start = time.perf_counter()
+            ins, outs, misses = run(articles, oos, embeddings, calibration, thresholds)
+            cells = [pct(ins, k) for k in (*RANK, *IN_SCOPE)] + [pct(outs, k) for k in OUT_OF_SCOPE]
+            took = time.perf_counter() - start
+            rows.append(f"| {mode} | {calibration} | {' | '.join(cells)} | {took:.0f} |")
+            print(rows[-1], flush=True)
+            if args.show:
+                print("\n".join(misses))
+    print("\nin scope: % of 200 held-out phrasings (top 1 / top 3: the ranking alone, before")
+    print("the answer models decide); out of scope: % of 40 questions")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
