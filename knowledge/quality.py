@@ -2,8 +2,8 @@
 
 Editors of a municipality's own base need to know which articles to fix and
 why, before anyone asks the bot anything. The report asks the base its own
-phrasings, each held out in turn (round r leaves out every article's r-th
-phrasing and asks it, as written, of the rest), and removes a sixth of the
+questions, each held out in turn (round r leaves out every article's r-th
+question and asks it, as written, of the rest; the title stays), and removes a sixth of the
 articles at a time to ask their phrasings of the others, where any answer is
 wrong. That is the same measurement as an FAQ's leave-one-out evaluation, so
 its shares predict what the bot will do with questions worded like the
@@ -101,13 +101,12 @@ def quality_report(
         held: dict[str, str] = {}
         kept: list[Article] = []
         for a in articles:
-            phrasings = _phrasings(a)
-            if len(phrasings) < 2 or r >= len(phrasings):
+            questions = [q for q in a.questions if q.strip()]
+            if r >= len(questions):
                 kept.append(a)
                 continue
-            held[a.id] = phrasings[r]
-            rest = phrasings[:r] + phrasings[r + 1 :]
-            kept.append(dataclasses.replace(a, title=rest[0], questions=tuple(rest[1:])))
+            held[a.id] = questions[r]  # the title stays: it is the article's headline
+            kept.append(dataclasses.replace(a, questions=tuple(questions[:r] + questions[r + 1 :])))
         if not held:
             break
         matcher = build(kept)
