@@ -116,3 +116,8 @@ def test_the_guard_keeps_a_verbs_forms_together() -> None:
     assert a.query_terms("boka") == a.query_terms("bokade") == a.query_terms("bokar")
     assert a.query_terms("bokning")[0] == a.query_terms("boka")[0]
     assert a.query_terms("lönen") == a.query_terms("lön")  # short noun stems still meet
+
+
+def test_a_verb_the_base_uses_in_both_forms_stays_one_term() -> None:
+    a = fitted("Köpa en dator.", "Hon köper en skärm.")  # the base supports "köp"
+    assert a.query_terms("köpa") == a.query_terms("köper")
