@@ -37,7 +37,7 @@ from knowledge.normalise import Analyzer
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2
 PREFIX = "lexical-"
 STALE_AFTER_S = 7 * 24 * 3600  # other bases' files unused this long are removed
 

@@ -4,7 +4,8 @@ The pipeline, for knowledge-base text and for questions alike:
 
 1. words: case folding, hyphenated words joined ("e-tjänst" -> "etjänst");
 2. stop words removed (compared diacritic-folded);
-3. Snowball Swedish stemming ("lönespecifikationen" -> "lönespecifikation");
+3. Snowball Swedish stemming ("lönespecifikationen" -> "lönespecifikation"),
+   guarded where it leaves a short stem that spells another word (see ``guard_stem``);
 4. diacritic folding of the stem ("lön" -> "lon"), so "lon" finds "lön";
 5. synonyms from the municipality's file ("laptop" -> "dator");
 6. inflection conflation learnt from the corpus ("datorn" -> "dator" when both occur);
@@ -52,6 +53,36 @@ _MIN_BASE = 4
 _MIN_DERIVED_BASE = 3
 _DERIVATIONAL = ("ning", "ing", "ande", "ende")
 
+# Issue 16: Snowball's last step removes the derivational "-lig", "-ig" and "-els"
+# ("farligt" -> "far", "viktig" -> "vikt", "rörelse" -> "rör"); from a stem of four
+# letters or fewer it is kept. Endings that only verbs of the first conjugation take
+# ("laga", "lagade", "lagat", "lagas") leave a three-letter stem that is often a noun
+# of its own ("lag" law, "bot" fine, "bok" book): the verb keeps its "-a" ("laga").
+# "-ar" and "-are" are left alone, as nouns take them too ("lagar" laws, "dagar"); "-ad"
+# is kept ("månad", like "månaden", not "mån"). Where the base itself has both the
+# verb and the short stem ("köpa" and "köper"), ``fit`` joins them again: the guard
+# only keeps a question's verb off a noun the base has without the verb.
+_GUARD_DERIVED = ("lig", "ig", "els")
+_GUARD_DERIVED_MAX = 4
+_GUARD_VERB_ENDINGS = frozenset({"a", "ade", "ades", "ande", "andes", "as", "at"})
+_GUARD_VERB_MAX = 3
+
+
+def guard_stem(word: str, stem: str) -> str:
+    """Snowball's ``stem`` of ``word``, undone where it would leave another word's stem."""
+    if stem == word or not word.startswith(stem):
+        return stem
+    rest = word[len(stem) :]
+    if len(stem) <= _GUARD_DERIVED_MAX:
+        for ending in _GUARD_DERIVED:
+            if rest.startswith(ending):
+                return stem + ending
+    if len(stem) <= _GUARD_VERB_MAX and rest in _GUARD_VERB_ENDINGS:
+        return stem + "a"
+    if len(stem) <= _GUARD_VERB_MAX and rest == "ad":
+        return word
+    return stem
+
 
 class Analyzer:
     """Turns text into matching terms. ``fit`` learns the corpus vocabulary."""
@@ -63,11 +94,15 @@ class Analyzer:
         stemming: bool = True,
         compounds: bool = True,
         repair: bool = True,
+        stem_guard: bool = False,
     ) -> None:
-        """The flags switch steps off, to measure what each adds (``stodbot eval --ablation``)."""
+        """The flags switch steps off, to measure what each adds (``stodbot eval --ablation``).
+        ``stem_guard`` (issue 16, see ``guard_stem``) is off by default: on the example
+        files it cost about as many right answers as it saved wrong ones."""
         self._stemming = stemming
         self._compounds = compounds
         self._repair_on = repair
+        self._guard = stem_guard
         self._groups = [list(g) for g in synonym_groups]
         self._stemmer = snowballstemmer.stemmer("swedish")
         self.stem = lru_cache(maxsize=200_000)(self._stem)
@@ -83,7 +118,10 @@ class Analyzer:
         self.parts = lru_cache(maxsize=200_000)(self._parts)
 
     def _stem(self, word: str) -> str:
-        return fold(self._stemmer.stemWord(word) if self._stemming else word)
+        if not self._stemming:
+            return fold(word)
+        stem = self._stemmer.stemWord(word)
+        return fold(guard_stem(word, stem) if self._guard else stem)
 
     def _word_term(self, word: str) -> str:
         """A word's term, or "" for a stop word or a one-letter word."""
@@ -124,8 +162,12 @@ class Analyzer:
         conflate: dict[str, str] = {}
         for term in counts:
             base = self._inflection_base(term, counts)
+            if base is None and self._guard and self._guarded_verb(term, counts):
+                base = term[:-1]  # the base has "köpa" and "köper": one term again
             if base is not None:
                 conflate[term] = base
+        if self._guard:  # "bokning" -> "boka" -> "bok"
+            conflate = {t: conflate.get(b, b) for t, b in conflate.items()}
         self._conflate = conflate
         vocab: Counter[str] = Counter()
         for term, n in counts.items():
@@ -152,6 +194,7 @@ class Analyzer:
             "stemming": self._stemming,
             "compounds": self._compounds,
             "repair": self._repair_on,
+            "stem_guard": self._guard,
             "synonyms": self._groups,
         }
 
@@ -206,6 +249,15 @@ class Analyzer:
                 out.extend(self._parts(part, 1))
         return out
 
+    def _guarded_verb(self, term: str, known: Mapping[str, int]) -> bool:
+        """A verb the guard kept whole ("kopa") whose Snowball stem ("kop") the base uses."""
+        return (
+            len(term) == _GUARD_VERB_MAX + 1
+            and term.endswith("a")
+            and term[:-1] in known
+            and term[:-1] not in STOPWORDS
+        )
+
     def _inflection_base(self, term: str, known: Mapping[str, int]) -> str | None:
         # A stem left with a doubled final consonant ("rummen" -> "rumm") is its base ("rum").
         if len(term) > _MIN_BASE - 1 and term[-1] == term[-2] and term[:-1] in known:
@@ -217,6 +269,8 @@ class Analyzer:
             if len(base) < (_MIN_DERIVED_BASE if suffix in _DERIVATIONAL else _MIN_BASE):
                 continue
             candidates = [base, self.stem(base)] if self._stemming else [base]
+            if self._guard and suffix in _DERIVATIONAL:  # "bokning" -> "boka", not "bok"
+                candidates.insert(0, base + "a")
             if len(base) > _MIN_BASE and base[-1] == base[-2]:  # "rummet" -> "rum"
                 candidates.append(base[:-1])
             for cand in candidates:
@@ -253,6 +307,8 @@ class Analyzer:
     def _repair(self, term: str) -> list[str]:
         if term not in self._vocab:
             base = self._inflection_base(term, self._vocab)
+            if base is None and self._guard and len(term) <= _GUARD_VERB_MAX:
+                base = term + "a" if term + "a" in self._vocab else None  # "bokar" -> "boka"
             if base is not None:
                 term = base
         parts = self._parts(term)

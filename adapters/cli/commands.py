@@ -287,6 +287,7 @@ def eval_questions(args: argparse.Namespace) -> int:
             ("+ compounds", Analyzer([], repair=False)),
             ("+ typo/prefix repair", Analyzer([])),
             ("+ synonyms (full)", Analyzer(groups)),
+            ("+ stem guard (issue 16, off by default)", Analyzer(groups, stem_guard=True)),
         ]
         for name, analyzer in variants:
             matcher = Matcher(kb.articles, analyzer)

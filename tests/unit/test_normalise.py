@@ -5,8 +5,8 @@ from knowledge.normalise import Analyzer
 from knowledge.text import fold, words
 
 
-def fitted(*texts: str, synonyms: list[list[str]] | None = None) -> Analyzer:
-    analyzer = Analyzer(synonyms or [])
+def fitted(*texts: str, synonyms: list[list[str]] | None = None, guard: bool = False) -> Analyzer:
+    analyzer = Analyzer(synonyms or [], stem_guard=guard)
     analyzer.fit(texts)
     return analyzer
 
@@ -82,3 +82,52 @@ def test_hyphenated_words_match_joined_and_split() -> None:
     a = fitted("Skapa en e-tjänst i plattformen")
     assert "etjanst" in a.query_terms("etjänst")
     assert "tjanst" in a.query_terms("e tjänst")
+
+
+# Issue 16: stemming must not invent matches between unrelated words (the guard is
+# off by default, see ``Analyzer``).
+
+
+def guarded(*texts: str) -> Analyzer:
+    return fitted(*texts, guard=True)
+
+
+def test_a_verb_does_not_meet_a_noun_its_stem_happens_to_spell() -> None:
+    a = guarded("Fråga vår chatbot.", "Chat med oss.", "En bot.", "Betala din bot.")
+    assert "bot" in a.index_terms("chatbot")  # the compound meets its part
+    assert not set(a.query_terms("kan man bota förkylning")) & set(a.index_terms("chatbot"))
+    assert "bot" in a.query_terms("boten")  # the noun's own forms still meet
+
+
+def test_laga_mat_does_not_meet_the_law() -> None:
+    a = guarded("Enligt lagen om offentlig upphandling.", "Vilken lag gäller?", "Mat i skolan.")
+    law = set(a.index_terms("Enligt lagen om offentlig upphandling.")) | set(
+        a.index_terms("Vilken lag gäller?")
+    )
+    assert not set(a.query_terms("laga mat")) & law
+    assert set(a.query_terms("lagen")) & law  # the law's own forms still meet
+
+
+def test_a_derivational_ending_does_not_leave_a_different_word() -> None:
+    a = guarded("Min far och mor.", "Farligt avfall lämnas på återvinningscentralen.")
+    assert a.word_term("farligt") != "far"  # "far" (father) folds to a stop word, "får"
+    assert a.word_term("farligt") == a.word_term("farliga") == a.word_term("farlig")
+    assert a.word_term("rörelse") != a.word_term("rör")
+    assert a.word_term("viktig") != a.word_term("vikt")
+
+
+def test_the_guard_keeps_a_verbs_forms_together() -> None:
+    a = guarded("Boka ett rum.", "Bokningen bekräftas med e-post.", "Hon bokade i går.")
+    assert a.query_terms("boka") == a.query_terms("bokade") == a.query_terms("bokar")
+    assert a.query_terms("bokning")[0] == a.query_terms("boka")[0]
+    assert a.query_terms("lönen") == a.query_terms("lön")  # short noun stems still meet
+
+
+def test_a_verb_the_base_uses_in_both_forms_stays_one_term() -> None:
+    a = guarded("Köpa en dator.", "Hon köper en skärm.")  # the base supports "köp"
+    assert a.query_terms("köpa") == a.query_terms("köper")
+
+
+def test_without_the_guard_snowball_decides() -> None:
+    a = fitted("Vilken lag gäller?")
+    assert a.query_terms("laga") == ("lag",)
