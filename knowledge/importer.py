@@ -84,11 +84,19 @@ def slugify(text: str) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) if it is valid UTF-8, else Windows-1252 (Excel's "CSV")."""
+    """UTF-8 (with or without BOM) if it is valid UTF-8, else Windows-1252 (Excel's "CSV").
+    A UTF-8 file with a few broken bytes stays UTF-8 (the broken ones become U+FFFD):
+    read as Windows-1252, every å in it would turn into "Ã¥"."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    lenient = data.decode("utf-8-sig", errors="replace")
+    broken = lenient.count("\ufffd")
+    multibyte = sum(1 for ch in lenient if ord(ch) > 0x7F and ch != "\ufffd")
+    if multibyte > broken:  # mostly valid UTF-8 text, with some damage
+        return lenient
+    return data.decode("cp1252", errors="replace")
 
 
 def read_csv(data: bytes) -> list[list[str]]:

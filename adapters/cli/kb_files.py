@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from adapters.cli import scaffold
+from bot.clean import clean_text
 from knowledge.importer import ImportFailed, import_rows, read_csv
 from knowledge.loader import OrganisationError, load_articles, load_organisation
 
@@ -83,6 +84,10 @@ def kb_import(args: argparse.Namespace) -> int:
         areas = {a.id: a.name for a in organisation.areas}
         print(f"områden från {org_file}")
     header, rows = read_table(source)
+    # Boundary cleaning: what a spreadsheet cell may hold and an article must not (NUL,
+    # other control characters, lone surrogates).
+    header = [clean_text(h) if isinstance(h, str) else h for h in header]
+    rows = [[clean_text(c) if isinstance(c, str) else c for c in row] for row in rows]
 
     from knowledge.normalise import Analyzer
 

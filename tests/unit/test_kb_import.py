@@ -240,3 +240,29 @@ def test_slugify() -> None:
     assert slugify("Årsredovisning för Ökad Ändring!") == "arsredovisning-for-okad-andring"
     assert slugify("  --  ") == ""
     assert len(slugify("ord " * 40)) <= 50
+
+
+def test_hostile_cells_become_safe_articles(
+    base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A NUL, a damaged byte in a UTF-8 file, YAML and Markdown front-matter markers and
+    spreadsheet formulas in the cells: the articles load as the text says, nothing more."""
+    rows = (
+        "fråga;svar;område\n"
+        'Hur gör jag: steg 1?;"Svar med\n---\nid: kapad\n---\nmer text";HR\n'
+        "Fråga\x00med NUL om lönen;Ett svar om lön;HR\n"
+        '=HYPERLINK("http://evil") semester;=1+1;HR\n'
+    ).encode() + b"Trasig \xff byte i en fr\xc3\xa5ga om sjukl\xc3\xb6n;Svar;HR\n"
+    src = tmp_path / "fientlig.csv"
+    src.write_bytes(rows)
+    assert main(["kb", "import", str(src), "--out", str(base)]) == 0
+    kb = load_knowledge_base(base / "articles", base / "organisation.yaml")
+    assert kb.problems == ()
+    by_title = {a.title: a for a in kb.articles}
+    assert "Hur gör jag: steg 1?" in by_title
+    assert "id: kapad" in by_title["Hur gör jag: steg 1?"].answer  # body text, not an id
+    assert {a.id for a in kb.articles}.isdisjoint({"kapad"})
+    assert "Frågamed NUL om lönen" in by_title and "\x00" not in "".join(_articles(base).values())
+    assert any(t.startswith("Trasig \ufffd byte i en fråga om sjuklön") for t in by_title)
+    assert '=HYPERLINK("http://evil") semester' in by_title  # text, never evaluated
+    _lint_passes(base, capsys)
