@@ -31,7 +31,7 @@ import logging
 import math
 import os
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -400,11 +400,8 @@ def training_set(
     # Everyday questions that no process article answers: any answer to them is wrong.
     for question in offtopic_questions():
         ask(whole, question, None)
-    for f in range(folds):
-        gone = [a for i, a in enumerate(articles) if i % folds == f]
-        if not gone or len(gone) == len(articles):
-            continue
-        matcher = build([a for i, a in enumerate(articles) if i % folds != f])
+    for gone, others in removed_folds(articles, folds):
+        matcher = build(others)
         for a in gone:
             if a.id not in asked:
                 continue
@@ -415,6 +412,18 @@ def training_set(
         np.asarray(ys, dtype=np.float64),
         np.asarray(in_choices, dtype=np.float64),
     )
+
+
+def removed_folds(
+    articles: Sequence[Article], folds: int
+) -> Iterator[tuple[list[Article], list[Article]]]:
+    """The base with a ``folds``-th of its articles removed at a time: (removed, kept).
+    A removed article's phrasings, asked of the rest, are questions the base does not
+    cover."""
+    for f in range(folds):
+        gone = [a for i, a in enumerate(articles) if i % folds == f]
+        if gone and len(gone) < len(articles):
+            yield gone, [a for i, a in enumerate(articles) if i % folds != f]
 
 
 OFFTOPIC_FILE = Path(__file__).parent / "data" / "offtopic_sv.txt"

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from knowledge.confidence import removed_folds
 from knowledge.matcher import Matcher, Outcome, Thresholds
 from knowledge.model import Article
 
@@ -142,11 +143,8 @@ def quality_report(
         _same_phrasings(whole, articles),
         [(a.id, p) for a in articles for p in _phrasings(a) if not whole.analyzer.surface(p)],
     )
-    for f in range(folds):
-        gone = [a for i, a in enumerate(articles) if i % folds == f]
-        if not gone or len(gone) == len(articles):
-            continue
-        matcher = build([a for i, a in enumerate(articles) if i % folds != f])
+    for gone, rest in removed_folds(articles, folds):
+        matcher = build(rest)
         for a in gone:
             for question in _phrasings(a)[:2]:
                 report.out_of_scope_asked += 1
