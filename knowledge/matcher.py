@@ -335,7 +335,9 @@ class Matcher:
     ) -> Result | None:
         """With a model, a question the lexical answer model is already certain of
         (``shortcut``, e.g. "jag har glömt mitt lösenord") is answered without embedding
-        it: a third of the cost of a fused question. Measured in ``bench/README.md``."""
+        it: a few milliseconds instead of 40-60 ms. On the example and blind question
+        files 233 of 572 questions take this path and not one outcome changes
+        (``bench/README.md``)."""
         if self.semantic is None or self.shortcut is None:
             return None
         ranked = self._rank(question, None, None)
