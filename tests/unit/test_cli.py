@@ -74,7 +74,12 @@ def test_eval_questions_prints_shares(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 @pytest.mark.skipif(not SWEFAQ.exists(), reason="../shared/bench/swefaq is not beside this clone")
-def test_eval_swefaq_last_line_format(capsys: pytest.CaptureFixture[str]) -> None:
+def test_eval_swefaq_last_line_format(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lexical only: the line is the same, and the fused run embeds every SweFAQ answer
+    # (a minute, measured in bench/README.md, not here).
+    monkeypatch.setenv("STODBOT_SEMANTIC", "off")
     assert main(["eval", "swefaq", str(SWEFAQ)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith("swefaq accuracy=0.") and last.endswith("n=110")
