@@ -192,7 +192,10 @@ class Matcher:
         question: str,
         among: Sequence[int] | None,
         meaning: npt.NDArray[np.float64] | None,
+        known: Sequence[Scored] = (),
     ) -> list[Scored]:
+        """``known``: the same question's ranking by words alone, whose parts are taken
+        as they are instead of being computed again."""
         terms = self.analyzer.query_terms(question)
         if not terms and among is None and meaning is None:
             return []
@@ -209,25 +212,21 @@ class Matcher:
         q_text = " ".join(self.analyzer.surface(question))
         w = self.weights
         out = []
+        scored = {self._by_id[k.article.id]: k for k in known}
         for d in docs:
-            lexical = min(1.0, float(bm25[d]) / ceiling) if ceiling else 0.0
-            phrasing = 0.0
-            for pset, p_mass in zip(self._phrasing_terms[d], self._phrasing_mass[d], strict=True):
-                shared = sum(q_idf[t] for t in qset & pset)
-                if shared:
-                    phrasing = max(phrasing, PHRASING(shared, q_mass, p_mass))
-            fuzzy = (
-                max(
-                    (
-                        (fuzz.token_sort_ratio(q_text, p) + fuzz.token_set_ratio(q_text, p)) / 200
-                        for p in self._phrasing_text[d]
-                    ),
-                    default=0.0,
+            prior = scored.get(d)
+            if prior is not None:
+                lexical, phrasing, fuzzy, lexscore = (
+                    prior.lexical,
+                    prior.phrasing,
+                    prior.fuzzy,
+                    prior.words,
                 )
-                if q_text
-                else 0.0
-            )
-            lexscore = w.lexical * lexical + w.phrasing * phrasing + w.fuzzy * fuzzy
+            else:
+                lexical, phrasing, fuzzy = self._parts(
+                    d, bm25, ceiling, qset, q_idf, q_mass, q_text
+                )
+                lexscore = w.lexical * lexical + w.phrasing * phrasing + w.fuzzy * fuzzy
             if meaning is None:
                 score, near = lexscore, 0.0
             else:
@@ -238,6 +237,36 @@ class Matcher:
             )
         out.sort(key=lambda s: (-s.score, s.article.id))
         return out
+
+    def _parts(
+        self,
+        d: int,
+        bm25: npt.NDArray[np.float64],
+        ceiling: float,
+        qset: frozenset[str],
+        q_idf: dict[str, float],
+        q_mass: float,
+        q_text: str,
+    ) -> tuple[float, float, float]:
+        """Document ``d``'s lexical, phrasing and fuzzy parts for the question."""
+        lexical = min(1.0, float(bm25[d]) / ceiling) if ceiling else 0.0
+        phrasing = 0.0
+        for pset, p_mass in zip(self._phrasing_terms[d], self._phrasing_mass[d], strict=True):
+            shared = sum(q_idf[t] for t in qset & pset)
+            if shared:
+                phrasing = max(phrasing, PHRASING(shared, q_mass, p_mass))
+        fuzzy = (
+            max(
+                (
+                    (fuzz.token_sort_ratio(q_text, p) + fuzz.token_set_ratio(q_text, p)) / 200
+                    for p in self._phrasing_text[d]
+                ),
+                default=0.0,
+            )
+            if q_text
+            else 0.0
+        )
+        return lexical, phrasing, fuzzy
 
     def _by_meaning(self, meaning: npt.NDArray[np.float64]) -> list[Scored]:
         out = [
@@ -312,10 +341,14 @@ class Matcher:
         terms = self.analyzer.query_terms(question)
         if self.across(question):
             return self._match_across(question, terms, thresholds)
-        sure_by_words = self._certain_by_words(question, terms, thresholds)
-        if sure_by_words is not None:
-            return sure_by_words
-        ranked = self.rank(question)
+        by_words: list[Scored] = []
+        if self.semantic is not None and self.shortcut is not None:
+            by_words = self._rank(question, None, None)
+            certain = self._certain_by_words(question, terms, by_words, thresholds)
+            if certain is not None:
+                return certain
+        # The words' parts of the lexical candidates are reused, not scored again.
+        ranked = self._rank(question, None, self._meaning(question), by_words)
         if not ranked:
             return Result(question, Outcome.NO_ANSWER, (), terms, 0.0)
         x = self.features(ranked, terms)
@@ -331,17 +364,18 @@ class Matcher:
         return Result(question, Outcome.CLARIFY, choices, terms, sure, reach=reach)
 
     def _certain_by_words(
-        self, question: str, terms: tuple[str, ...], thresholds: Thresholds
+        self,
+        question: str,
+        terms: tuple[str, ...],
+        ranked: list[Scored],
+        thresholds: Thresholds,
     ) -> Result | None:
         """With a model, a question the lexical answer model is already certain of
         (``shortcut``, e.g. "jag har glömt mitt lösenord") is answered without embedding
         it: a few milliseconds instead of 40-60 ms. On the example and blind question
         files 233 of 572 questions take this path and not one outcome changes
         (``bench/README.md``)."""
-        if self.semantic is None or self.shortcut is None:
-            return None
-        ranked = self._rank(question, None, None)
-        if not ranked:
+        if not ranked or self.shortcut is None:
             return None
         sure = self.shortcut.probability(features(ranked, terms, self.analyzer.vocabulary))
         tied = len(ranked) > 1 and ranked[0].score - ranked[1].score < thresholds.tie
