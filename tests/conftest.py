@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from adapters.sql.engine import make_engine, migrate
 from adapters.sql.store import SqlStore
 from bot.settings import EXAMPLE_DIR
 from knowledge.base import KnowledgeBase, load_knowledge_base
 from tests.adapters.matrix.homeserver import SKIP_REASON, Homeserver
+from tests.tcp_proxy import TcpProxy
 
 # Caches (article embeddings, the lexical index) go to a folder of this run, never
 # to the user's home: every run starts as a fresh install would, seeded by the example
@@ -64,6 +66,23 @@ def pg_schema() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def proxied_store(pg_schema: str) -> Iterator[tuple[SqlStore, TcpProxy]]:
+    """A PostgreSQL store reached through a TCP proxy the test can stop and start: a
+    database that is briefly away."""
+    url = make_url(PG_URL)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxy.start()
+    engine = make_engine(
+        url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
+        connect_args={"options": f"-csearch_path={pg_schema}", "connect_timeout": 2},
+    )
+    migrate(engine)
+    yield SqlStore(engine), proxy
+    proxy.stop()
+    engine.dispose()
 
 
 def pg_store(schema: str, **kwargs: object) -> SqlStore:

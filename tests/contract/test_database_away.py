@@ -3,35 +3,16 @@ running, and the next message after the database is back is answered."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy.engine import make_url
 
-from adapters.sql.engine import make_engine, migrate
 from adapters.sql.store import SqlStore
 from bot.messages import ConversationRef, IncomingMessage, ReplyKind
 from bot.service import ConversationService
 from knowledge.base import KnowledgeBase
-from tests.conftest import PG_SKIP, PG_URL
+from tests.conftest import PG_SKIP
 from tests.tcp_proxy import TcpProxy
 
 MANAGER = "@anna.chef:exempelkommun.se"
-
-
-@pytest.fixture
-def proxied_store(pg_schema: str) -> Iterator[tuple[SqlStore, TcpProxy]]:
-    url = make_url(PG_URL)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
-    proxy.start()
-    engine = make_engine(
-        url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
-        connect_args={"options": f"-csearch_path={pg_schema}", "connect_timeout": 2},
-    )
-    migrate(engine)
-    yield SqlStore(engine), proxy
-    proxy.stop()
-    engine.dispose()
 
 
 @pytest.mark.skipif(PG_SKIP is not None, reason=PG_SKIP or "")

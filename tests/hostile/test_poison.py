@@ -16,10 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from adapters.cli.main import main
-from adapters.sql.engine import make_engine, migrate
 from adapters.sql.store import SqlStore
 from adapters.teams.adapter import TeamsAdapter
 from bot.messages import IncomingMessage, Reply
@@ -29,7 +27,7 @@ from routing.ports import InboxItem, StoreUnavailable
 from tests.adapters.matrix.conftest import World, open_dm
 from tests.adapters.teams.conftest import Teams, cloud_settings, teams_kb
 from tests.adapters.teams.fake_cloud import FakeCloud
-from tests.conftest import PG_SKIP, PG_URL
+from tests.conftest import PG_SKIP
 from tests.hostile.channels import Db, matrix_people, open_dm_of, settle
 from tests.tcp_proxy import TcpProxy
 
@@ -189,18 +187,10 @@ def test_terminal_chat_reads_invalid_utf8_without_a_traceback(tmp_path: Path) ->
 async def test_teams_database_away_mid_message_is_not_counted_against_it(
     cloud: FakeCloud,
     example_kb: KnowledgeBase,
-    pg_schema: str,
+    proxied_store: tuple[SqlStore, TcpProxy],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    url = make_url(PG_URL)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
-    proxy.start()
-    engine = make_engine(
-        url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
-        connect_args={"options": f"-csearch_path={pg_schema}", "connect_timeout": 2},
-    )
-    migrate(engine)
-    store = SqlStore(engine)
+    store, proxy = proxied_store
     service = ConversationService(teams_kb(example_kb), store)
     adapter = TeamsAdapter(cloud_settings(cloud, monkeypatch), service, worker=False)
     with store.transaction() as tx:
@@ -219,19 +209,15 @@ async def test_teams_database_away_mid_message_is_not_counted_against_it(
 
     monkeypatch.setattr(adapter, "_pending_inbox", pending_then_away)
     monkeypatch.setattr(service, "handle", handle_then_back)
-    try:
-        for _ in range(5):
-            with pytest.raises(StoreUnavailable):
-                await adapter.process_inbox()
-        monkeypatch.undo()
-        await adapter.process_inbox()
-        await adapter.flush_outbox()
-        assert sum(ANSWER in str(a) for a in cloud.sent("a:dm-anna")) == 1
-        with store.transaction() as tx:
-            assert tx.inbox.failed() == [] and tx.inbox.pending("teams") == []
-    finally:
-        proxy.stop()
-        engine.dispose()
+    for _ in range(5):
+        with pytest.raises(StoreUnavailable):
+            await adapter.process_inbox()
+    monkeypatch.undo()
+    await adapter.process_inbox()
+    await adapter.flush_outbox()
+    assert sum(ANSWER in str(a) for a in cloud.sent("a:dm-anna")) == 1
+    with store.transaction() as tx:
+        assert tx.inbox.failed() == [] and tx.inbox.pending("teams") == []
 
 
 # -- the inbox's attempt count, on both databases -------------------------------------------
