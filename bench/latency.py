@@ -51,7 +51,6 @@ from pathlib import Path
 from _setup import p99
 
 from bot.settings import EXAMPLE_DIR
-from knowledge import semantic
 from knowledge.base import KnowledgeBase, load_knowledge_base
 from knowledge.loader import load_articles, load_organisation
 from knowledge.semantic import Embeddings
@@ -161,9 +160,7 @@ def run_cold(root: Path, n: int, seed: int, sample: int, embed_all: bool) -> dic
     out["cold_embedding_s"] = round(per_text * len(texts), 1)
     out["cold_embedding_extrapolated"] = not embed_all
     # The cache for the warm runs (see the module's docstring for the shortcut).
-    for i, text in enumerate(texts):
-        emb._known[semantic._key("query", text)] = vectors[i % len(picked)]
-    emb._dirty = True
+    emb.put("query", texts, vectors[[i % len(picked) for i in range(len(texts))]])
     emb.save()
     out["cold_rss_mb"] = _rss_mb()
     return out

@@ -155,6 +155,15 @@ class Embeddings:
             return np.zeros((0, self._dim or 0), dtype=np.float32)
         return np.stack([self._known[k] for k in keys])
 
+    def put(self, kind: Kind, texts: Sequence[str], vectors: Vectors) -> None:
+        """Store vectors computed elsewhere for article texts (a benchmark filling the
+        cache); they are kept and saved as if embedded here."""
+        for text, vector in zip(texts, _half(np.asarray(vectors, np.float32)), strict=True):
+            key = _key(kind, text)
+            self._known[key] = vector
+            self._used[key] = None
+        self._dirty = True
+
     def _fresh(self, texts: Sequence[str], kind: Kind) -> Vectors:
         """Embed now; the first vector fixes the dimension, and cached vectors of another
         dimension (another model under the same name) are dropped."""

@@ -41,3 +41,14 @@ def test_a_text_whose_key_ends_in_a_zero_byte_is_found_again(tmp_path: Path) -> 
     got = again.articles(texts, "query")
     assert embedder.embedded == []
     np.testing.assert_allclose(got, want, atol=1e-3)  # stored as float16
+
+
+def test_vectors_put_from_elsewhere_are_saved_and_found_again(tmp_path: Path) -> None:
+    """The latency bench fills the cache with put(); a restart must then embed nothing."""
+    texts = ["en fråga", "en annan fråga"]
+    first = Embeddings(CountingEmbedder(), tmp_path)
+    first.put("query", texts, CountingEmbedder().embed(texts, "query"))
+    first.save()
+    embedder = CountingEmbedder()
+    Embeddings(embedder, tmp_path).articles(texts, "query")
+    assert embedder.embedded == []
