@@ -17,13 +17,18 @@ Score of an article for a question, each part in 0..1::
 
 With a semantic model (``knowledge.semantic``) the score is fused with meaning::
 
-    score = (1 - semantic) * words + semantic * meaning
+    score = (1 - semantic) * words + semantic * meaning      (semantic = 0.6)
+    meaning = (1 - answer) * phrasings + answer * answer text  (answer = 0.5)
 
 - words: the lexical score above;
-- meaning: the best cosine between the question's embedding and one of the
-  article's phrasings, mapped to 0..1 by the model's floor (the cosine of
-  unrelated texts). Both parts are absolute, so an article's score does not
-  depend on which other articles happen to be candidates.
+- phrasings: the best cosine between the question's embedding and one of the
+  article's phrasings; answer text: the cosine between the question and the
+  article's title and answer, embedded as a passage (what e5 was trained to
+  retrieve). Each is mapped to 0..1 by the model's floor (the cosine of
+  unrelated texts). All parts are absolute, so an article's score does not
+  depend on which other articles happen to be candidates. A base with many
+  phrasings an article is found by its phrasings; one imported from a question
+  list with three or four is found more often by its answers (bench/README.md).
 
 Candidates are the lexical top 30 and the cosine top 10: a question that
 shares no word with its article ("Unohdin salasanani") is still found.
@@ -61,6 +66,9 @@ def _dice(shared: float, q_mass: float, p_mass: float) -> float:
 
 PHRASING = _dice
 
+# Every article's semantic similarity to a question, and its answer text's alone.
+Meaning = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
+
 
 class Outcome(StrEnum):
     ANSWER = "answer"
@@ -73,7 +81,8 @@ class Weights:
     lexical: float = 0.60
     phrasing: float = 0.20
     fuzzy: float = 0.20
-    semantic: float = 0.50  # meaning's share of the fused score (when a model is on)
+    semantic: float = 0.60  # meaning's share of the fused score (when a model is on)
+    answer: float = 0.50  # the answer text's share of meaning, the phrasings' the rest
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,7 @@ class Scored:
     fuzzy: float
     words: float = 0.0  # the lexical score
     meaning: float = 0.0  # the semantic similarity, 0..1 (0 without a model)
+    answer: float = 0.0  # the part of it that is the answer text's similarity alone
 
 
 @dataclass(frozen=True)
@@ -146,7 +156,9 @@ class Matcher:
         model; a question it is certain of is answered by words alone
         (``Thresholds.certain``)."""
         self.articles = tuple(articles)
-        self.semantic = SemanticIndex(self.articles, embeddings) if embeddings else None
+        self.semantic = (
+            SemanticIndex(self.articles, embeddings, weights.answer) if embeddings else None
+        )
         self._semantic_candidates = semantic_candidates
         self.shortcut = shortcut if shortcut is None or shortcut.mode == "lexical" else None
         self.analyzer = analyzer
@@ -191,10 +203,11 @@ class Matcher:
         self,
         question: str,
         among: Sequence[int] | None,
-        meaning: npt.NDArray[np.float64] | None,
+        meaning: Meaning | None,
         known: Sequence[Scored] = (),
     ) -> list[Scored]:
-        """``known``: the same question's ranking by words alone, whose parts are taken
+        """``meaning``: every article's similarity and its answer's alone (``_meaning``).
+        ``known``: the same question's ranking by words alone, whose parts are taken
         as they are instead of being computed again."""
         terms = self.analyzer.query_terms(question)
         if not terms and among is None and meaning is None:
@@ -205,7 +218,7 @@ class Matcher:
         else:
             docs = self._top(bm25) if terms else []
             if meaning is not None:
-                docs = list(dict.fromkeys([*docs, *self._closest(meaning)]))
+                docs = list(dict.fromkeys([*docs, *self._closest(meaning[0])]))
         qset = frozenset(terms)
         q_idf = {t: self.index.idf_of(t) for t in qset}
         q_mass = sum(q_idf.values())
@@ -228,12 +241,21 @@ class Matcher:
                 )
                 lexscore = w.lexical * lexical + w.phrasing * phrasing + w.fuzzy * fuzzy
             if meaning is None:
-                score, near = lexscore, 0.0
+                score, near, answer = lexscore, 0.0, 0.0
             else:
-                near = float(meaning[d])
+                near, answer = float(meaning[0][d]), float(meaning[1][d])
                 score = (1 - w.semantic) * lexscore + w.semantic * near
             out.append(
-                Scored(self.articles[d], round(score, 6), lexical, phrasing, fuzzy, lexscore, near)
+                Scored(
+                    self.articles[d],
+                    round(score, 6),
+                    lexical,
+                    phrasing,
+                    fuzzy,
+                    lexscore,
+                    near,
+                    answer,
+                )
             )
         out.sort(key=lambda s: (-s.score, s.article.id))
         return out
@@ -268,11 +290,14 @@ class Matcher:
         )
         return lexical, phrasing, fuzzy
 
-    def _by_meaning(self, meaning: npt.NDArray[np.float64]) -> list[Scored]:
-        out = [
-            Scored(self.articles[d], round(float(meaning[d]), 6), 0, 0, 0, 0, float(meaning[d]))
-            for d in self._closest(meaning)
-        ]
+    def _by_meaning(self, meaning: Meaning) -> list[Scored]:
+        near, answer = meaning
+        out = []
+        for d in self._closest(near):
+            close = float(near[d])
+            out.append(
+                Scored(self.articles[d], round(close, 6), 0, 0, 0, 0, close, float(answer[d]))
+            )
         out.sort(key=lambda s: (-s.score, s.article.id))
         return out
 
@@ -284,8 +309,9 @@ class Matcher:
         if self.semantic is None or not question.strip():
             return [], 0.0
         embeddings = self.semantic.embeddings
-        cosines = self.semantic.cosines(embeddings.question(question))
-        return self._by_meaning(embeddings.similarity(cosines)), standout(cosines)
+        cosines, answers = self.semantic.parts(embeddings.question(question))
+        meaning = embeddings.similarity(cosines), embeddings.similarity(answers)
+        return self._by_meaning(meaning), standout(cosines)
 
     def across(self, question: str) -> bool:
         """Whether to rank ``question`` by meaning alone: it is written in another
@@ -303,12 +329,14 @@ class Matcher:
         vocabulary = self.analyzer.vocabulary
         return sum(1 for t in terms if t in vocabulary) < len(terms) / 2
 
-    def _meaning(self, question: str) -> npt.NDArray[np.float64] | None:
-        """Every article's semantic similarity to the question (None without a model)."""
+    def _meaning(self, question: str) -> Meaning | None:
+        """Every article's semantic similarity to the question, and its answer text's
+        alone (None without a model)."""
         if self.semantic is None or not question.strip():
             return None
         embeddings = self.semantic.embeddings
-        return embeddings.similarity(self.semantic.cosines(embeddings.question(question)))
+        cosines, answers = self.semantic.parts(embeddings.question(question))
+        return embeddings.similarity(cosines), embeddings.similarity(answers)
 
     def _closest(self, meaning: npt.NDArray[np.float64]) -> list[int]:
         """The semantically closest articles (above the model's floor), best first."""

@@ -4,6 +4,7 @@ no question is ever written to disk."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from adapters.compose import embeddings, knowledge_base
 from adapters.semantic.e5 import E5Embedder
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase, load_knowledge_base
-from knowledge.matcher import Outcome
+from knowledge.loader import load_articles, load_organisation
+from knowledge.matcher import Matcher, Outcome, Weights
+from knowledge.normalise import Analyzer
 from knowledge.semantic import Embeddings, Kind, Vectors, _key
 from tests.conftest import write_article
 
@@ -82,6 +85,27 @@ def test_swedish_questions_still_answer_and_off_topic_ones_do_not(
         assert m.match(off).outcome is Outcome.NO_ANSWER, off
 
 
+def test_answer_texts_find_what_few_phrasings_miss(e5: E5Embedder, tmp_path: Path) -> None:
+    """On a base of citizens' questions with four phrasings an article (bench/outside),
+    each phrasing held out in turn: ranking by the answer texts as well as by the
+    phrasings puts the right article first for more of them (122 against 113 of 200
+    when measured; bench/README.md)."""
+    base = Path(__file__).resolve().parents[2] / "bench" / "outside"
+    organisation = load_organisation(base / "organisation.yaml")
+    articles = load_articles(base / "articles", organisation.area_ids).articles
+    cached = Embeddings(e5, tmp_path)
+    found = {0.0: 0, 0.5: 0}
+    for r in range(4):
+        kept = [
+            dataclasses.replace(a, questions=a.questions[:r] + a.questions[r + 1 :])
+            for a in articles
+        ]
+        for share in found:
+            m = Matcher(kept, Analyzer([]), Weights(answer=share), embeddings=cached)
+            found[share] += sum(m.rank(a.questions[r])[0].article.id == a.id for a in articles)
+    assert found[0.5] >= found[0.0] + 5, found
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -110,7 +134,7 @@ def test_a_restart_embeds_nothing_and_an_edit_only_the_changed_phrasing(
     cache = tmp_path / "cache"
     first = Counting(e5)
     load_knowledge_base(arts, org, embeddings=Embeddings(first, cache))
-    assert first.texts  # a cold start embeds every phrasing
+    assert first.texts  # a cold start embeds every phrasing and every answer
     again = Counting(e5)
     load_knowledge_base(arts, org, embeddings=Embeddings(again, cache))
     assert again.texts == []
@@ -124,7 +148,11 @@ def test_a_restart_embeds_nothing_and_an_edit_only_the_changed_phrasing(
     edited = Counting(e5)
     kb = load_knowledge_base(arts, org, embeddings=Embeddings(edited, cache))
     assert kb.article("it-plotter") is not None
-    assert sorted(edited.texts) == ["Plottern drar snett", "Plottern på ritkontoret matar fel"]
+    assert sorted(edited.texts) == [  # its phrasings, and its answer under its title
+        "Plottern drar snett",
+        "Plottern på ritkontoret matar fel",
+        "Plottern på ritkontoret matar fel\nRing IT.",
+    ]
 
 
 def test_questions_are_never_written_to_the_cache(
