@@ -428,12 +428,14 @@ def removed_folds(
 
 
 OFFTOPIC_FILE = Path(__file__).parent / "data" / "offtopic_sv.txt"
+# Other everyday questions, never learnt from: what ``stodbot kb report`` asks a base.
+OFFTOPIC_CHECK_FILE = Path(__file__).parent / "data" / "offtopic_check_sv.txt"
 
 
-def offtopic_questions() -> list[str]:
+def offtopic_questions(path: Path = OFFTOPIC_FILE) -> list[str]:
     """Everyday questions (weather, recipes, private errands, general knowledge) that no
     municipality's process base should answer, whatever it holds."""
-    lines = OFFTOPIC_FILE.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 

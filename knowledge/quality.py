@@ -8,7 +8,13 @@ articles at a time to ask their phrasings of the others, where any answer is
 wrong. That is the same measurement as an FAQ's leave-one-out evaluation, so
 its shares predict what the bot will do with questions worded like the
 phrasings: answered right, right among the choices, wrong, routed; and how
-often an out-of-scope question gets an answer. Real questions are usually
+often an out-of-scope question gets an answer, measured twice: a neighbouring
+topic the base lacks (a removed article's phrasings asked of the rest, the
+strict case: siblings such as "bygglov krävs?" and "ansöka om bygglov" are as
+close as a missing topic gets) and everyday questions far from any process
+(``knowledge/data/offtopic_check_sv.txt``, which the answer models never learn
+from). Questions about other authorities' errands usually fall between the
+two. Real questions are usually
 worded further from the phrasings than the phrasings are from each other, so
 the prediction is an upper bound on "right" for them.
 
@@ -25,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from knowledge.confidence import removed_folds
+from knowledge.confidence import OFFTOPIC_CHECK_FILE, offtopic_questions, removed_folds
 from knowledge.matcher import Matcher, Outcome, Thresholds
 from knowledge.model import Article
 
@@ -65,8 +71,10 @@ class QualityReport:
     confusions: list[Confusion]
     same_phrasings: list[tuple[str, str, str]]  # article id, phrasing, its near twin
     stop_words_only: list[tuple[str, str]]  # article id, phrasing
-    out_of_scope_asked: int = 0
+    out_of_scope_asked: int = 0  # phrasings of removed articles asked of the rest
     out_of_scope_answered: int = 0
+    everyday_asked: int = 0  # everyday questions the answer models never learnt from
+    everyday_answered: int = 0
 
     @property
     def asked(self) -> int:
@@ -78,8 +86,15 @@ class QualityReport:
 
     @property
     def predicted_out_of_scope_answered(self) -> float:
+        """Questions on a topic next to the base's own that it lacks: answered."""
         n = self.out_of_scope_asked
         return self.out_of_scope_answered / n if n else 0.0
+
+    @property
+    def predicted_everyday_answered(self) -> float:
+        """Everyday questions far from any process: answered."""
+        n = self.everyday_asked
+        return self.everyday_answered / n if n else 0.0
 
     @property
     def thin(self) -> list[ArticleQuality]:
@@ -150,6 +165,10 @@ def quality_report(
                 report.out_of_scope_asked += 1
                 if matcher.match(question, thresholds).outcome is Outcome.ANSWER:
                     report.out_of_scope_answered += 1
+    for question in offtopic_questions(OFFTOPIC_CHECK_FILE):
+        report.everyday_asked += 1
+        if whole.match(question, thresholds).outcome is Outcome.ANSWER:
+            report.everyday_answered += 1
     return report
 
 

@@ -10,15 +10,19 @@ import pytest
 from knowledge.base import KnowledgeBase, default_calibration_file, load_knowledge_base
 from knowledge.confidence import (
     DEFAULT,
+    OFFTOPIC_CHECK_FILE,
     Calibration,
     Logistic,
     calibrate,
     fingerprint,
     fit_logistic,
+    offtopic_questions,
     read_models,
+    thinned,
     variants,
     write_models,
 )
+from knowledge.model import Article
 from knowledge.normalise import Analyzer
 from knowledge.synonyms import read_groups
 from tests.conftest import EXAMPLE_DIR, write_article
@@ -100,3 +104,29 @@ def test_a_stale_model_is_used_with_a_warning_and_a_broken_one_is_skipped(
         broken = load_knowledge_base(arts, org)
         assert broken.matcher.calibration == DEFAULT["lexical"]
         assert any(p.path == path and p.severity == "warning" for p in broken.problems)
+
+
+def test_a_thin_copy_keeps_each_title_and_three_phrasings_and_holds_out_a_fourth() -> None:
+    dense = Article(
+        id="a",
+        area="hr",
+        title="Titel",
+        questions=tuple(f"fråga {i}" for i in range(9)),
+        answer="Svar.",
+        keywords=("nyckel",),
+    )
+    short = Article(id="b", area="hr", title="Kort", questions=("en",), answer="Svar.")
+    for r in range(3):
+        kept, held = thinned([dense, short], r, 3)
+        thin = kept[0]
+        assert thin.title == "Titel" and len(thin.questions) == 3 and thin.keywords == ()
+        assert held["a"] not in thin.phrasings and held["a"] in dense.questions
+        assert "b" not in held and kept[1].questions == ("en",)  # too few to hold one out
+    assert len({thinned([dense], r, 3)[1]["a"] for r in range(3)}) == 3  # a new one each round
+
+
+def test_the_check_questions_are_not_the_ones_the_models_learn_from() -> None:
+    """kb report's everyday figure is honest only if the answer models never saw them."""
+    learnt = {q.lower() for q in offtopic_questions()}
+    check = offtopic_questions(OFFTOPIC_CHECK_FILE)
+    assert len(check) >= 20 and not {q.lower() for q in check} & learnt

@@ -24,6 +24,9 @@ def test_the_example_base_predicts_what_its_question_files_measure(
     assert abs(sum(report.share(p) for p in parts) - 1) < 1e-9
     assert 0.6 < report.share("right") < 0.95 and report.share("wrong") < 0.1
     assert 0 < report.predicted_out_of_scope_answered < 0.5
+    # Everyday questions the answer models never learnt from: asked, and almost never
+    # answered (the lexical matcher answers none of them).
+    assert report.everyday_asked >= 20 and report.predicted_everyday_answered < 0.1
     worst = report.articles[0]
     assert worst.right < worst.asked  # the list starts with what to fix
 
@@ -62,6 +65,9 @@ def test_kb_report_prints_the_prediction_and_writes_a_work_list(
     assert main(["kb", "report", "--xlsx", str(out)]) == 0
     text = capsys.readouterr().out
     assert "besvaras rätt" in text and "Artikelpar som tas för varandra" in text
+    assert "ett närliggande ämne som saknas" in text and "vardagsfrågor" in text
     book = load_workbook(out)
     assert book.sheetnames == ["Artiklar", "Förväxlingar", "Lika formuleringar", "Förutsägelse"]
     assert book["Artiklar"].max_row == 1 + 120
+    labels = [row[0].value for row in book["Förutsägelse"].iter_rows()]
+    assert "vardagsfrågor som besvaras" in labels
