@@ -313,17 +313,22 @@ class Matcher:
         meaning = embeddings.similarity(cosines), embeddings.similarity(answers)
         return self._by_meaning(meaning), standout(cosines)
 
+    def _foreign(self, question: str) -> bool:
+        """Written in another language, in at least three words, with a model to read it."""
+        if self.semantic is None or len(question.split()) < 3:
+            return False
+        return detect(question) not in (None, "sv")
+
     def across(self, question: str) -> bool:
         """Whether to rank ``question`` by meaning alone: it is written in another
         language (``knowledge.language``), in at least three words, and the base knows
         fewer than half of its words (a Swedish "Hålla medarbetarsamtal nästa månad"
-        looks Finnish by its endings, but the base knows its words). Words the base
+        looks Finnish by its endings, but the base knows its words). A question in
+        another language whose known words are not enough to answer or ask back ("I
+        forgot my password") is also tried by meaning alone (``match``). Words the base
         does not know are not enough on their own: "asdf" stands out semantically from
         nothing in particular, and a greeting ("مرحبا") is no question."""
-        if self.semantic is None or len(question.split()) < 3:
-            return False
-        language = detect(question)
-        if language is None or language == "sv":
+        if not self._foreign(question):
             return False
         terms = self.analyzer.query_terms(question)
         vocabulary = self.analyzer.vocabulary
@@ -386,6 +391,8 @@ class Matcher:
         if sure >= thresholds.answer and not tied:
             return Result(question, Outcome.ANSWER, tuple(ranked[:5]), terms, sure, reach=reach)
         if reach < thresholds.clarify:
+            if self._foreign(question):  # "I forgot my password": words known, not enough
+                return self._match_across(question, terms, thresholds)
             return Result(question, Outcome.NO_ANSWER, tuple(ranked[:5]), terms, sure, reach=reach)
         # One plausible article but not a confident one is offered as the only choice.
         choices = choices_of(ranked, thresholds)

@@ -62,6 +62,9 @@ def test_meaning_reaches_what_no_shared_word_does(
     ("question", "article"),
     [
         ("I forgot my password and cannot log in", "it-glomt-losenord"),
+        # The base knows "password" (a keyword), so words rank it, but not surely
+        # enough to ask back; meaning alone then does (it was routed to staff before).
+        ("I forgot my password", "it-glomt-losenord"),
         ("Unohdin salasanani enkä pääse kirjautumaan sisään", "it-glomt-losenord"),
         ("نسيت كلمة المرور الخاصة بي ولا أستطيع تسجيل الدخول", "it-glomt-losenord"),
     ],
