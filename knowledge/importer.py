@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import yaml
 
@@ -50,14 +51,17 @@ class ImportedArticle:
     questions: tuple[str, ...]
     answer: str
     rows: tuple[int, ...]
+    reviewed: date | None = None  # when the list it came from was last reviewed
 
     def to_markdown(self) -> str:
-        meta = {
+        meta: dict[str, object] = {
             "id": self.id,
             "area": self.area,
             "title": self.title,
             "questions": list(self.questions),
         }
+        if self.reviewed is not None:
+            meta["reviewed"] = self.reviewed
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
         return f"---\n{front}---\n{self.answer}\n"
 

@@ -6,12 +6,15 @@ is read (openpyxl only for XLSX, imported when needed) and the articles written.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections import Counter
+from collections.abc import Collection
+from datetime import date
 from pathlib import Path
 
 from adapters.cli import scaffold
 from bot.clean import clean_text
-from knowledge.importer import ImportFailed, import_rows, read_csv
+from knowledge.importer import ImportFailed, ImportResult, import_rows, read_csv
 from knowledge.loader import OrganisationError, load_articles, load_organisation
 
 
@@ -96,15 +99,18 @@ def kb_import(args: argparse.Namespace) -> int:
     def key(question: str) -> str:  # as kb lint tells two questions apart
         return " ".join(analyzer.surface(question))
 
-    existing_ids: set[str] = set()
-    existing_questions: dict[str, str] = {}
+    existing: list[tuple[str, tuple[str, ...]]] = []  # (id, questions) already in the base
     if articles_dir.is_dir():
-        for article in load_articles(articles_dir).articles:
-            existing_ids.add(article.id)
-            for q in article.questions:
-                existing_questions.setdefault(key(q), article.id)
-    try:
-        result = import_rows(
+        existing = [(a.id, a.questions) for a in load_articles(articles_dir).articles]
+
+    def mapped(skip: Collection[str] = ()) -> ImportResult:
+        ids = {i for i, _ in existing if i not in skip}
+        questions: dict[str, str] = {}
+        for article_id, qs in existing:
+            if article_id not in skip:
+                for q in qs:
+                    questions.setdefault(key(q), article_id)
+        return import_rows(
             header,
             rows,
             columns={
@@ -116,13 +122,26 @@ def kb_import(args: argparse.Namespace) -> int:
             },
             default_area=args.area,
             areas=areas,
-            existing_ids=existing_ids,
-            existing_questions=existing_questions,
+            existing_ids=ids,
+            existing_questions=questions,
             question_key=key,
         )
+
+    try:
+        if args.force:  # the articles this file maps to are replaced, not compared with
+            result = mapped(skip={a.id for a in mapped(skip={i for i, _ in existing}).articles})
+        else:
+            result = mapped()
     except ImportFailed as exc:
         raise KbFileError(f"{source}: {exc}") from exc
-    targets = [(articles_dir / a.area / f"{a.id}.md", a) for a in result.articles]
+    articles = list(result.articles)
+    if args.reviewed:
+        try:
+            reviewed = date.fromisoformat(args.reviewed)
+        except ValueError as exc:
+            raise KbFileError(f"--reviewed: {args.reviewed!r} är inget datum (ÅÅÅÅ-MM-DD)") from exc
+        articles = [dataclasses.replace(a, reviewed=reviewed) for a in articles]
+    targets = [(articles_dir / a.area / f"{a.id}.md", a) for a in articles]
     clash = [p for p, _ in targets if p.exists()]
     if clash and not args.force:
         raise KbFileError(

@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIL",
         help="organisationsfilen vars områden gäller (standard: MAPP/organisation.yaml)",
     )
+    imp.add_argument(
+        "--reviewed",
+        metavar="ÅÅÅÅ-MM-DD",
+        help="när listan senast granskades: skrivs som artiklarnas reviewed-datum",
+    )
     imp.add_argument("--force", action="store_true", help="skriv över befintliga artiklar")
     imp.set_defaults(func=kb_files.kb_import)
 

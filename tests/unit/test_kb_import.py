@@ -112,6 +112,30 @@ def test_xlsx_first_sheet(base: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     _lint_passes(base, capsys)
 
 
+def test_reviewed_date_is_written_and_lint_stops_asking_for_one(
+    base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "fragor.csv"
+    src.write_text(HEADER + ROWS, encoding="utf-8")
+    assert main(["kb", "import", str(src), "--out", str(base)]) == 0
+    capsys.readouterr()
+    main(["kb", "lint"])
+    assert "no 'reviewed' date" in capsys.readouterr().out  # without: one warning each
+    first = set(_articles(base))
+    args = ["kb", "import", str(src), "--out", str(base), "--force", "--reviewed", "2026-11-30"]
+    assert main(args) == 0
+    # --force replaces the same articles (not "-2" copies, not "already in another article")
+    assert set(_articles(base)) == first
+    assert all("reviewed: 2026-11-30\n" in text for text in _articles(base).values())
+    capsys.readouterr()
+    assert main(["kb", "lint"]) == 0
+    assert "reviewed" not in capsys.readouterr().out
+    for bad in ("30/11/2026", "2026-13-01", ""):
+        capsys.readouterr()
+        bad_args = ["kb", "import", str(src), "--out", str(base), "--force", "--reviewed", bad]
+        assert main(bad_args) == (2 if bad else 0), bad  # empty: no date, as without
+
+
 def test_rows_sharing_an_id_become_phrasings() -> None:
     result = import_rows(
         ["id", "fråga", "svar", "område"],
