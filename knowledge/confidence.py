@@ -250,6 +250,7 @@ def _shipped() -> dict[str, Calibration]:
         models = {}
     for mode, names in FEATURES.items():
         if mode not in models:
+            log.warning("%s has no %s model: such questions all go to staff", SHIPPED, mode)
             never = Logistic((0.0,) * len(names), -50.0)
             models[mode] = Calibration(mode, never, never)
     return models

@@ -18,17 +18,18 @@ Score of an article for a question, each part in 0..1::
 With a semantic model (``knowledge.semantic``) the score is fused with meaning::
 
     score = (1 - semantic) * words + semantic * meaning      (semantic = 0.6)
-    meaning = (1 - answer) * phrasings + answer * answer text  (answer = 0.5)
+    meaning = floor-mapped((1 - answer) * phrasings + answer * answer text)  (answer = 0.5)
 
 - words: the lexical score above;
 - phrasings: the best cosine between the question's embedding and one of the
   article's phrasings; answer text: the cosine between the question and the
   article's title and answer, embedded as a passage (what e5 was trained to
-  retrieve). Each is mapped to 0..1 by the model's floor (the cosine of
-  unrelated texts). All parts are absolute, so an article's score does not
-  depend on which other articles happen to be candidates. A base with many
-  phrasings an article is found by its phrasings; one imported from a question
-  list with three or four is found more often by its answers (bench/README.md).
+  retrieve). The two cosines are blended, and the blend is mapped to 0..1 by
+  the model's floor (the cosine of unrelated texts). All parts are absolute, so
+  an article's score does not depend on which other articles happen to be
+  candidates. A base with many phrasings an article is found by its phrasings;
+  one imported from a question list with three or four is found more often by
+  its answers (bench/README.md).
 
 Candidates are the lexical top 30 and the cosine top 10: a question that
 shares no word with its article ("Unohdin salasanani") is still found.

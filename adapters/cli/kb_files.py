@@ -170,4 +170,5 @@ def kb_import(args: argparse.Namespace) -> int:
     if areas is not None:
         env += f" STODBOT_ORGANISATION_FILE={org_file}"
     print(f"Kontrollera dem med: {env} stodbot kb lint")
+    print(f"Se var banken är svag (vilka artiklar som förväxlas): {env} stodbot kb report")
     return 0

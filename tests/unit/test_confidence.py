@@ -130,3 +130,18 @@ def test_the_check_questions_are_not_the_ones_the_models_learn_from() -> None:
     learnt = {q.lower() for q in offtopic_questions()}
     check = offtopic_questions(OFFTOPIC_CHECK_FILE)
     assert len(check) >= 20 and not {q.lower() for q in check} & learnt
+
+
+def test_a_shipped_file_without_a_mode_routes_that_mode_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from knowledge import confidence
+
+    only_lexical = tmp_path / "calibration.json"
+    write_models(only_lexical, {"lexical": DEFAULT["lexical"]})
+    monkeypatch.setattr(confidence, "SHIPPED", only_lexical)
+    models = confidence._shipped()
+    assert models["lexical"] == DEFAULT["lexical"]
+    never = models["semantic"]
+    assert never.probability([1.0] * 18) < 1e-6 and never.choice_probability([1.0] * 18) < 1e-6
+    assert "no semantic model" in caplog.text
