@@ -142,6 +142,6 @@ def test_a_shipped_file_without_a_mode_routes_that_mode_and_says_so(
     monkeypatch.setattr(confidence, "SHIPPED", only_lexical)
     models = confidence._shipped()
     assert models["lexical"] == DEFAULT["lexical"]
-    never = models["semantic"]
-    assert never.probability([1.0] * 18) < 1e-6 and never.choice_probability([1.0] * 18) < 1e-6
+    never, x = models["semantic"], [1.0] * len(confidence.FEATURES["semantic"])
+    assert never.probability(x) < 1e-6 and never.choice_probability(x) < 1e-6
     assert "no semantic model" in caplog.text
