@@ -42,6 +42,13 @@ def _articles(out: Path) -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted((out / "articles").rglob("*.md"))}
 
 
+def _list(tmp_path: Path) -> Path:
+    """The three-row list, as a UTF-8 CSV file."""
+    src = tmp_path / "fragor.csv"
+    src.write_text(HEADER + ROWS, encoding="utf-8")
+    return src
+
+
 def _lint_passes(out: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["kb", "lint"]) == 0, capsys.readouterr().out
@@ -115,8 +122,7 @@ def test_xlsx_first_sheet(base: Path, tmp_path: Path, capsys: pytest.CaptureFixt
 def test_reviewed_date_is_written_and_lint_stops_asking_for_one(
     base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = tmp_path / "fragor.csv"
-    src.write_text(HEADER + ROWS, encoding="utf-8")
+    src = _list(tmp_path)
     assert main(["kb", "import", str(src), "--out", str(base)]) == 0
     capsys.readouterr()
     main(["kb", "lint"])
@@ -240,8 +246,7 @@ def test_nothing_written_exits_1_and_missing_columns_exit_2(
 def test_a_second_import_does_not_overwrite(
     base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = tmp_path / "fragor.csv"
-    src.write_text(HEADER + ROWS, encoding="utf-8")
+    src = _list(tmp_path)
     assert main(["kb", "import", str(src), "--out", str(base)]) == 0
     assert main(["kb", "import", str(src), "--out", str(base)]) == 1  # all its questions exist
     assert len(_articles(base)) == 3
