@@ -333,6 +333,7 @@ def training_set(
     in_choices: list[int] = []
     by_hash = sorted(articles, key=lambda a: hashlib.sha256(a.id.encode()).hexdigest())
     asked = {a.id for a in by_hash[:sample]}
+    everyday = offtopic_questions()
 
     def ask(matcher: Matcher, question: str, right: str | None, augment: bool = True) -> None:
         for q in variants(question) if augment else [question]:
@@ -368,7 +369,7 @@ def training_set(
         for article_id, question in held.items():
             if article_id in asked:
                 ask(matcher, question, article_id)
-        for question in offtopic_questions():
+        for question in everyday:
             ask(matcher, question, None)
     # Keywords alone, as people type them into a chat ("faktura", "poolbil"), in the
     # whole base: a keyword that several articles share is a coin toss, and says so.
@@ -379,7 +380,7 @@ def training_set(
         for keyword in a.keywords[:keywords]:
             ask(whole, keyword, a.id, augment=False)
     # Everyday questions that no process article answers: any answer to them is wrong.
-    for question in offtopic_questions():
+    for question in everyday:
         ask(whole, question, None)
     for gone, others in removed_folds(articles, folds):
         matcher = build(others)

@@ -309,9 +309,7 @@ class Matcher:
         with the rest of the base, not with a fixed scale."""
         if self.semantic is None or not question.strip():
             return [], 0.0
-        embeddings = self.semantic.embeddings
-        cosines, answers = self.semantic.parts(embeddings.question(question))
-        meaning = embeddings.similarity(cosines), embeddings.similarity(answers)
+        meaning, cosines = self._embedded(question)
         return self._by_meaning(meaning), standout(cosines)
 
     def _foreign(self, question: str) -> bool:
@@ -340,9 +338,15 @@ class Matcher:
         alone (None without a model)."""
         if self.semantic is None or not question.strip():
             return None
+        return self._embedded(question)[0]
+
+    def _embedded(self, question: str) -> tuple[Meaning, npt.NDArray[np.float64]]:
+        """The question embedded and compared with every article: its ``Meaning``, and
+        the blended cosines it is mapped from (needs a model)."""
+        assert self.semantic is not None
         embeddings = self.semantic.embeddings
         cosines, answers = self.semantic.parts(embeddings.question(question))
-        return embeddings.similarity(cosines), embeddings.similarity(answers)
+        return (embeddings.similarity(cosines), embeddings.similarity(answers)), cosines
 
     def _closest(self, meaning: npt.NDArray[np.float64]) -> list[int]:
         """The semantically closest articles (above the model's floor), best first."""

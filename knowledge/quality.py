@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from knowledge.confidence import OFFTOPIC_CHECK_FILE, offtopic_questions, removed_folds
@@ -158,18 +158,26 @@ def quality_report(
         _same_phrasings(whole, articles),
         [(a.id, p) for a in articles for p in _phrasings(a) if not whole.analyzer.surface(p)],
     )
-    for gone, rest in removed_folds(articles, folds):
+    for rest, questions in neighbour_questions(articles, folds):
         matcher = build(rest)
-        for a in gone:
-            for question in _phrasings(a)[:2]:
-                report.out_of_scope_asked += 1
-                if matcher.match(question, thresholds).outcome is Outcome.ANSWER:
-                    report.out_of_scope_answered += 1
+        for question in questions:
+            report.out_of_scope_asked += 1
+            if matcher.match(question, thresholds).outcome is Outcome.ANSWER:
+                report.out_of_scope_answered += 1
     for question in offtopic_questions(OFFTOPIC_CHECK_FILE):
         report.everyday_asked += 1
         if whole.match(question, thresholds).outcome is Outcome.ANSWER:
             report.everyday_answered += 1
     return report
+
+
+def neighbour_questions(
+    articles: Sequence[Article], folds: int = 6
+) -> Iterator[tuple[list[Article], list[str]]]:
+    """Questions on a neighbouring topic the base lacks: a ``folds``-th of the articles
+    removed at a time, and their titles and first phrasings, to ask of the rest."""
+    for gone, rest in removed_folds(articles, folds):
+        yield rest, [q for a in gone for q in _phrasings(a)[:2]]
 
 
 def _phrasings(a: Article) -> list[str]:

@@ -270,7 +270,7 @@ def _slug(model_id: str) -> str:
 class SemanticIndex:
     """Every article as vectors: its phrasings (title and alternate questions, embedded as
     questions) and its answer (title and answer text, embedded as a passage).
-    ``cosines(q)`` gives each article's blend of the two: ``(1 - answer) *`` the best
+    ``parts(q)`` gives each article's blend of the two: ``(1 - answer) *`` the best
     cosine between the question and one of its phrasings ``+ answer *`` the cosine
     between the question and its answer.
 
@@ -316,13 +316,9 @@ class SemanticIndex:
         self._answers = embeddings.articles([self.passage(a) for a in articles], "passage")
         embeddings.save()
 
-    def cosines(self, question: Vectors) -> npt.NDArray[np.float64]:
-        """Each article's blended cosine: its best phrasing's and its answer's (an
-        article with no phrasing is represented by its answer alone)."""
-        return self.parts(question)[0]
-
     def parts(self, question: Vectors) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Each article's blended cosine, and its answer's cosine alone."""
+        """Each article's blended cosine (its best phrasing's and its answer's; an article
+        with no phrasing is represented by its answer alone), and its answer's alone."""
         if not self.size:
             return np.zeros(0), np.zeros(0)
         q = question.astype(np.float32)

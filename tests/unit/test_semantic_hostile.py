@@ -102,13 +102,13 @@ def _keys(texts: list[str]) -> np.ndarray:
 def test_a_malformed_cache_is_ignored_not_fatal(tmp_path: Path, arrays: dict) -> None:
     cache = _crafted(tmp_path, **arrays)
     index = SemanticIndex(_articles(["a", "b"]), Embeddings(Fake(), cache))  # start-up
-    index.cosines(Fake().embed(["q"], "query")[0])  # and a question
+    index.parts(Fake().embed(["q"], "query")[0])  # and a question
 
 
 def test_nan_vectors_in_a_cache_are_ignored(tmp_path: Path) -> None:
     cache = _crafted(tmp_path, keys=_keys(["a"]), vectors=np.full((1, 8), np.nan, np.float16))
     index = SemanticIndex(_articles(["a", "b"]), Embeddings(Fake(), cache))
-    assert np.isfinite(index.cosines(Fake().embed(["q"], "query")[0])).all()
+    assert all(np.isfinite(p).all() for p in index.parts(Fake().embed(["q"], "query")[0]))
 
 
 def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path: Path) -> None:
