@@ -17,8 +17,9 @@ Score of an article for a question, each part in 0..1::
 
 With a semantic model (``knowledge.semantic``) the score is fused with meaning::
 
-    score = (1 - semantic) * words + semantic * meaning      (semantic = 0.6)
-    meaning = floor-mapped((1 - answer) * phrasings + answer * answer text)  (answer = 0.5)
+    score = (1 - semantic) * words + semantic * meaning      (semantic = 0.8)
+    meaning = floor-mapped((1 - w) * phrasings + w * answer text)
+    w = answer / (answer + the article's phrasings)          (answer = 8)
 
 - words: the lexical score above;
 - phrasings: the best cosine between the question's embedding and one of the
@@ -27,9 +28,10 @@ With a semantic model (``knowledge.semantic``) the score is fused with meaning::
   retrieve). The two cosines are blended, and the blend is mapped to 0..1 by
   the model's floor (the cosine of unrelated texts). All parts are absolute, so
   an article's score does not depend on which other articles happen to be
-  candidates. A base with many phrasings an article is found by its phrasings;
-  one imported from a question list with three or four is found more often by
-  its answers (bench/README.md).
+  candidates. The answer text counts as eight phrasings: an article with ten
+  phrasings (the example base) is found mostly by them, one imported from a
+  question list with three or four mostly by its answer, which finds more there
+  (bench/README.md).
 
 Candidates are the lexical top 30 and the cosine top 10: a question that
 shares no word with its article ("Unohdin salasanani") is still found.
@@ -82,8 +84,8 @@ class Weights:
     lexical: float = 0.60
     phrasing: float = 0.20
     fuzzy: float = 0.20
-    semantic: float = 0.60  # meaning's share of the fused score (when a model is on)
-    answer: float = 0.50  # the answer text's share of meaning, the phrasings' the rest
+    semantic: float = 0.80  # meaning's share of the fused score (when a model is on)
+    answer: float = 8.0  # the answer text counts as this many phrasings in meaning
 
 
 @dataclass(frozen=True)

@@ -91,13 +91,13 @@ def test_swedish_questions_still_answer_and_off_topic_ones_do_not(
 def test_answer_texts_find_what_few_phrasings_miss(e5: E5Embedder, tmp_path: Path) -> None:
     """On a base of citizens' questions with four phrasings an article (bench/outside),
     each phrasing held out in turn: ranking by the answer texts as well as by the
-    phrasings puts the right article first for more of them (122 against 113 of 200
-    when measured; bench/README.md)."""
+    phrasings (the answer counting as eight phrasings) puts the right article first
+    for more of them (135 against 105 of 200 when measured; bench/README.md)."""
     base = Path(__file__).resolve().parents[2] / "bench" / "outside"
     organisation = load_organisation(base / "organisation.yaml")
     articles = load_articles(base / "articles", organisation.area_ids).articles
     cached = Embeddings(e5, tmp_path)
-    found = {0.0: 0, 0.5: 0}
+    found = {0.0: 0, 8.0: 0}
     for r in range(4):
         kept = [
             dataclasses.replace(a, questions=a.questions[:r] + a.questions[r + 1 :])
@@ -106,7 +106,7 @@ def test_answer_texts_find_what_few_phrasings_miss(e5: E5Embedder, tmp_path: Pat
         for share in found:
             m = Matcher(kept, Analyzer([]), Weights(answer=share), embeddings=cached)
             found[share] += sum(m.rank(a.questions[r])[0].article.id == a.id for a in articles)
-    assert found[0.5] >= found[0.0] + 5, found
+    assert found[8.0] >= found[0.0] + 10, found
 
 
 @pytest.mark.parametrize(
