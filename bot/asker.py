@@ -143,14 +143,48 @@ def reopen(service: ConversationService, turn: Turn, rest: str) -> None:
     turn.notify_all(ticket_card(service.org, ticket, service.texts(), kind="ticket_update"))
 
 
+LANGUAGE_NAMES = {
+    "sv": ("svenska", "swedish", "sv", "svensk"),
+    "en": ("engelska", "english", "en", "engelsk"),
+}
+
+
+@COMMANDS.command(
+    "språk",
+    aliases=("language", "sprak"),
+    usage="[SPRÅK]",
+    help_sv="byter språk: svenska eller engelska",
+    help_en="changes language: Swedish or English",
+)
+def set_language(service: ConversationService, turn: Turn, rest: str) -> None:
+    """The person's language, for every reply from now on: text, buttons and cards."""
+    word = rest.strip(" .!").casefold()
+    chosen = next((code for code, names in LANGUAGE_NAMES.items() if word in names), None)
+    if chosen is None:
+        turn.say(Reply(ReplyKind.INFO, turn.t("language_usage")))
+        return
+    turn.tx.people.set_language(turn.user, chosen, turn.now)
+    turn.t = service.texts(chosen)
+    turn.say(Reply(ReplyKind.INFO, turn.t("language_set")))
+
+
 @COMMANDS.command(
     "enhet",
     aliases=("förvaltning", "unit"),
+    usage="[NR]",
     help_sv="byter vilken förvaltning du hör till",
     help_en="changes your department",
 )
 def set_unit(service: ConversationService, turn: Turn, rest: str) -> None:
+    """``enhet`` lists the units and waits for a number; ``enhet 2`` or ``enhet
+    socialförvaltningen`` sets it at once, and whatever the conversation waited on
+    (ja/nej on an answer) still waits."""
     units = service.org.units
+    if rest.strip():
+        unit = service.unit_named(rest)
+        if unit is not None:
+            service.set_unit_of(turn, unit)
+            return
     choices = tuple(Choice(i, u.name, u.id) for i, u in enumerate(units, 1))
     turn.state = ConversationState(Awaiting.UNIT, "", tuple(u.id for u in units))
     turn.say(

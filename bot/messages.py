@@ -34,6 +34,8 @@ class IncomingMessage:
     # What a button press or reaction answers ("ticket:42", "question:17"), as the reply
     # it was on said (``Reply.about``); None for typed text.
     about: str | None = None
+    # Something the bot cannot read (an image, a file): it says that only text is read.
+    unreadable: bool = False
 
     @property
     def channel(self) -> str:
@@ -55,6 +57,11 @@ class Choice:
     number: int
     label: str
     article_id: str | None = None
+    says: str | None = None  # what choosing it sends, when not the number ("enhet 2")
+
+    @property
+    def text(self) -> str:
+        return self.says or str(self.number)
 
 
 @dataclass(frozen=True)
@@ -67,23 +74,27 @@ class Reply:
     article_id: str | None = None
     area_id: str | None = None
     asks_feedback: bool = False
+    offers_route: bool = False  # asks "shall I pass it on?": ja/nej
     ticket_id: int | None = None
     # What the reply asks about ("ticket:42", "question:17"): buttons and reactions on it
     # answer that, not whatever the conversation waits for by the time they are pressed.
     about: str | None = None
     outbox_id: int | None = None  # set when the reply waits in the outbox for delivery
     retry: bool = False  # nothing was stored: the same message should be handled again later
+    language: str = "sv"  # the language the reply is written in: its buttons follow it
 
     def to_payload(self) -> dict[str, object]:
         return {
             "kind": self.kind.value,
             "text": self.text,
-            "choices": [[c.number, c.label, c.article_id] for c in self.choices],
+            "choices": [[c.number, c.label, c.article_id, c.says] for c in self.choices],
             "article_id": self.article_id,
             "area_id": self.area_id,
             "asks_feedback": self.asks_feedback,
+            "offers_route": self.offers_route,
             "ticket_id": self.ticket_id,
             "about": self.about,
+            "language": self.language,
         }
 
     @classmethod
@@ -94,10 +105,12 @@ class Reply:
         return cls(
             kind=ReplyKind(str(payload.get("kind", "info"))),
             text=str(payload.get("text", "")),
-            choices=tuple(Choice(int(n), str(label), art) for n, label, art in choices),
+            choices=tuple(Choice(int(c[0]), str(c[1]), c[2], *c[3:4]) for c in choices),
             article_id=payload.get("article_id"),  # type: ignore[arg-type]
             area_id=payload.get("area_id"),  # type: ignore[arg-type]
             asks_feedback=bool(payload.get("asks_feedback")),
+            offers_route=bool(payload.get("offers_route")),
             ticket_id=int(ticket) if isinstance(ticket, int) else None,
             about=str(payload["about"]) if payload.get("about") else None,
+            language=str(payload.get("language") or "sv"),
         )

@@ -25,6 +25,15 @@ SV: dict[str, str] = {
     "thanks_helpful": "Tack! Skönt att det hjälpte.",
     "sorry_not_helpful": "Tack för svaret. Vill du att jag skickar frågan till {area}? (ja/nej)",
     "route_declined": "Okej. Ställ gärna frågan på ett annat sätt.",
+    "language_set": "Jag svarar på svenska från och med nu. Skriv ”language english” för engelska.",
+    "language_usage": "Skriv ”språk svenska” eller ”språk engelska”.",
+    "only_text": "Jag läser bara text, inte bilder eller filer. Skriv frågan med ord, så letar jag.",
+    "button_helpful": "Ja, det hjälpte",
+    "button_not_helpful": "Nej",
+    "button_send": "Ja, skicka den",
+    "button_dont_send": "Nej tack",
+    "button_none": "Inget av dem",
+    "offer_route": "Det hittar jag inget svar på i kunskapsbanken. Jag svarar på frågor om {areas}. Vill du att jag skickar frågan till **{area}**? (ja/nej)",
     "bad_choice": "Välj en siffra mellan 1 och {n}, eller ställ en ny fråga.",
     "bad_choice_one": "Svara 1 för att välja, eller ställ en ny fråga.",
     "help_header": "Det här kan du skriva:",
@@ -44,7 +53,8 @@ SV: dict[str, str] = {
         "bifogat. De tar hand om den senast {claim_due}. Du får svaret här."
     ),
     "routed_partner": "{area} drivs av {partner}; {who} ansvarar för ärendet här hos oss.",
-    "ask_unit": "Innan jag svarar: vilken förvaltning eller vilket kontor arbetar du på? Svara med en siffra.",
+    "ask_unit": "Vilken förvaltning eller vilket kontor arbetar du på? Svara med en siffra.",
+    "ask_unit_after": "En sak till, en gång: vilken förvaltning eller vilket kontor arbetar du på? Då räknas frågorna dit i statistiken (bara antal). Skriv till exempel ”enhet 1”, eller hoppa över det.",
     "unit_set": "Tack, jag har noterat {unit}.",
     "unit_skipped": "Jag svarar utan förvaltning och frågar inte igen. Skriv ”enhet” om du vill ange den senare.",
     "my_tickets_none": "Du har inga ärenden.",
@@ -96,8 +106,8 @@ SV: dict[str, str] = {
     "card": (
         "Nytt ärende **{ticket}** till **{area}**\n"
         "Fråga: {question}\nFörvaltning: {unit}\nTa senast: {claim_due} · Klart senast: {resolve_due}\n"
-        "Kommandon: ta {ticket} · svara {ticket} … · fråga {ticket} … · notera {ticket} … · "
-        "flytta {ticket} OMRÅDE orsak · lös {ticket}"
+        "Kommandon: !ta {ticket} · !svara {ticket} … · !fråga {ticket} … · !notera {ticket} … · "
+        "!flytta {ticket} OMRÅDE orsak · !lös {ticket}"
     ),
     "card_state": "Ärende **{ticket}** – {area} – {status}",
     "card_title": "Nytt ärende {ticket} till {area}",
@@ -137,6 +147,15 @@ EN: dict[str, str] = {
     "thanks_helpful": "Thank you! Glad it helped.",
     "sorry_not_helpful": "Thanks. Shall I pass the question on to {area}? (yes/no)",
     "route_declined": "All right. Feel free to ask in another way.",
+    "language_set": "I will answer in English from now on. Type “språk svenska” for Swedish.",
+    "language_usage": "Type “language english” or “language swedish”.",
+    "only_text": "I only read text, not images or files. Write the question in words and I will look.",
+    "button_helpful": "Yes, it helped",
+    "button_not_helpful": "No",
+    "button_send": "Yes, send it",
+    "button_dont_send": "No thanks",
+    "button_none": "None of them",
+    "offer_route": "I find no answer to that in the knowledge base. I answer questions about {areas}. Shall I pass the question on to **{area}**? (yes/no)",
     "bad_choice": "Pick a number between 1 and {n}, or ask a new question.",
     "bad_choice_one": "Reply 1 to pick it, or ask a new question.",
     "help_header": "This is what you can type:",
@@ -156,7 +175,8 @@ EN: dict[str, str] = {
         "got attached. They will pick it up by {claim_due}. You will get the answer here."
     ),
     "routed_partner": "{area} is run by {partner}; {who} answers for the ticket here.",
-    "ask_unit": "Before I answer: which department or office do you work in? Reply with a number.",
+    "ask_unit": "Which department or office do you work in? Reply with a number.",
+    "ask_unit_after": "One more thing, once: which department or office do you work in? Then questions are counted there in the statistics (counts only). Type for example “unit 1”, or skip it.",
     "unit_set": "Thanks, I have noted {unit}.",
     "unit_skipped": "I will answer without your department and not ask again. Write “unit” if you want to set it later.",
     "my_tickets_none": "You have no tickets.",
@@ -206,8 +226,8 @@ EN: dict[str, str] = {
     "card": (
         "New ticket **{ticket}** for **{area}**\n"
         "Question: {question}\nDepartment: {unit}\nTake by: {claim_due} · Resolve by: {resolve_due}\n"
-        "Commands: ta {ticket} · svara {ticket} … · fråga {ticket} … · notera {ticket} … · "
-        "flytta {ticket} AREA reason · lös {ticket}"
+        "Commands: !ta {ticket} · !svara {ticket} … · !fråga {ticket} … · !notera {ticket} … · "
+        "!flytta {ticket} AREA reason · !lös {ticket}"
     ),
     "card_state": "Ticket **{ticket}** – {area} – {status}",
     "card_title": "New ticket {ticket} for {area}",

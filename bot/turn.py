@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.messages import IncomingMessage, Reply
@@ -29,7 +29,8 @@ class Turn:
         return self.msg.user_id
 
     def say(self, reply: Reply) -> None:
-        self.replies.append(reply)
+        """A reply to the sender, in the language the turn speaks."""
+        self.replies.append(replace(reply, language=self.t.language))
 
     def notify(self, item: Outgoing) -> None:
         """Queue a message to someone else, in this transaction."""

@@ -100,6 +100,11 @@ class PeopleRepo(Protocol):
 
     def set_unit(self, user_id: str, unit_id: str, at: datetime) -> None: ...
 
+    def language(self, user_id: str) -> str | None:
+        """The language the person chose (``språk engelska``), or None."""
+
+    def set_language(self, user_id: str, language: str, at: datetime) -> None: ...
+
 
 class StateRepo(Protocol):
     def get(self, key: str) -> dict[str, Any] | None: ...
@@ -115,6 +120,10 @@ class QuestionRepo(Protocol):
     def link_ticket(self, question_id: int, ticket_id: int, area_id: str) -> None: ...
 
     def update(self, question_id: int, **changes: Any) -> None: ...
+
+    def set_missing_unit(self, user_id: str, unit_id: str, since: datetime) -> int:
+        """Count ``user_id``'s questions since ``since`` that have no unit in
+        ``unit_id`` (they were asked before the unit was known); how many."""
 
     def between(self, start: datetime, end: datetime) -> list[QuestionRow]: ...
 

@@ -30,6 +30,7 @@ from bot.jobs import (
     escalate_overdue,
     post_weekly,
 )
+from bot.markup import from_markdown
 from bot.messages import ConversationRef, IncomingMessage
 from bot.outbox import deliver_pending
 from bot.reports import load_summary
@@ -119,12 +120,12 @@ def ask(args: argparse.Namespace) -> int:
         )
     if result.outcome.value == "answer" and result.best:
         print()
-        print(render_terminal(result.best.article.answer))
+        print(render_terminal(from_markdown(result.best.article.answer)))
     return 0
 
 
 def _print_reply(text: str) -> None:
-    print("stödbot> " + render_terminal(text).replace("\n", "\n         "))
+    print("stödbot> " + render_terminal(text, width=71).replace("\n", "\n         "))
     print()
 
 

@@ -34,6 +34,8 @@ from nio import (
     JoinError,
     LoginResponse,
     ReactionEvent,
+    RoomEncryptedMedia,
+    RoomMessageMedia,
     RoomMessageText,
     SyncError,
     SyncResponse,
@@ -150,6 +152,7 @@ class MatrixBot:
         self._join_waits = 0  # joins the homeserver asked us to retry later
         self.sender = MatrixSender(self.client, store, clock)
         self.area_rooms = {a.room for a in self.org.areas if a.room}
+        self._direct: set[str] = set()  # rooms known to be direct chats (``_is_direct``)
         self.owner = instance_id()
         self._caught_up = False
 
@@ -277,16 +280,26 @@ class MatrixBot:
                 if isinstance(ev, RoomMessageText):
                     content = ev.source.get("content", {})
                     relates = content.get("m.relates_to")
+                    relates = relates if isinstance(relates, dict) else {}
+                    body = ev.body if isinstance(ev.body, str) else ""
+                    new = content.get("m.new_content")
+                    if relates.get("rel_type") == "m.replace" and isinstance(new, dict):
+                        # An edit: its body is the " * …" fallback; the text is the new one.
+                        body = new.get("body") if isinstance(new.get("body"), str) else ""
+                        relates = {}
                     mentions = (content.get("m.mentions") or {}).get("user_ids")
                     payload = {
                         "type": "message",
                         "room": room_id,
                         "sender": ev.sender,
-                        "body": ev.body if isinstance(ev.body, str) else "",
-                        "relates": relates if isinstance(relates, dict) else {},
+                        "body": body,
+                        "relates": relates,
                         "mentions": mentions if isinstance(mentions, list) else [],
                     }
                     out.append((clean_text(ev.event_id), self._bounded(clean_value(payload))))
+                elif isinstance(ev, RoomMessageMedia | RoomEncryptedMedia):
+                    payload = {"type": "media", "room": room_id, "sender": ev.sender}
+                    out.append((clean_text(ev.event_id), clean_value(payload)))
                 elif isinstance(ev, ReactionEvent):
                     payload = {
                         "type": "reaction",
@@ -338,17 +351,20 @@ class MatrixBot:
 
     async def _answer_invites(self, resp: SyncResponse) -> None:
         for room_id, info in resp.rooms.invite.items():
-            inviter = next(
+            invite = next(
                 (
-                    e.sender
+                    e
                     for e in info.invite_state
                     if isinstance(e, InviteMemberEvent)
                     and e.state_key == self.user_id
                     and e.membership == "invite"
                 ),
-                "",
+                None,
             )
+            inviter = invite.sender if invite is not None else ""
             if self.invite_allowed(inviter):
+                if invite is not None and (invite.content or {}).get("is_direct") is True:
+                    await asyncio.to_thread(self._remember_direct, room_id)
                 for _ in range(20):
                     result = await self.client.join(room_id)
                     if (
@@ -410,9 +426,22 @@ class MatrixBot:
         with self.store.transaction() as tx:
             tx.inbox.mark_processed(item_id, self.clock())
 
+    def _remember_direct(self, room_id: str) -> None:
+        with self.store.transaction() as tx:
+            tx.adapter.put(f"matrix:direct:{room_id}", "1", self.clock())
+        self._direct.add(room_id)
+
     def _is_direct(self, room_id: str) -> bool:
-        room = self.client.rooms.get(room_id)
-        return room is not None and room.member_count <= 2 and room_id not in self.area_rooms
+        """A direct chat: the invite said so (``is_direct``), never the member count (a
+        leadership room of two is not a DM). Area and leadership rooms never are."""
+        if room_id in self.area_rooms or room_id == self.org.leadership_room:
+            return False
+        if room_id not in self._direct:
+            with self.store.transaction() as tx:
+                if tx.adapter.get(f"matrix:direct:{room_id}") is None:
+                    return False
+            self._direct.add(room_id)
+        return True
 
     def _to_message(self, event_id: str, p: dict[str, Any]) -> IncomingMessage | None:
         room_id, sender = p["room"], p["sender"]
@@ -429,6 +458,12 @@ class MatrixBot:
                 shared_in=self._shared_in(room_id),
                 about=said[1],
             )
+        if p["type"] == "media":  # an image or a file: say that only text is read
+            if not self._is_direct(room_id):
+                return None
+            address = json.dumps({"event": event_id, "thread": None})
+            ref = ConversationRef(CHANNEL, room_id, address)
+            return IncomingMessage(ref, sender, "", event_id, unreadable=True)
         body = _REPLY_FALLBACK.sub("", p["body"]).strip()
         relates = p.get("relates") or {}
         mentioned = self.user_id in p.get("mentions", []) or (self.user_id or "@") in body

@@ -170,7 +170,8 @@ class MatrixSender:
             if item.kind == "ticket_card" and ticket is not None:
                 tx.adapter.put(f"matrix:card:{ticket}:{item.conversation_id}", event_id, now)
                 tx.adapter.put(f"matrix:card-event:{event_id}", str(ticket), now)
-            if item.payload.get("asks_feedback"):  # a 👍/👎 on it answers what it asked
+            if item.payload.get("asks_feedback") or item.payload.get("offers_route"):
+                # a 👍/👎 on it answers what it asked
                 about = str(item.payload.get("about") or "1")
                 tx.adapter.put(f"matrix:feedback-event:{event_id}", about, now)
 

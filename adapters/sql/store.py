@@ -61,15 +61,22 @@ class SqlPeople:
         ).scalar_one_or_none()
 
     def set_unit(self, user_id: str, unit_id: str, at: datetime) -> None:
+        self._set(user_id, at, unit_id=unit_id)
+
+    def language(self, user_id: str) -> str | None:
+        return self.conn.execute(
+            select(t.people.c.language).where(t.people.c.user_id == user_id)
+        ).scalar_one_or_none()
+
+    def set_language(self, user_id: str, language: str, at: datetime) -> None:
+        self._set(user_id, at, language=language)
+
+    def _set(self, user_id: str, at: datetime, **values: str) -> None:
         done = self.conn.execute(
-            update(t.people)
-            .where(t.people.c.user_id == user_id)
-            .values(unit_id=unit_id, updated_at=at)
+            update(t.people).where(t.people.c.user_id == user_id).values(updated_at=at, **values)
         )
         if done.rowcount == 0:
-            self.conn.execute(
-                insert(t.people).values(user_id=user_id, unit_id=unit_id, updated_at=at)
-            )
+            self.conn.execute(insert(t.people).values(user_id=user_id, updated_at=at, **values))
 
 
 class SqlStates:
@@ -115,6 +122,15 @@ class SqlQuestions:
             .where(t.questions.c.id == question_id)
             .values(ticket_id=ticket_id, area_id=area_id)
         )
+
+    def set_missing_unit(self, user_id: str, unit_id: str, since: datetime) -> int:
+        q = t.questions.c
+        result = self.conn.execute(
+            update(t.questions)
+            .where(and_(q.user_id == user_id, q.unit_id.is_(None), q.asked_at >= since))
+            .values(unit_id=unit_id)
+        )
+        return int(result.rowcount or 0)
 
     def update(self, question_id: int, **changes: Any) -> None:
         self.conn.execute(

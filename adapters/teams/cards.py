@@ -3,18 +3,20 @@ escaped, then our own bold), and Adaptive Cards with Action.Execute buttons."""
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
+
+from bot.markup import Span, as_html, blocks, plain
+from bot.texts import Texts
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 CARD = "application/vnd.microsoft.card.adaptive"
 
 
 def to_xml(text: str) -> str:
-    """User text cannot add markup or mentions: it is escaped before our bold is added."""
-    safe = _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
-    return safe.replace("\n", "<br>")
+    """Light markup (``bot.markup``) as the HTML Teams shows in a message. User text
+    cannot add markup or mentions: every span is escaped."""
+    return as_html(text)
 
 
 def _button(title: str, text: str, verb: str = "say", **data: Any) -> dict[str, Any]:
@@ -28,23 +30,52 @@ def _button(title: str, text: str, verb: str = "say", **data: Any) -> dict[str, 
     }
 
 
-def choices_card(payload: dict[str, Any]) -> dict[str, Any] | None:
-    """Numbered choices and ja/nej as buttons; each says what it answers (``about``)."""
+def reply_card(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """A reply with buttons as one Adaptive Card: its text, then the buttons (numbered
+    choices, "Inget av dem", ja/nej), each saying what it answers (``about``) and
+    labelled in the reply's language. The numbered lines the buttons stand for are not
+    repeated in the text. None for a reply without buttons (sent as a message)."""
+    t = Texts(str(payload.get("language") or "sv"))
     about = {"about": payload["about"]} if payload.get("about") else {}
-    buttons = [
-        _button(f"{n}. {label}", str(n), **about) for n, label, _ in payload.get("choices") or []
-    ]
+    choices = [(int(c[0]), str(c[1]), (c[3:4] or [None])[0]) for c in payload.get("choices") or []]
+    buttons = [_button(f"{n}. {label}", says or str(n), **about) for n, label, says in choices]
+    if payload.get("kind") == "clarify":
+        buttons.append(_button(t("button_none"), "0", **about))
     if payload.get("asks_feedback"):
-        buttons += [_button("Ja, det hjälpte", "ja", **about), _button("Nej", "nej", **about)]
+        buttons += [
+            _button(t("button_helpful"), "ja", **about),
+            _button(t("button_not_helpful"), "nej", **about),
+        ]
+    if payload.get("offers_route"):
+        buttons += [
+            _button(t("button_send"), "ja", **about),
+            _button(t("button_dont_send"), "nej", **about),
+        ]
     if not buttons:
         return None
+    labels = [label for _, label, _ in choices]
+    body: list[dict[str, Any]] = []
+    for block in blocks(str(payload.get("text", ""))):
+        if block.kind == "numbers" and [plain(line) for line in block.lines] == labels:
+            continue  # the buttons show them
+        for n, line in enumerate(block.lines, block.start):
+            marker = {"bullets": "• ", "numbers": f"{n}. "}.get(block.kind, "")
+            inlines = ([_literal(marker)] if marker else []) + [_run(span) for span in line]
+            body.append({"type": "RichTextBlock", "inlines": inlines})
     return {
         "type": "AdaptiveCard",
         "version": "1.4",
-        "body": [],
+        "body": body,
         "actions": buttons,
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
     }
+
+
+def _run(span: Span) -> dict[str, Any]:
+    run = _literal(span.text, span.bold)
+    if span.italic:
+        run["italic"] = True
+    return run
 
 
 def _input_action(title: str, command: str, ticket: int, label: str) -> dict[str, Any]:
@@ -163,8 +194,9 @@ def activity_for(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         "textFormat": "xml",
         "text": to_xml(str(payload.get("text", ""))),
     }
-    card = choices_card(payload)
-    if card is not None:
+    card = reply_card(payload)
+    if card is not None:  # one card, the text in it: not a message and then a card
+        del activity["text"], activity["textFormat"]
         activity["attachments"] = [{"contentType": CARD, "content": card}]
     if payload.get("image_png_b64"):  # the weekly chart
         activity.setdefault("attachments", []).append(

@@ -82,10 +82,31 @@ def test_bad_choice_number_is_explained(chat: Chat) -> None:
     assert "Välj en siffra mellan 1 och 2" in reply.text
 
 
-def test_unanswerable_becomes_a_ticket_for_the_owning_area(chat: Chat) -> None:
-    [reply] = chat.say("Vilka regler gäller för tjänstecykel och cykelförmån via bruttolöneavdrag?")
+def test_unanswerable_becomes_a_ticket_for_the_owning_area_once_confirmed(chat: Chat) -> None:
+    [offer] = chat.say("Vilka regler gäller för tjänstecykel och cykelförmån via bruttolöneavdrag?")
+    assert offer.kind is ReplyKind.NO_ANSWER and offer.offers_route
+    assert offer.area_id == "hr" and "Vill du att jag skickar frågan till **HR**?" in offer.text
+    [reply] = chat.say("ja")
     assert reply.kind is ReplyKind.ROUTED
     assert reply.area_id == "hr" and "**HR**" in reply.text and "ärende" in reply.text
+
+
+def test_language_follows_the_person_not_the_client(chat: Chat) -> None:
+    english_client = IncomingMessage(
+        ConversationRef("test", "dm-en"), MANAGER, "hur bokar jag en poolbil", "en1", "en-US"
+    )
+    [answer] = chat.service.handle(english_client)
+    assert answer.language == "sv" and "Var det till hjälp?" in answer.text
+    [done] = chat.say("language english")
+    assert done.language == "en" and "English" in done.text
+    [answer] = chat.say("hur bokar jag en poolbil")
+    assert answer.language == "en" and "Was this helpful?" in answer.text
+    [offer] = chat.say("vem vann melodifestivalen")
+    assert "Shall I pass the question on" in offer.text
+    [back] = chat.say("språk svenska")
+    assert back.language == "sv" and "svenska" in back.text
+    [usage] = chat.say("språk klingonska")
+    assert "språk engelska" in usage.text
 
 
 def test_empty_and_huge_messages(chat: Chat) -> None:
@@ -123,7 +144,7 @@ def test_greetings_and_gibberish_make_no_tickets(chat: Chat) -> None:
     [vague] = chat.say("asdfgh")
     assert "fler ord" in vague.text
     [real] = chat.say("Vilka regler gäller för cykelförmån via bruttolöneavdrag?")
-    assert real.kind is ReplyKind.ROUTED
+    assert real.kind is ReplyKind.NO_ANSWER and real.offers_route
 
 
 def test_a_question_in_another_language_is_asked_back_with_a_line_in_that_language(

@@ -43,7 +43,10 @@ class Office:
             ]
 
     def ticket(self, manager: str = MANAGER) -> int:
-        [reply] = self.say(manager, HR_QUESTION)
+        """The manager asks what the bot cannot answer and says yes to sending it on."""
+        [offer] = self.say(manager, HR_QUESTION)
+        assert offer.kind is ReplyKind.NO_ANSWER and offer.offers_route, offer
+        [reply] = self.say(manager, "ja")
         assert reply.kind is ReplyKind.ROUTED and reply.ticket_id is not None
         return reply.ticket_id
 
@@ -138,8 +141,9 @@ def test_transfer_moves_the_ticket_and_is_logged_as_a_correction(office: Office)
 
 
 def test_redelivered_message_creates_no_second_ticket(office: Office) -> None:
-    first = office.say(MANAGER, HR_QUESTION, event_id="$same")
-    again = office.say(MANAGER, HR_QUESTION, event_id="$same")
+    office.say(MANAGER, HR_QUESTION)
+    first = office.say(MANAGER, "ja", event_id="$same")
+    again = office.say(MANAGER, "ja", event_id="$same")
     assert first and again == []
     with office.store.transaction() as tx:
         assert len(tx.tickets.for_asker(MANAGER)) == 1
@@ -165,40 +169,67 @@ def test_question_starting_with_a_command_word_stays_a_question(office: Office) 
     assert reply.kind is not ReplyKind.INFO or "handläggare" not in reply.text
 
 
-def test_unknown_user_is_asked_for_unit_once(office: Office) -> None:
-    newbie = "@ny.chef:exempelkommun.se"
-    [ask] = office.say(newbie, "Hur bokar jag en poolbil?")
-    assert "vilken förvaltning" in ask.text and len(ask.choices) == 5
-    replies = office.say(newbie, "3")
-    assert "Socialförvaltningen" in replies[0].text and replies[1].kind is ReplyKind.ANSWER
-    [again] = office.say(newbie, "Var hittar jag min lönespecifikation?")
-    assert again.kind is ReplyKind.ANSWER
+def _units(office: Office) -> list[str | None]:
     with office.store.transaction() as tx:
-        units = {
-            q.unit_id
-            for q in tx.questions.between(office.now - timedelta(1), office.now + timedelta(1))
-        }
-    assert units == {"soc"}
+        rows = tx.questions.between(office.now - timedelta(1), office.now + timedelta(1))
+    return [q.unit_id for q in rows]
 
 
-def test_a_new_question_instead_of_a_unit_is_answered_and_the_unit_not_asked_again(
+def test_a_new_users_first_question_is_answered_first_and_the_unit_asked_once_after(
     office: Office,
 ) -> None:
     newbie = "@ny.chef:exempelkommun.se"
-    office.say(newbie, "Hur bokar jag en poolbil?")
-    [hint] = office.say(newbie, "ja")  # neither a unit nor a question: the choices again
-    assert "1 och 5" in hint.text
-    skipped, answer = office.say(newbie, "Var hittar jag min lönespecifikation?")
-    assert "frågar inte igen" in skipped.text and "enhet" in skipped.text
-    assert answer.kind is ReplyKind.ANSWER and answer.article_id == "hr-lonespecifikation"
-    [later] = office.say(newbie, "Hur bokar jag en poolbil?")
-    assert later.kind is ReplyKind.ANSWER and later.article_id == "service-bilbokning"
-    with office.store.transaction() as tx:
-        units = [
-            q.unit_id
-            for q in tx.questions.between(office.now - timedelta(1), office.now + timedelta(1))
-        ]
-    assert units == [None, None]  # counted, without a unit
-    office.say(newbie, "enhet")  # and they can still set it
+    answer, unit = office.say(newbie, "Hur bokar jag en poolbil?")
+    assert answer.kind is ReplyKind.ANSWER and answer.article_id == "service-bilbokning"
+    assert "vilken förvaltning" in unit.text and len(unit.choices) == 5
+    assert [c.text for c in unit.choices][:2] == ["enhet 1", "enhet 2"]  # buttons say it
+    [noted] = office.say(newbie, "enhet 3")
+    assert "Socialförvaltningen" in noted.text
+    [thanks] = office.say(newbie, "ja")  # the answer's ja/nej still waits, unblocked
+    assert "Tack" in thanks.text
+    [again] = office.say(newbie, "Var hittar jag min lönespecifikation?")
+    assert again.kind is ReplyKind.ANSWER  # and the unit is not asked again
+    assert _units(office) == ["soc", "soc"]  # the first question is counted there too
+
+
+def test_ignoring_the_unit_question_loses_nothing(office: Office) -> None:
+    newbie = "@ny.chef:exempelkommun.se"
+    answer, _unit = office.say(newbie, "Hur bokar jag en poolbil?")
+    assert answer.kind is ReplyKind.ANSWER
+    [next_answer] = office.say(newbie, "Var hittar jag min lönespecifikation?")
+    assert next_answer.kind is ReplyKind.ANSWER
+    assert next_answer.article_id == "hr-lonespecifikation"
+    [nej] = office.say(newbie, "nej")  # the pending ja/nej is the last answer's
+    assert "Vill du att jag skickar frågan till HR" in nej.text
+    assert _units(office) == [None, None]  # counted, without a unit
+    office.say(newbie, "enhet")  # and they can still set it, as a list
     [noted] = office.say(newbie, "2")
     assert "Barn- och utbildningsförvaltningen" in noted.text
+    assert _units(office) == ["bou", "bou"]
+
+
+def test_nothing_becomes_a_ticket_before_the_asker_says_yes(office: Office) -> None:
+    [offer] = office.say(MANAGER, "vem vann melodifestivalen")
+    assert offer.kind is ReplyKind.NO_ANSWER and offer.offers_route and not offer.choices
+    assert "Det hittar jag inget svar på" in offer.text and "HR" in offer.text
+    assert "Kansli och registratur" in offer.text  # far from every article: triage
+    [declined] = office.say(MANAGER, "nej")
+    assert "Okej" in declined.text
+    with office.store.transaction() as tx:
+        assert tx.tickets.get(1) is None
+    [offer] = office.say(MANAGER, "berätta ett skämt")
+    assert offer.offers_route and not offer.choices  # no menu of far-off articles
+    [offer] = office.say(MANAGER, "recept på kladdkaka")
+    office.say(MANAGER, "ja")
+    with office.store.transaction() as tx:
+        ticket = tx.tickets.get(1)
+    assert ticket is not None and ticket.area_id == "kansli"
+    assert ticket.question == "recept på kladdkaka" and ticket.route_reason == "confirmed"
+
+
+def test_a_clear_area_is_offered_and_markup_in_the_question_stays_text(office: Office) -> None:
+    [offer] = office.say(MANAGER, HR_QUESTION)
+    assert "**HR**" in offer.text
+    [offer] = office.say(MANAGER, "<img src=x onerror=alert(1)> @room")
+    assert offer.kind is ReplyKind.NO_ANSWER and offer.offers_route
+    assert "<img" not in offer.text  # the offer does not repeat the question
