@@ -84,7 +84,9 @@ def desk(example_kb: KnowledgeBase, any_store: SqlStore) -> Desk:
 
 
 def hr_ticket(desk: Desk) -> int:
-    [routed] = desk.say(ASKER, QUESTION)
+    [offer] = desk.say(ASKER, QUESTION)
+    assert offer.offers_route  # sent on once the asker says yes
+    [routed] = desk.say(ASKER, "ja")
     assert routed.kind is ReplyKind.ROUTED and routed.ticket_id is not None
     ticket = routed.ticket_id
     desk.say(HR_STAFF, f"notera {ticket} {NOTE}")
@@ -171,7 +173,7 @@ def test_what_was_written_in_hr_stays_with_hr_after_a_transfer(desk: Desk) -> No
 
 
 async def test_teams_card_refresh_and_buttons_refuse_outsiders(teams: Teams) -> None:
-    await teams.say(QUESTION)
+    await teams.route(QUESTION)
     card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
     ticket = int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"])
 
@@ -214,7 +216,7 @@ async def test_teams_card_refresh_and_buttons_refuse_outsiders(teams: Teams) -> 
 
 
 async def test_teams_card_shows_user_markup_as_written(teams: Teams) -> None:
-    await teams.say("[Logga in](https://evil.example) **x** " + QUESTION)
+    await teams.route("[Logga in](https://evil.example) **x** " + QUESTION)
     card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
     content = card["attachments"][0]["content"]
     assert "[Logga in](https://evil.example) **x**" in card_text(content)
@@ -228,7 +230,7 @@ async def test_teams_card_shows_user_markup_as_written(teams: Teams) -> None:
 async def test_an_invited_matrix_user_is_not_staff(world: World) -> None:
     bot = await world.start_bot()
     dm = await open_dm(world)
-    await world.manager.say(dm, QUESTION)
+    await world.manager.route(dm, QUESTION)
     routed = await world.manager.wait_for(dm, "som ärende")
     ticket = routed["content"]["body"].split("som ärende ")[1].split(".")[0].strip()
     guest_id, guest_token = world.hs.register(f"gast{world.bot_id[8:14]}")
@@ -288,7 +290,12 @@ def test_a_ticket_asked_where_others_read_gets_its_answers_in_private(desk: Desk
     msg = IncomingMessage(
         ConversationRef("test", "!allmant"), ASKER, QUESTION, "shared-1", shared_in="!allmant"
     )
-    [routed] = desk.service.handle(msg)
+    [offer] = desk.service.handle(msg)
+    assert offer.offers_route
+    yes = IncomingMessage(
+        ConversationRef("test", "!allmant"), ASKER, "ja", "shared-2", shared_in="!allmant"
+    )
+    [routed] = desk.service.handle(yes)
     ticket = routed.ticket_id
     assert ticket is not None
     first = desk.last_outbox_id()

@@ -124,7 +124,9 @@ class Office:
         return self.service.handle(msg)
 
     def ticket(self) -> int:
-        [reply] = self.say(MANAGER, HR_QUESTION)
+        [offer] = self.say(MANAGER, HR_QUESTION)
+        assert offer.offers_route  # sent on once the asker says yes
+        [reply] = self.say(MANAGER, "ja")
         assert reply.kind is ReplyKind.ROUTED and reply.ticket_id is not None
         return reply.ticket_id
 

@@ -37,7 +37,7 @@ ANSWER = "Boka en gemensam bil"
 
 
 async def _hr_ticket_in_teams(teams: Teams) -> int:
-    await teams.say(QUESTION)
+    await teams.route(QUESTION)
     card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
     ticket = int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"])
     await teams.say(f"notera {ticket} {NOTE}", user=HR1, conversation="a:dm-hr1")
@@ -71,7 +71,7 @@ async def test_hr_staff_reading_a_ticket_in_a_shared_matrix_room_posts_it_there(
     colleague from elsewhere; the colleague reads the HR question and the note."""
     await world.start_bot()
     dm = await open_dm(world)
-    await world.manager.say(dm, QUESTION)
+    await world.manager.route(dm, QUESTION)
     routed = await world.manager.wait_for(dm, "som ärende")
     ticket = routed["content"]["body"].split("som ärende ")[1].split(".")[0].strip()
     hr = world.staff[0]
@@ -128,7 +128,7 @@ async def test_ja_on_the_answer_to_ticket_one_closes_ticket_one(teams: Teams) ->
     its answer was never confirmed, and ticket 1 stays open to auto-close."""
     tickets = []
     for n in (1, 2):
-        await teams.say(QUESTION)
+        await teams.route(QUESTION)
         card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
         tickets.append(
             int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"])
@@ -189,7 +189,7 @@ async def test_an_answer_too_long_for_the_card_is_refused_aloud(teams: Teams) ->
     """HR staff type a 5,000-character answer into the card's "Svara" box. The core
     refuses it as too long, but the invoke path drops replies that are not stored
     (refusals): the press gets "OK", nothing is sent, and the answer is silently lost."""
-    await teams.say(QUESTION)
+    await teams.route(QUESTION)
     card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
     ticket = int(card["attachments"][0]["content"]["refresh"]["action"]["data"]["ticket"])
     data = {"command": "svara", "ticket": ticket, "input": "Svar. " * 850}

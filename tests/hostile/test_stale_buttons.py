@@ -61,7 +61,9 @@ def test_ja_on_an_older_ticket_answer_closes_that_ticket_only_for_its_asker(
     chat = Chat(example_kb, any_store)
     tickets = []
     for n in (1, 2):
-        [routed] = chat.say(ASKER, QUESTION)
+        [offer] = chat.say(ASKER, QUESTION)
+        assert offer.offers_route
+        [routed] = chat.say(ASKER, "ja")
         assert routed.ticket_id is not None
         tickets.append(routed.ticket_id)
         chat.say(HR, f"svara {routed.ticket_id} Svar {n}")

@@ -82,6 +82,12 @@ class Person:
         )
         return str(resp.event_id)
 
+    async def route(self, room: str, question: str) -> None:
+        """Ask what the bot cannot answer, and say yes when it offers to send it on."""
+        await self.say(room, question)
+        await self.wait_for(room, "skickar frågan")
+        await self.say(room, "ja")
+
     async def react(self, room: str, event_id: str, key: str) -> None:
         await self.client.room_send(
             room,

@@ -56,7 +56,7 @@ async def test_thumbs_down_to_ticket_claim_race_answer_note_resolve(world: World
 
     # The card reaches the area room (this is Intern service's question: no room, so
     # route an HR question too, which has one).
-    await world.manager.say(dm, HR_QUESTION)
+    await world.manager.route(dm, HR_QUESTION)
     routed_hr = await world.manager.wait_for(dm, "**HR**".replace("*", ""))
     hr_ticket = routed_hr["content"]["body"].split("ärende ")[1].split(".")[0].strip()
     card = await hr1.wait_for(world.hr_room, f"Nytt ärende {hr_ticket}")

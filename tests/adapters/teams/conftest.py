@@ -57,6 +57,13 @@ class Teams:
     async def say(self, text: str, **kw: Any) -> aiohttp.ClientResponse:
         return await self.post(self.cloud.activity(text, **kw))
 
+    async def route(self, question: str, **kw: Any) -> None:
+        """Ask what the bot cannot answer, and say yes when it offers to send it on."""
+        conversation = kw.get("conversation", "a:dm-anna")
+        await self.say(question, **kw)
+        await self.wait_sent(conversation, "skickar frågan")
+        await self.say("ja", **{k: v for k, v in kw.items() if k != "activity_id"})
+
     async def press(
         self, user: str, conversation: str, data: dict[str, Any], verb: str = "say"
     ) -> dict[str, Any]:

@@ -47,7 +47,7 @@ async def test_clarify_by_button(teams: Teams) -> None:
 
 
 async def test_thumbs_down_to_ticket_card_claim_race_answer_and_hidden_note(teams: Teams) -> None:
-    await teams.say(HR_QUESTION)
+    await teams.route(HR_QUESTION)
     routed = await teams.wait_sent(DM, "som ärende")
     ticket = int(re.search(r"ärende <b>(\d+)</b>", routed["text"]).group(1))  # type: ignore[union-attr]
     card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
