@@ -437,7 +437,15 @@ class ConversationService:
             return
         area = self.org.area(state.area_id or "") or self.org.triage
         turn.state = replace(state, awaiting=Awaiting.ROUTE_OFFER, choices=())
-        turn.say(Reply(ReplyKind.INFO, t("sorry_not_helpful", area=area.name), area_id=area.id))
+        turn.say(
+            Reply(
+                ReplyKind.INFO,
+                t("sorry_not_helpful", area=area.name),
+                area_id=area.id,
+                offers_route=True,
+                about=turn.state.about,
+            )
+        )
 
     # -- routing to a ticket -------------------------------------------------------
 

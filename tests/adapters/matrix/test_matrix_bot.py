@@ -120,7 +120,7 @@ async def test_restart_handles_what_was_sent_while_down_exactly_once(world: Worl
 async def test_room_ping_and_html_injection_are_defused(world: World) -> None:
     await world.start_bot()
     dm = await open_dm(world)
-    await world.manager.say(
+    await world.manager.route(
         dm, "@room <img src=x onerror=alert(1)> <b>lön</b> cykelförmån bruttolöneavdrag?"
     )
     await world.manager.wait_for(dm, "som ärende")

@@ -27,11 +27,21 @@ async def test_ask_answer_with_feedback_buttons(teams: Teams) -> None:
     resp = await teams.say("Hur bokar jag en poolbil?")
     assert resp.status == 200
     reply = await teams.wait_sent(DM, "Boka en gemensam bil")
-    assert reply["textFormat"] == "xml" and "<b>Boka en gemensam bil (poolbil)</b>" in reply["text"]
     assert reply["reply_to"]  # a reply to the question
-    buttons = [a["title"] for a in reply["attachments"][0]["content"]["actions"]]
-    assert "Ja, det hjälpte" in buttons and "Nej" in buttons
-    assert reply["attachments"][0]["content"]["actions"][0]["type"] == "Action.Execute"
+    assert "text" not in reply  # one card: the answer in it, not a message and a card
+    [attachment] = reply["attachments"]
+    card = attachment["content"]
+    first = card["body"][0]["inlines"][0]
+    assert first["text"] == "Boka en gemensam bil (poolbil)" and first["weight"] == "Bolder"
+    texts = card_text(card)
+    assert "Du bokar dem själv i bokningssystemet" in texts  # flows: no source line break
+    assert "Logga in med ditt vanliga konto" in texts and "*" not in texts
+    buttons = [a["title"] for a in card["actions"]]
+    assert buttons == ["1. Skada eller olycka med poolbil", "Ja, det hjälpte", "Nej"]
+    assert "1. Skada eller olycka" not in texts  # the buttons show the follow-ups
+    assert card["actions"][0]["type"] == "Action.Execute"
+    await asyncio.sleep(0.3)
+    assert len(teams.cloud.sent(DM)) == 1  # one message for one answer
     await teams.press(MANAGER, DM, {"text": "ja"})
     await teams.wait_sent(DM, "Skönt att det hjälpte")
 
@@ -49,7 +59,7 @@ async def test_clarify_by_button(teams: Teams) -> None:
 async def test_thumbs_down_to_ticket_card_claim_race_answer_and_hidden_note(teams: Teams) -> None:
     await teams.route(HR_QUESTION)
     routed = await teams.wait_sent(DM, "som ärende")
-    ticket = int(re.search(r"ärende <b>(\d+)</b>", routed["text"]).group(1))  # type: ignore[union-attr]
+    ticket = int(re.search(r"ärende <strong>(\d+)</strong>", routed["text"]).group(1))  # type: ignore[union-attr]
     card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
     content = card["attachments"][0]["content"]
     assert "cykelförmån" in card_text(content)
@@ -64,7 +74,7 @@ async def test_thumbs_down_to_ticket_card_claim_race_answer_and_hidden_note(team
     for response in (first, second):  # the card refreshes for both, showing who has it
         assert response["type"] == "application/vnd.microsoft.card.adaptive"
         assert "Ta ärendet" not in str(response["value"]["actions"])
-    await teams.wait_sent(HR_CHANNEL, f"Du har tagit ärende <b>{ticket}</b>")
+    await teams.wait_sent(HR_CHANNEL, f"Du har tagit ärende <strong>{ticket}</strong>")
     lost = await teams.wait_sent(HR_CHANNEL, "har redan tagits av")
     winner = HR1 if HR1 in lost["text"] else HR2  # the loser is told who has it
     assert winner in {HR1, HR2}
@@ -84,7 +94,9 @@ async def test_thumbs_down_to_ticket_card_claim_race_answer_and_hidden_note(team
         verb="svara",
     )
     relayed = await teams.wait_sent(DM, "Vi har ingen cykelförmån ännu.")
-    assert "Löste det din fråga?" in relayed["text"]
+    relayed_card = relayed["attachments"][0]["content"]  # with ja/nej buttons on it
+    assert "Löste det din fråga?" in card_text(relayed_card)
+    assert [a["data"]["about"] for a in relayed_card["actions"]] == [f"ticket:{ticket}"] * 2
     await asyncio.sleep(0.5)
     assert not any("facket" in str(a) for a in teams.cloud.sent(DM))
 
@@ -129,7 +141,7 @@ async def test_oversized_message_is_refused(teams: Teams) -> None:
 
 
 async def test_mention_and_markup_injection_are_escaped(teams: Teams) -> None:
-    await teams.say(
+    await teams.route(
         "<at>Alla</at> **fet** <script>x</script> " + HR_QUESTION,
         personal=False,
         conversation="19:general@thread.tacv2",
@@ -148,9 +160,11 @@ async def test_not_helpful_button_routes_to_a_card_in_the_area_channel(teams: Te
     answer = await teams.wait_sent(DM, "Var det till hjälp?")
     no = next(a for a in answer["attachments"][0]["content"]["actions"] if a["title"] == "Nej")
     await teams.press(MANAGER, DM, no["data"])
-    await teams.wait_sent(DM, "(ja/nej)")
-    await teams.say("ja")
+    offer = await teams.wait_sent(DM, "(ja/nej)")
+    buttons = offer["attachments"][0]["content"]["actions"]
+    assert [b["title"] for b in buttons] == ["Ja, skicka den", "Nej tack"]
+    await teams.press(MANAGER, DM, buttons[0]["data"])
     routed = await teams.wait_sent(DM, "med svaret du fick")
-    assert "<b>HR</b>" in routed["text"]
+    assert "<strong>HR</strong>" in routed["text"]
     card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
     assert "sjukanmäler" in card_text(card["attachments"][0]["content"])

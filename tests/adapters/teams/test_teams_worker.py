@@ -40,13 +40,15 @@ async def test_a_worker_process_answers_what_the_web_process_stored(
             teams = Teams(cloud, front, str(server.make_url("")).rstrip("/"), http)
             resp = await teams.say("Hur bokar jag en poolbil?", conversation="a:dm-worker")
             assert resp.status == 200
-            # A first-time user is asked for their unit, then answered: both from the worker.
-            await teams.wait_sent("a:dm-worker", "förvaltning", timeout=60)
+            # A first-time user is answered, then asked once for their unit: both from
+            # the worker, each sent once.
+            await teams.wait_sent("a:dm-worker", "poolbil", timeout=60)
+            await teams.wait_sent("a:dm-worker", "förvaltning", timeout=30)
             await asyncio.sleep(0.5)
-            assert not cloud.sent("a:dm-worker")[1:]  # one reply, sent once
-            resp = await teams.say("3", conversation="a:dm-worker")
+            assert not cloud.sent("a:dm-worker")[2:]
+            resp = await teams.say("enhet 3", conversation="a:dm-worker")
             assert resp.status == 200
-            await teams.wait_sent("a:dm-worker", "poolbil", timeout=30)
+            await teams.wait_sent("a:dm-worker", "Socialförvaltningen", timeout=30)
     finally:
         await worker.stop()
         await front.stop()
