@@ -143,6 +143,22 @@ def ticket_card(
     ]
 
 
+def moved_card(org: Organisation, ticket: Ticket, from_area: str, t: Texts) -> list[Outgoing]:
+    """The card in the room or channel of the area a ticket was moved from, edited to
+    say where it went: no buttons, no question (the new area's card has it)."""
+    old = org.area(from_area) or org.triage
+    new = org.area(ticket.area_id) or org.triage
+    text = t("card_moved", ticket=ticket.id, area=old.name, to=new.name)
+    payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=old.id).to_payload()
+    payload["status"] = "moved"
+    payload["card"] = {"title": text.replace("**", ""), "facts": []}
+    return [
+        Outgoing(channel=ch, conversation_id=room, kind="ticket_update", payload=payload)
+        for ch, room in _destinations(old)
+        if (ch, room) not in _destinations(new)
+    ]
+
+
 def escalation(org: Organisation, ticket: Ticket, t: Texts) -> list[Outgoing]:
     """To the area's room and channel, mentioning the lead; and to the lead in the terminal."""
     area = org.area(ticket.area_id) or org.triage

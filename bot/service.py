@@ -330,6 +330,8 @@ class ConversationService:
         """After the first answer (never before it), ask once which unit the asker works
         in; the question is counted there from then on. Nothing waits on the reply: "enhet
         2" sets it now or later, and the bot does not ask again."""
+        if turn.msg.shared_in is not None:  # not where others read along
+            return
         if self.unit_of(turn) is not None or turn.unit_declined or not self.org.units:
             return
         turn.tx.people.set_unit(turn.user, UNIT_DECLINED, turn.now)  # asked: not again
@@ -519,6 +521,7 @@ class ConversationService:
             )
         if solved:
             turn.say(Reply(ReplyKind.INFO, t("ticket_closed_thanks", ticket=ticket_id)))
+            turn.notify_all(ticket_card(self.org, ticket, self.texts(), kind="ticket_update"))
             return
         reopened = ticket
         area = self.org.area(reopened.area_id) or self.org.triage

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 from bot.asker import parse_ticket, usage
 from bot.commands import COMMANDS
 from bot.messages import Reply, ReplyKind
-from bot.notify import await_ticket_feedback, preview, status_text, ticket_card, to_asker
+from bot.notify import (
+    await_ticket_feedback,
+    moved_card,
+    preview,
+    status_text,
+    ticket_card,
+    to_asker,
+)
 from bot.turn import Turn
 from routing.tickets import Ticket
 
@@ -182,9 +189,12 @@ def transfer(service: ConversationService, turn: Turn, rest: str) -> None:
         areas = ", ".join(a.id for a in service.org.areas)
         turn.say(Reply(ReplyKind.INFO, turn.t("unknown_area", area=to_area, areas=areas)))
         return
+    before = turn.tx.tickets.get(parsed[0])
     ticket = service.desk.transfer(turn.tx, parsed[0], turn.user, to_area, reason, turn.now)
-    # the new area gets a fresh card in its own room
+    # the new area gets a fresh card in its own room; the old card says where it went
     _done(service, turn, ticket, "staff_transferred", "asker_transferred", new_card=True)
+    if before is not None and before.area_id != ticket.area_id:
+        turn.notify_all(moved_card(service.org, ticket, before.area_id, service.texts()))
 
 
 @COMMANDS.command(

@@ -110,6 +110,7 @@ SV: dict[str, str] = {
         "!flytta {ticket} OMRÅDE orsak · !lös {ticket}"
     ),
     "card_state": "Ärende **{ticket}** – {area} – {status}",
+    "card_moved": "Ärende **{ticket}** flyttades från {area} till **{to}**.",
     "card_title": "Nytt ärende {ticket} till {area}",
     "card_title_state": "Ärende {ticket} – {area} – {status}",
     "card_question": "Fråga:",
@@ -230,6 +231,7 @@ EN: dict[str, str] = {
         "!flytta {ticket} AREA reason · !lös {ticket}"
     ),
     "card_state": "Ticket **{ticket}** – {area} – {status}",
+    "card_moved": "Ticket **{ticket}** was moved from {area} to **{to}**.",
     "card_title": "New ticket {ticket} for {area}",
     "card_title_state": "Ticket {ticket} – {area} – {status}",
     "card_question": "Question:",

@@ -32,7 +32,14 @@ from aiohttp import web
 from microsoft_agents.activity import Activity
 
 from adapters.teams.auth import TeamsAuth, Unauthorized
-from adapters.teams.cards import CARD, activity_for, refused_card, text_of, ticket_card
+from adapters.teams.cards import (
+    CARD,
+    activity_for,
+    refused_card,
+    reply_card,
+    text_of,
+    ticket_card,
+)
 from adapters.teams.inbound import (
     checked,
     dropped_length,
@@ -259,9 +266,40 @@ class TeamsAdapter:
             card = await asyncio.to_thread(self._card_for, ticket, user, activity.locale)
             if card is not None:
                 return web.json_response({"statusCode": 200, "type": CARD, "value": card})
+        else:
+            used = await asyncio.to_thread(self._used, body, data)
+            if used is not None:  # the card again, its buttons gone: no "OK" banner
+                return web.json_response({"statusCode": 200, "type": CARD, "value": used})
         return web.json_response(
             {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "OK"}
         )
+
+    def _used(self, body: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
+        """The reply card a button was pressed on, as sent, with its buttons replaced by
+        the one pressed (``✓ Ja, det hjälpte``): a card answered once cannot be pressed
+        again by mistake. None when the card is not known (the press still counts)."""
+        conversation = str((body.get("conversation") or {}).get("id", ""))
+        reply_to = body.get("replyToId")
+        if not isinstance(reply_to, str) or not reply_to:
+            return None
+        with self.store.transaction() as tx:
+            raw = tx.adapter.get(f"teams:reply-card:{conversation}:{reply_to}"[:255])
+        if raw is None:
+            return None
+        card = dict(json.loads(raw))
+        pressed = next(
+            (
+                a.get("title", "")
+                for a in card.get("actions", [])
+                if (a.get("data") or {}).get("text") == data.get("text")
+            ),
+            None,
+        )
+        card["actions"] = []
+        if pressed:
+            mark = {"type": "TextRun", "text": f"✓ {pressed}", "weight": "Bolder"}
+            card["body"] = [*card.get("body", []), {"type": "RichTextBlock", "inlines": [mark]}]
+        return card
 
     def _about(self, body: dict[str, Any], data: dict[str, Any]) -> str | None:
         """What a pressed button answers: what the message it is on asked (recorded when
@@ -449,6 +487,10 @@ class TeamsAdapter:
             if about and activity_id:  # its buttons answer this (``_about``)
                 key = f"teams:about:{item.conversation_id}:{activity_id}"
                 tx.adapter.put(key[:255], str(about), now)
+            card = reply_card(item.payload) if item.kind != "ticket_card" else None
+            if card is not None and activity_id:  # drawn again, used, on a press (``_used``)
+                key = f"teams:reply-card:{item.conversation_id}:{activity_id}"
+                tx.adapter.put(key[:255], json.dumps(card, ensure_ascii=False), now)
             if (
                 item.kind == "ticket_card"
                 and item.payload.get("ticket_id") is not None

@@ -143,7 +143,7 @@ def ticket_card(payload: dict[str, Any], *, actions: bool = True) -> dict[str, A
     buttons: list[dict[str, Any]] = []
     if actions and payload.get("status") in (None, "open", "reopened"):
         buttons.append(_button("Ta ärendet", f"ta {ticket}", verb="claim", ticket=ticket))
-    if actions and payload.get("status") not in ("resolved", "closed"):
+    if actions and payload.get("status") not in ("resolved", "closed", "moved"):
         buttons += [
             _input_action("Svara", "svara", ticket, "Svar till frågeställaren"),
             _input_action("Intern notering", "notera", ticket, "Syns inte för frågeställaren"),

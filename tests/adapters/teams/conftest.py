@@ -65,8 +65,14 @@ class Teams:
         await self.say("ja", **{k: v for k, v in kw.items() if k != "activity_id"})
 
     async def press(
-        self, user: str, conversation: str, data: dict[str, Any], verb: str = "say"
+        self,
+        user: str,
+        conversation: str,
+        data: dict[str, Any],
+        verb: str = "say",
+        reply_to: str | None = None,
     ) -> dict[str, Any]:
+        """Press a button; ``reply_to``: the id of the message it is on, as Teams sends."""
         act = self.cloud.activity(
             "",
             user=user,
@@ -74,6 +80,8 @@ class Teams:
             personal=conversation.startswith("a:"),
             invoke={"verb": verb, "data": data},
         )
+        if reply_to is not None:
+            act["replyToId"] = reply_to
         resp = await self.post(act)
         assert resp.status == 200
         return dict(await resp.json())

@@ -1,0 +1,87 @@
+"""Matrix as people in Element would find it (issue 11): answers that keep their lists,
+edits read as edits, images answered, and a room of two that is not a direct chat."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from nio import RoomCreateResponse
+
+from knowledge.matcher import Thresholds
+from tests.adapters.matrix.conftest import World, open_dm
+
+
+async def test_an_answer_keeps_its_paragraphs_and_lists(world: World) -> None:
+    await world.start_bot()
+    dm = await open_dm(world)
+    await world.manager.say(dm, "Hur bokar jag en poolbil?")
+    answer = await world.manager.wait_for(dm, "Var det till hjälp?")
+    html = answer["content"]["formatted_body"]
+    assert "<p>Kommunen har sex gemensamma bilar vid kommunhuset. Du bokar dem själv i " in html
+    assert "<ol><li>Logga in med ditt vanliga konto" in html
+    for paragraph in re.findall(r"<p>(.*?)</p>", html):
+        assert "<br>" not in paragraph, paragraph  # no source line break inside
+    assert "*" not in answer["content"]["body"]
+
+
+async def test_an_edited_clarify_answer_takes_the_new_choice(world: World) -> None:
+    await world.start_bot(thresholds=Thresholds(answer=1.01, clarify=0.3))
+    dm = await open_dm(world)
+    await world.manager.say(dm, "poolbil")
+    choices = await world.manager.wait_for(dm, "Svara med en siffra")
+    second = re.search(r"^2\. (.+)$", choices["content"]["body"], re.M)
+    assert second is not None
+    first_try = await world.manager.say(dm, "7")
+    await world.manager.wait_for(dm, "Välj en siffra")
+    await world.manager.client.room_send(
+        dm,
+        "m.room.message",
+        {
+            "msgtype": "m.text",
+            "body": " * 2",
+            "m.new_content": {"msgtype": "m.text", "body": "2"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": first_try},
+        },
+    )
+    answer = await world.manager.wait_for(dm, "Var det till hjälp?")
+    assert second.group(1).strip() in answer["content"]["body"]
+
+
+async def test_an_image_gets_a_word_that_only_text_is_read(world: World) -> None:
+    await world.start_bot()
+    dm = await open_dm(world)
+    await world.manager.client.room_send(
+        dm,
+        "m.room.message",
+        {"msgtype": "m.image", "body": "skärmbild.png", "url": "mxc://localhost/x"},
+    )
+    await world.manager.wait_for(dm, "Jag läser bara text")
+
+
+async def test_a_room_of_two_is_not_a_direct_chat(world: World) -> None:
+    """The leadership room has two members, the director and the bot. A message there
+    without a mention is not for the bot; with one, it is answered without any unit
+    question where others may read along."""
+    await world.start_bot()
+    director = world.staff[0]
+    await director.say(world.leadership_room, "Hur bokar jag en poolbil?")
+    await director.say(world.leadership_room, f"{world.bot_id} hur bokar jag en poolbil?")
+    answer = await director.wait_for(world.leadership_room, "Boka en gemensam bil")
+    assert answer["sender"] == world.bot_id
+    await asyncio.sleep(1.0)
+    await director.sync()
+    bodies = director.bodies(world.leadership_room)
+    assert sum("Boka en gemensam bil" in b for b in bodies) == 1  # only the mention
+    assert not any("vilken förvaltning" in b for b in bodies)
+    # and a room made without is_direct, two members, is not a DM either
+    made = await world.manager.client.room_create(name="Bara vi två", invite=[world.bot_id])
+    assert isinstance(made, RoomCreateResponse)
+    for _ in range(100):
+        if made.room_id in world.bots[-1].client.rooms:
+            break
+        await asyncio.sleep(0.1)
+    await world.manager.say(made.room_id, "Hur bokar jag en poolbil?")
+    await asyncio.sleep(1.5)
+    await world.manager.sync()
+    assert not any("Boka" in b for b in world.manager.bodies(made.room_id))

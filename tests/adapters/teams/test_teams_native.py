@@ -1,0 +1,93 @@
+"""Teams as a manager and a support worker would find it (issue 11): a pressed button
+changes its card and shows no "OK" banner, ticket cards follow every change, buttons
+speak the person's language."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.adapters.teams.conftest import HR1, HR_CHANNEL, MANAGER, Teams
+from tests.adapters.teams.fake_cloud import card_text
+
+DM = "a:dm-anna"
+HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
+
+
+def _card(activity: dict[str, Any]) -> dict[str, Any]:
+    return dict(activity["attachments"][0]["content"])
+
+
+async def test_a_pressed_button_leaves_the_card_answered_not_an_ok_banner(teams: Teams) -> None:
+    await teams.say("Hur bokar jag en poolbil?")
+    answer = await teams.wait_sent(DM, "Boka en gemensam bil")
+    yes = next(a for a in _card(answer)["actions"] if a["title"] == "Ja, det hjälpte")
+    response = await teams.press(MANAGER, DM, yes["data"], reply_to=answer["id"])
+    assert response.get("value") != "OK"  # Teams shows "ⓘ OK" for that
+    assert response["type"] == "application/vnd.microsoft.card.adaptive"
+    used = response["value"]
+    assert used["actions"] == []  # nothing left to press twice
+    assert "Boka en gemensam bil (poolbil)" in card_text(used)  # the answer stays
+    assert "✓ Ja, det hjälpte" in card_text(used)
+    await teams.wait_sent(DM, "Skönt att det hjälpte")
+
+
+async def test_the_old_card_says_where_a_moved_ticket_went(teams: Teams) -> None:
+    await teams.route(HR_QUESTION)
+    await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+    await teams.say(
+        "flytta 1 it gäller behörighet",
+        user=HR1,
+        conversation=HR_CHANNEL,
+        personal=False,
+        mention_bot=True,
+    )
+    for _ in range(100):
+        moved = [
+            u
+            for u in teams.cloud.updates
+            if u["conversation"] == HR_CHANNEL and "flyttades" in str(u)
+        ]
+        if moved:
+            break
+        await asyncio.sleep(0.05)
+    assert moved, teams.cloud.updates
+    card = _card(moved[-1])
+    assert "Ärende 1 flyttades från HR till IT-drift" in card_text(card).replace("**", "")
+    assert card["actions"] == []  # no button acts on a ticket that is not here
+
+
+async def test_the_card_says_closed_when_the_asker_closes_it(teams: Teams) -> None:
+    await teams.route(HR_QUESTION)
+    await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+    await teams.say(
+        "svara 1 Det finns ingen cykelförmån ännu.",
+        user=HR1,
+        conversation=HR_CHANNEL,
+        personal=False,
+        mention_bot=True,
+    )
+    await teams.wait_sent(DM, "Det finns ingen cykelförmån")
+    await teams.say("ja")
+    await teams.wait_sent(DM, "är avslutat")
+    for _ in range(100):
+        closed = [
+            u
+            for u in teams.cloud.updates
+            if u["conversation"] == HR_CHANNEL and "avslutat" in str(u)
+        ]
+        if closed:
+            break
+        await asyncio.sleep(0.05)
+    assert closed, [str(u)[:200] for u in teams.cloud.updates]
+    assert _card(closed[-1])["actions"] == []
+
+
+async def test_buttons_follow_the_persons_language(teams: Teams) -> None:
+    await teams.say("language english")
+    await teams.wait_sent(DM, "English")
+    await teams.say("Hur bokar jag en poolbil?")
+    answer = await teams.wait_sent(DM, "Boka en gemensam bil")
+    titles = [a["title"] for a in _card(answer)["actions"]]
+    assert "Yes, it helped" in titles and "No" in titles
+    assert "Was this helpful?" in card_text(_card(answer))
