@@ -66,7 +66,7 @@ def my_tickets(service: ConversationService, turn: Turn, rest: str) -> None:
             + t(
                 "ticket_line",
                 ticket=ticket.id,
-                status=status_text(t, ticket),
+                status=status_text(t, ticket, turn.name),
                 area=area.name if area else ticket.area_id,
                 question=preview(ticket.question)[:80],
             )
@@ -95,7 +95,7 @@ def show_ticket(service: ConversationService, turn: Turn, rest: str) -> None:
             "ticket_view",
             ticket=ticket.id,
             area=area.name if area else ticket.area_id,
-            status=status_text(t, ticket),
+            status=status_text(t, ticket, turn.name),
             question=ticket.question or "",
         )
     ]
@@ -118,7 +118,9 @@ def add_info(service: ConversationService, turn: Turn, rest: str) -> None:
         return usage(turn, "komplettera 42 Det gäller min dator i Grannby.")
     ticket = service.desk.add_info(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
     turn.say(Reply(ReplyKind.INFO, turn.t("info_added", ticket=ticket.id), ticket_id=ticket.id))
-    turn.notify_all(ticket_card(service.org, ticket, service.texts(), kind="ticket_update"))
+    turn.notify_all(
+        ticket_card(service.org, ticket, service.texts(), kind="ticket_update", name=turn.name)
+    )
 
 
 @COMMANDS.command(
@@ -140,7 +142,9 @@ def reopen(service: ConversationService, turn: Turn, rest: str) -> None:
             turn.t("reopened", ticket=ticket.id, area=area.name if area else ticket.area_id),
         )
     )
-    turn.notify_all(ticket_card(service.org, ticket, service.texts(), kind="ticket_update"))
+    turn.notify_all(
+        ticket_card(service.org, ticket, service.texts(), kind="ticket_update", name=turn.name)
+    )
 
 
 LANGUAGE_NAMES = {

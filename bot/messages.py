@@ -36,6 +36,9 @@ class IncomingMessage:
     about: str | None = None
     # Something the bot cannot read (an image, a file): it says that only text is read.
     unreadable: bool = False
+    # The sender's name as their client shows it (Teams ``from.name``, the Matrix
+    # displayname): shown to others instead of the id, never used to decide anything.
+    display_name: str | None = None
 
     @property
     def channel(self) -> str:

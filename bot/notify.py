@@ -4,6 +4,8 @@ the caller's transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.messages import IncomingMessage, Reply, ReplyKind
 from bot.state import Awaiting, ConversationState
 from bot.texts import Texts
@@ -18,9 +20,14 @@ def state_key(channel: str, conversation_id: str, user_id: str) -> str:
     return f"{channel}|{conversation_id}|{user_id}"
 
 
-def status_text(t: Texts, ticket: Ticket) -> str:
+Names = Callable[[str], str]  # a user id to the name others are shown (``Turn.name``)
+
+
+def status_text(t: Texts, ticket: Ticket, name: Names = str) -> str:
     key = f"status_{ticket.status.value}"
-    return t(key, who=ticket.claimed_by or "") if ticket.status is Status.CLAIMED else t(key)
+    if ticket.status is Status.CLAIMED:
+        return t(key, who=name(ticket.claimed_by) if ticket.claimed_by else "")
+    return t(key)
 
 
 def to_sender(msg: IncomingMessage, reply: Reply, dedupe_key: str | None = None) -> Outgoing:
@@ -89,14 +96,21 @@ def preview(text: str | None) -> str:
     return text if len(text) <= MAX_PREVIEW else text[: MAX_PREVIEW - 1] + "…"
 
 
-def card_view(org: Organisation, ticket: Ticket, t: Texts, *, update: bool) -> dict[str, object]:
+def card_view(
+    org: Organisation, ticket: Ticket, t: Texts, *, update: bool, name: Names = str
+) -> dict[str, object]:
     """The ticket card's content as fields, for channels that draw cards (Teams): the
     asker's question stays apart from our own words, so it is shown as written and can
     never become markup, a link or a mention."""
     area = org.area(ticket.area_id) or org.triage
     unit = next((u.name for u in org.units if u.id == ticket.unit_id), t("unknown_unit"))
     title = (
-        t("card_title_state", ticket=ticket.id, area=area.name, status=status_text(t, ticket))
+        t(
+            "card_title_state",
+            ticket=ticket.id,
+            area=area.name,
+            status=status_text(t, ticket, name),
+        )
         if update
         else t("card_title", ticket=ticket.id, area=area.name)
     )
@@ -113,7 +127,7 @@ def card_view(org: Organisation, ticket: Ticket, t: Texts, *, update: bool) -> d
 
 
 def ticket_card(
-    org: Organisation, ticket: Ticket, t: Texts, kind: str = "ticket_card"
+    org: Organisation, ticket: Ticket, t: Texts, kind: str = "ticket_card", name: Names = str
 ) -> list[Outgoing]:
     """The card posted (or, on a change, edited) in the area's room or channel."""
     area = org.area(ticket.area_id) or org.triage
@@ -129,14 +143,14 @@ def ticket_card(
     )
     if kind != "ticket_card":
         text = (
-            t("card_state", ticket=ticket.id, area=area.name, status=status_text(t, ticket))
+            t("card_state", ticket=ticket.id, area=area.name, status=status_text(t, ticket, name))
             + "\n"
             + text
         )
     payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=area.id).to_payload()
     payload["status"] = ticket.status.value
     payload["claimed_by"] = ticket.claimed_by
-    payload["card"] = card_view(org, ticket, t, update=kind != "ticket_card")
+    payload["card"] = card_view(org, ticket, t, update=kind != "ticket_card", name=name)
     return [
         Outgoing(channel=ch, conversation_id=room, kind=kind, payload=payload)
         for ch, room in _destinations(area)

@@ -119,6 +119,7 @@ class ConversationService:
             # The person's language (``språk``), else the organisation's: never the client's.
             t = self.texts(tx.people.language(msg.user_id))
             turn = Turn(tx, msg, t, now, ConversationState.from_dict(tx.states.get(key)))
+            self._remember_name(turn)
             self._dispatch(turn, text)
             tx.states.put(key, turn.state.to_dict(), now)
             out = []
@@ -126,6 +127,12 @@ class ConversationService:
                 outbox_id = tx.outbox.add(to_sender(msg, reply), now)
                 out.append(replace(reply, outbox_id=outbox_id))
             return out
+
+    def _remember_name(self, turn: Turn) -> None:
+        """The sender's display name, for others to read instead of an id."""
+        name = " ".join((turn.msg.display_name or "").split())[:100]
+        if name and name != turn.tx.people.display_name(turn.user):
+            turn.tx.people.set_display_name(turn.user, name, turn.now)
 
     def _dispatch(self, turn: Turn, text: str) -> None:
         try:
@@ -143,7 +150,7 @@ class ConversationService:
         except TicketError as err:
             details = {k: str(v) for k, v in err.details.items()}
             details.setdefault("status", "")
-            details.setdefault("by", "")
+            details["by"] = turn.name(details["by"]) if details.get("by") else ""
             turn.say(Reply(ReplyKind.INFO, turn.t(err.key, ticket=err.ticket_id, **details)))
 
     # -- the pending turn: a number, or ja/nej ------------------------------------
@@ -498,7 +505,7 @@ class ConversationService:
             )
         turn.state = ConversationState()
         turn.say(Reply(ReplyKind.ROUTED, "\n".join(lines), area_id=area.id, ticket_id=ticket.id))
-        turn.notify_all(ticket_card(self.org, ticket, self.texts()))
+        turn.notify_all(ticket_card(self.org, ticket, self.texts(), name=turn.name))
 
     def _ticket_feedback(
         self, turn: Turn, ticket_id: int, solved: bool, keep_state: bool = False
@@ -521,9 +528,13 @@ class ConversationService:
             )
         if solved:
             turn.say(Reply(ReplyKind.INFO, t("ticket_closed_thanks", ticket=ticket_id)))
-            turn.notify_all(ticket_card(self.org, ticket, self.texts(), kind="ticket_update"))
+            turn.notify_all(
+                ticket_card(self.org, ticket, self.texts(), kind="ticket_update", name=turn.name)
+            )
             return
         reopened = ticket
         area = self.org.area(reopened.area_id) or self.org.triage
         turn.say(Reply(ReplyKind.INFO, t("ticket_reopen_offer", ticket=ticket_id, area=area.name)))
-        turn.notify_all(ticket_card(self.org, reopened, self.texts(), kind="ticket_update"))
+        turn.notify_all(
+            ticket_card(self.org, reopened, self.texts(), kind="ticket_update", name=turn.name)
+        )

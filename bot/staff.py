@@ -54,7 +54,7 @@ def _done(
     if feedback:
         await_ticket_feedback(turn.tx, ticket, turn.now)
     kind = "ticket_card" if new_card else "ticket_update"
-    turn.notify_all(ticket_card(service.org, ticket, service.texts(), kind=kind))
+    turn.notify_all(ticket_card(service.org, ticket, service.texts(), kind=kind, name=turn.name))
 
 
 @COMMANDS.command(
@@ -82,7 +82,7 @@ def queue(service: ConversationService, turn: Turn, rest: str) -> None:
             + t(
                 "queue_line",
                 ticket=ticket.id,
-                status=status_text(t, ticket),
+                status=status_text(t, ticket, turn.name),
                 unit=units.get(ticket.unit_id or "", t("unknown_unit")),
                 question=preview(ticket.question)[:100],
                 claim_due=t.time(ticket.claim_due),
@@ -104,7 +104,7 @@ def claim(service: ConversationService, turn: Turn, rest: str) -> None:
     if parsed is None:
         return usage(turn, "ta 42")
     ticket = service.desk.claim(turn.tx, parsed[0], turn.user, turn.now)
-    _done(service, turn, ticket, "staff_claimed", "asker_claimed", who=turn.user)
+    _done(service, turn, ticket, "staff_claimed", "asker_claimed", who=turn.name(turn.user))
 
 
 @COMMANDS.command(

@@ -44,7 +44,7 @@ SV: dict[str, str] = {
     "say_more": "Hej! Vad undrar du över? Skriv frågan med några ord, till exempel ”hur bokar jag en poolbil?”.",
     "too_vague": "Jag förstår inte riktigt. Kan du beskriva frågan med några fler ord? Då letar jag igen, eller skickar den till rätt stödfunktion.",
     "routed": (
-        "Jag hittar inget säkert svar, så jag har skickat frågan till **{area}** "
+        "Jag har skickat frågan till **{area}** "
         "som ärende **{ticket}**. De tar hand om den senast {claim_due}. "
         "Du får svaret här. Skriv ”mina ärenden” för att se läget."
     ),
@@ -167,7 +167,7 @@ EN: dict[str, str] = {
     "say_more": "Hi! What would you like to know? Ask in a few words, for example “how do I book a pool car?”.",
     "too_vague": "I do not quite understand. Could you describe the question in a few more words? Then I will search again, or pass it to the right support area.",
     "routed": (
-        "I found no reliable answer, so I have passed the question to **{area}** "
+        "I have passed the question to **{area}** "
         "as ticket **{ticket}**. They will pick it up by {claim_due}. "
         "You will get the answer here. Type “my tickets” to see where it is."
     ),

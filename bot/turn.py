@@ -32,6 +32,13 @@ class Turn:
         """A reply to the sender, in the language the turn speaks."""
         self.replies.append(replace(reply, language=self.t.language))
 
+    def name(self, user_id: str) -> str:
+        """The name others are shown for ``user_id``: as their client showed it last, or
+        the id. Only ever displayed; access is decided on the id."""
+        if user_id == self.msg.user_id and self.msg.display_name:
+            return self.msg.display_name
+        return self.tx.people.display_name(user_id) or user_id
+
     def notify(self, item: Outgoing) -> None:
         """Queue a message to someone else, in this transaction."""
         self.tx.outbox.add(item, self.now)

@@ -105,6 +105,11 @@ class PeopleRepo(Protocol):
 
     def set_language(self, user_id: str, language: str, at: datetime) -> None: ...
 
+    def display_name(self, user_id: str) -> str | None:
+        """The name the person's client showed last, for others to read; never for access."""
+
+    def set_display_name(self, user_id: str, name: str, at: datetime) -> None: ...
+
 
 class StateRepo(Protocol):
     def get(self, key: str) -> dict[str, Any] | None: ...

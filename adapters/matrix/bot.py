@@ -485,7 +485,15 @@ class MatrixBot:
             event_id,
             dropped_length=int(p.get("length", 0)),
             shared_in=self._shared_in(room_id),
+            display_name=self._display_name(room_id, sender),
         )
+
+    def _display_name(self, room_id: str, user_id: str) -> str | None:
+        """The sender's displayname as the room knows it (None when it is only the id)."""
+        room = self.client.rooms.get(room_id)
+        user = room.users.get(user_id) if room is not None else None
+        name = getattr(user, "display_name", None)
+        return name if isinstance(name, str) and name and name != user_id else None
 
     def _shared_in(self, room_id: str) -> str | None:
         """None in a direct chat with the bot; otherwise the room others read too."""

@@ -71,6 +71,14 @@ class SqlPeople:
     def set_language(self, user_id: str, language: str, at: datetime) -> None:
         self._set(user_id, at, language=language)
 
+    def display_name(self, user_id: str) -> str | None:
+        return self.conn.execute(
+            select(t.people.c.display_name).where(t.people.c.user_id == user_id)
+        ).scalar_one_or_none()
+
+    def set_display_name(self, user_id: str, name: str, at: datetime) -> None:
+        self._set(user_id, at, display_name=name)
+
     def _set(self, user_id: str, at: datetime, **values: str) -> None:
         done = self.conn.execute(
             update(t.people).where(t.people.c.user_id == user_id).values(updated_at=at, **values)

@@ -75,6 +75,7 @@ people = Table(
     Column("user_id", String(255), primary_key=True),
     Column("unit_id", String(64)),
     Column("language", String(8)),
+    Column("display_name", String(255)),  # as the client shows it; never for access
     Column("updated_at", UTC_TIME, nullable=False),
 )
 

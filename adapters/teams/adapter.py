@@ -239,6 +239,7 @@ class TeamsAdapter:
             dropped_length=dropped_length(body),
             shared_in=shared_in(body),
             about=about,
+            display_name=sender.name if isinstance(sender.name, str) else None,
         )
 
     def _sender(self, body: object, event_id: str) -> IncomingMessage | None:

@@ -209,7 +209,11 @@ class FakeCloud:
             "timestamp": "2026-11-27T08:00:00.000Z",
             "channelId": "msteams",
             "serviceUrl": self.url + "/",
-            "from": {"id": f"29:{user}", "name": "Visningsnamn (ej id)", "aadObjectId": user},
+            "from": {
+                "id": f"29:{user}",
+                "name": NAMES.get(user, f"Person {user[-3:]}"),
+                "aadObjectId": user,
+            },
             "recipient": {"id": bot_id, "name": "Stödbot"},
             "conversation": {
                 "id": conversation,
@@ -235,6 +239,15 @@ class FakeCloud:
         if not personal:
             act["channelData"].update({"team": {"id": "19:team"}, "channel": {"id": conversation}})
         return act
+
+
+# The names Teams shows for the test users (``from.name``): never ids.
+NAMES = {
+    "aad-anna": "Anna Chef",
+    "aad-hr1": "Maria Lindqvist",
+    "aad-hr2": "Hasse Konsult",
+    "aad-it": "Karin Dahl",
+}
 
 
 def card_text(card: dict[str, Any]) -> str:

@@ -76,8 +76,13 @@ async def test_thumbs_down_to_ticket_card_claim_race_answer_and_hidden_note(team
         assert "Ta ärendet" not in str(response["value"]["actions"])
     await teams.wait_sent(HR_CHANNEL, f"Du har tagit ärende <strong>{ticket}</strong>")
     lost = await teams.wait_sent(HR_CHANNEL, "har redan tagits av")
-    winner = HR1 if HR1 in lost["text"] else HR2  # the loser is told who has it
-    assert winner in {HR1, HR2}
+    # the loser is told who has it, by name, not by id
+    assert "aad-" not in lost["text"]
+    winner = HR1 if "Maria Lindqvist" in lost["text"] else HR2
+    assert "Hasse Konsult" in lost["text"] or winner == HR1
+    told = await teams.wait_sent(DM, "har tagit ditt ärende")
+    assert ("Maria Lindqvist" if winner == HR1 else "Hasse Konsult") in told["text"]
+    assert "aad-" not in told["text"]
     update = next(u for u in teams.cloud.updates if u["conversation"] == HR_CHANNEL)
     assert "handläggs av" in str(update)
 
