@@ -153,6 +153,7 @@ class Block:
     kind: Literal["paragraph", "bullets", "numbers"]
     lines: tuple[tuple[Span, ...], ...]
     start: int = 1
+    tight: bool = False  # follows the block before with no blank line ("Se också:" / "1. …")
 
 
 def spans(line: str) -> tuple[Span, ...]:
@@ -177,6 +178,7 @@ def blocks(text: str) -> list[Block]:
     out: list[Block] = []
     for chunk in re.split(r"\n[ \t]*\n", text.strip("\n")):
         run: list[tuple[str, int, str]] = []  # (kind, number, content) of one kind
+        first = True  # the chunk's first block: after a blank line
         for raw in chunk.split("\n"):
             line = raw.rstrip()
             bullet, number = _BULLET.fullmatch(line), _NUMBER.fullmatch(line)
@@ -187,18 +189,18 @@ def blocks(text: str) -> list[Block]:
             else:
                 this = ("paragraph", 0, line)
             if run and run[0][0] != this[0]:
-                out.append(_block(run))
-                run = []
+                out.append(_block(run, tight=not first))
+                run, first = [], False
             run.append(this)
         if run:
-            out.append(_block(run))
+            out.append(_block(run, tight=not first))
     return out
 
 
-def _block(run: list[tuple[str, int, str]]) -> Block:
+def _block(run: list[tuple[str, int, str]], tight: bool) -> Block:
     kind = run[0][0]
     lines = tuple(spans(content) for _, _, content in run)
-    return Block(kind, lines, run[0][1] or 1)  # type: ignore[arg-type]
+    return Block(kind, lines, run[0][1] or 1, tight)  # type: ignore[arg-type]
 
 
 def plain(line_spans: tuple[Span, ...]) -> str:
@@ -214,8 +216,8 @@ def as_plain(text: str) -> str:
         for n, line in enumerate(block.lines, block.start):
             marker = {"bullets": "- ", "numbers": f"{n}. "}.get(block.kind, "")
             lines.append(marker + plain(line))
-        out.append("\n".join(lines))
-    return "\n\n".join(out)
+        out.append(("\n" if block.tight else "\n\n") + "\n".join(lines))
+    return "".join(out).lstrip("\n")
 
 
 def as_html(text: str, clean: Callable[[str], str] = lambda s: s) -> str:

@@ -26,5 +26,5 @@ def render_terminal(text: str, width: int = WIDTH) -> str:
                 break_on_hyphens=False,
             )
             lines.extend(wrapped or [marker.rstrip()])
-        out.append("\n".join(lines))
-    return "\n\n".join(out)
+        out.append(("\n" if block.tight else "\n\n") + "\n".join(lines))
+    return "".join(out).lstrip("\n")
