@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.markup import Span, as_html, blocks, plain
+from bot.markup import Block, Span, as_html, blocks, plain
 from bot.texts import Texts
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -16,7 +16,11 @@ CARD = "application/vnd.microsoft.card.adaptive"
 def to_xml(text: str) -> str:
     """Light markup (``bot.markup``) as the HTML Teams shows in a message. User text
     cannot add markup or mentions: every span is escaped."""
-    return as_html(text)
+    out = as_html(text)
+    inner = out[3:-4]
+    if out.startswith("<p>") and out.endswith("</p>") and "<p>" not in inner:
+        return inner  # one paragraph: plain, so the chat list's preview reads well
+    return out
 
 
 def _button(title: str, text: str, verb: str = "say", **data: Any) -> dict[str, Any]:
@@ -54,14 +58,26 @@ def reply_card(payload: dict[str, Any]) -> dict[str, Any] | None:
     if not buttons:
         return None
     labels = [label for _, label, _ in choices]
-    body: list[dict[str, Any]] = []
+    drawn: list[tuple[Block, list[dict[str, Any]]]] = []
     for block in blocks(str(payload.get("text", ""))):
         if block.kind == "numbers" and [plain(line) for line in block.lines] == labels:
+            before = drawn[-1][0] if drawn and block.tight else None
+            if before and before.kind == "paragraph" and plain(before.lines[-1]).endswith(":"):
+                drawn[-1][1].pop()  # its heading ("Se också:") goes with it
             continue  # the buttons show them
+        rows: list[dict[str, Any]] = []
         for n, line in enumerate(block.lines, block.start):
             marker = {"bullets": "• ", "numbers": f"{n}. "}.get(block.kind, "")
-            inlines = ([_literal(marker)] if marker else []) + [_run(span) for span in line]
-            body.append({"type": "RichTextBlock", "inlines": inlines})
+            runs = [_run(span) for span in _unhinted(line)]
+            row: dict[str, Any] = {
+                "type": "RichTextBlock",
+                "inlines": ([_literal(marker)] if marker else []) + runs,
+            }
+            if rows or block.tight:
+                row["spacing"] = "Small"  # a list's items and heading stay together
+            rows.append(row)
+        drawn.append((block, rows))
+    body = [row for _, rows in drawn for row in rows]
     return {
         "type": "AdaptiveCard",
         "version": "1.4",
@@ -69,6 +85,16 @@ def reply_card(payload: dict[str, Any]) -> dict[str, Any] | None:
         "actions": buttons,
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
     }
+
+
+_HINT = re.compile(r"\s*\((?:ja/nej|yes/no)\)$")
+
+
+def _unhinted(line: tuple[Span, ...]) -> tuple[Span, ...]:
+    """A line without its typed-answer hint ("(ja/nej)"): the card has the buttons."""
+    if line and _HINT.search(line[-1].text):
+        return (*line[:-1], Span(_HINT.sub("", line[-1].text), line[-1].bold, line[-1].italic))
+    return line
 
 
 def _run(span: Span) -> dict[str, Any]:

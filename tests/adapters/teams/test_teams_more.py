@@ -38,7 +38,7 @@ async def test_429_is_waited_out_and_a_5xx_is_resent_once(teams: Teams) -> None:
         await teams.wait_sent("a:dm-x", f"Meddelande {n}")
     assert teams.adapter.rate_limited == 1
     sent = [a["text"] for a in teams.cloud.sent("a:dm-x")]
-    assert sent == [f"<p>Meddelande {n}</p>" for n in range(3)]
+    assert sent == [f"Meddelande {n}" for n in range(3)]  # one paragraph: no <p>
     with store.transaction() as tx:
         assert tx.outbox.pending("teams") == []
 
