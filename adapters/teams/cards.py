@@ -68,7 +68,7 @@ def reply_card(payload: dict[str, Any]) -> dict[str, Any] | None:
         rows: list[dict[str, Any]] = []
         for n, line in enumerate(block.lines, block.start):
             marker = {"bullets": "• ", "numbers": f"{n}. "}.get(block.kind, "")
-            runs = [_run(span) for span in _unhinted(line)]
+            runs = [run for span in _unhinted(line) for run in _runs(span)]
             row: dict[str, Any] = {
                 "type": "RichTextBlock",
                 "inlines": ([_literal(marker)] if marker else []) + runs,
@@ -97,8 +97,29 @@ def _unhinted(line: tuple[Span, ...]) -> tuple[Span, ...]:
     return line
 
 
-def _run(span: Span) -> dict[str, Any]:
-    run = _literal(span.text, span.bold)
+_URL = re.compile(r"https?://[^\s<>()]+[^\s<>().,;:!?]")
+
+
+def _runs(span: Span) -> list[dict[str, Any]]:
+    """A span as TextRuns (never read as Markdown); a web address in it opens on a click,
+    as it would in a Teams message."""
+    out: list[dict[str, Any]] = []
+    at = 0
+    for m in _URL.finditer(span.text):
+        if m.start() > at:
+            out.append(_run(span, span.text[at : m.start()]))
+        link = _run(span, m.group(0))
+        link["selectAction"] = {"type": "Action.OpenUrl", "url": m.group(0)}
+        link["color"] = "Accent"
+        out.append(link)
+        at = m.end()
+    if at < len(span.text) or not out:
+        out.append(_run(span, span.text[at:]))
+    return out
+
+
+def _run(span: Span, text: str) -> dict[str, Any]:
+    run = _literal(text, span.bold)
     if span.italic:
         run["italic"] = True
     return run

@@ -44,6 +44,7 @@ KEPT = {
     "people.user_id": "the platform identity whose unit is remembered",
     "people.unit_id": "a unit id from the organisation file",
     "people.language": "sv or en",
+    "people.display_name": "the name the person's own client shows (Teams from.name, the Matrix displayname), refreshed on each message; shown to others instead of the id, never used for access; not what anyone wrote",
     "questions.channel": "platform name; counted in the summary",
     "questions.user_id": "who asked: the summary's 'came back within three days' needs it",
     "questions.unit_id": "an id from the organisation file; counted",

@@ -39,6 +39,9 @@ async def test_ask_answer_with_feedback_buttons(teams: Teams) -> None:
     buttons = [a["title"] for a in card["actions"]]
     assert buttons == ["1. Skada eller olycka med poolbil", "Ja, det hjälpte", "Nej"]
     assert "1. Skada eller olycka" not in texts  # the buttons show the follow-ups
+    runs = [r for block in card["body"] for r in block.get("inlines", [])]
+    link = next(r for r in runs if r["text"].startswith("https://"))
+    assert link["selectAction"] == {"type": "Action.OpenUrl", "url": link["text"]}
     assert card["actions"][0]["type"] == "Action.Execute"
     await asyncio.sleep(0.3)
     assert len(teams.cloud.sent(DM)) == 1  # one message for one answer
