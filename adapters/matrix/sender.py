@@ -135,6 +135,9 @@ class MatrixSender:
             [str(mention)] if mention else None,
             notice=item.kind in ("ticket_card", "ticket_update", "weekly"),
         )
+        if item.kind == "reply" and item.user_id:
+            # the asker is mentioned, so that a reply in a shared room pings them (and only them)
+            content["m.mentions"] = {"user_ids": [item.user_id]}
         if item.kind == "reply" and item.address:
             addr = json.loads(item.address)
             if addr.get("thread"):

@@ -26,7 +26,7 @@ async def test_ask_answer_and_thumbs_up(world: World) -> None:
     content = answer["content"]
     assert content["format"] == "org.matrix.custom.html"
     assert "<strong>Boka en gemensam bil (poolbil)</strong>" in content["formatted_body"]
-    assert content["m.mentions"] == {}
+    assert content["m.mentions"] == {"user_ids": [world.manager.user_id]}  # the asker only
     assert content["m.relates_to"]["m.in_reply_to"]["event_id"] == question
     await world.manager.react(dm, answer["event_id"], "👍")
     await world.manager.wait_for(dm, "Skönt att det hjälpte")

@@ -69,6 +69,7 @@ async def test_a_room_of_two_is_not_a_direct_chat(world: World) -> None:
     await director.say(world.leadership_room, f"{world.bot_id} hur bokar jag en poolbil?")
     answer = await director.wait_for(world.leadership_room, "Boka en gemensam bil")
     assert answer["sender"] == world.bot_id
+    assert answer["content"]["m.mentions"] == {"user_ids": [director.user_id]}  # pinged
     await asyncio.sleep(1.0)
     await director.sync()
     bodies = director.bodies(world.leadership_room)
