@@ -10,16 +10,16 @@ import io
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
-from nio import AsyncClient, RoomSendError
+from nio import AsyncClient, RoomPreset, RoomSendError
 
 from adapters.matrix.render import message_content
 from bot.leases import OutboxClaims
 from bot.messages import IncomingMessage, Reply, ReplyKind
-from bot.notify import to_sender
+from bot.notify import state_key, to_sender
 from routing.ports import OutboxItem, Store
 
 log = logging.getLogger(__name__)
@@ -72,11 +72,59 @@ class MatrixSender:
         return self.claims.claim()
 
     async def _send(self, item: OutboxItem) -> bool:
+        if item.user_id and item.kind in ("reply", "notice"):
+            found = await self._reachable(item)
+            if found is None:
+                await asyncio.to_thread(self._attempted, item.id)
+                return False
+            item = found
         image = item.payload.get("image_png_b64")
         if image and not await self._send_image(item, base64.b64decode(str(image))):
             return False
         content = await asyncio.to_thread(self._content, item)
         return await self._room_send(item, content, item.txn_id)
+
+    def _joined(self, room_id: str, user_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        member = room.users.get(user_id) if room is not None else None
+        return member is not None and not member.invited
+
+    async def _reachable(self, item: OutboxItem) -> OutboxItem | None:
+        """``item`` to its person where they can read it. Someone who left the room it was
+        for (a DM they closed) gets it in a direct chat with the bot they are in, or in a
+        new one; a "ja" they were asked for follows them there. None: no room could be
+        opened (tried again later)."""
+        if self._joined(item.conversation_id, item.user_id) or item.conversation_id not in (
+            self.client.rooms
+        ):
+            return item  # where they are, or a room this client has not synced yet
+        user = item.user_id
+        with self.store.transaction() as tx:
+            direct = [
+                r
+                for r in self.client.rooms
+                if self._joined(r, user) and tx.adapter.get(f"matrix:direct:{r}") is not None
+            ]
+        room = direct[0] if direct else None
+        if room is None:
+            made = await self.client.room_create(
+                is_direct=True, preset=RoomPreset.trusted_private_chat, invite=[user]
+            )
+            room = getattr(made, "room_id", None)
+            if not isinstance(room, str):
+                log.warning("Could not open a direct chat with %s: %s", user, made)
+                return None
+        await asyncio.to_thread(self._moved, item, room)
+        return replace(item, conversation_id=room, address="")
+
+    def _moved(self, item: OutboxItem, room: str) -> None:
+        """Remember ``room`` as a direct chat, and carry what the conversation waits on."""
+        now = self.clock()
+        with self.store.transaction() as tx:
+            tx.adapter.put(f"matrix:direct:{room}", "1", now)
+            old = tx.states.get(state_key(CHANNEL, item.conversation_id, item.user_id))
+            if old:
+                tx.states.put(state_key(CHANNEL, room, item.user_id), old, now)
 
     async def _send_image(self, item: OutboxItem, png: bytes) -> bool:
         """The chart of a weekly post: upload, then an m.image event (its own txnId)."""

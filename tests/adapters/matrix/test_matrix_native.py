@@ -86,3 +86,33 @@ async def test_a_room_of_two_is_not_a_direct_chat(world: World) -> None:
     await asyncio.sleep(1.5)
     await world.manager.sync()
     assert not any("Boka" in b for b in world.manager.bodies(made.room_id))
+
+
+async def test_an_answer_finds_an_asker_who_left_the_direct_chat(world: World) -> None:
+    """The manager closes the DM after asking. HR's answer is not sent into the room
+    nobody reads: it comes in a new direct chat, and the "ja" asked for works there."""
+    await world.start_bot()
+    dm = await open_dm(world)
+    await world.manager.route(dm, "Vilka regler gäller för cykelförmån via bruttolöneavdrag?")
+    routed = await world.manager.wait_for(dm, "som ärende")
+    ticket = re.search(r"ärende (\d+)", routed["content"]["body"]).group(1)  # type: ignore[union-attr]
+    await world.manager.client.room_leave(dm)
+    await world.staff[0].say(world.hr_room, f"!svara {ticket} Vi har ingen cykelförmån ännu.")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    found = None
+    while found is None and loop.time() < deadline:
+        await world.manager.sync(timeout=500)  # joins the bot's new invite
+        found = next(
+            (
+                e
+                for e in world.manager.events
+                if e["room"] != dm and "Vi har ingen cykelförmån" in e["content"].get("body", "")
+            ),
+            None,
+        )
+    assert found is not None, world.manager.events[-3:]
+    new_dm = found["room"]
+    assert found["sender"] == world.bot_id
+    await world.manager.say(new_dm, "ja")
+    await world.manager.wait_for(new_dm, "är avslutat")
