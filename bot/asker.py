@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands import COMMANDS
 from bot.messages import Choice, Reply, ReplyKind
-from bot.notify import preview, status_text, ticket_card
+from bot.notify import preview, status_text
 from bot.state import Awaiting, ConversationState
 from bot.turn import Turn
 
@@ -118,9 +118,7 @@ def add_info(service: ConversationService, turn: Turn, rest: str) -> None:
         return usage(turn, "komplettera 42 Det gäller min dator i Grannby.")
     ticket = service.desk.add_info(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
     turn.say(Reply(ReplyKind.INFO, turn.t("info_added", ticket=ticket.id), ticket_id=ticket.id))
-    turn.notify_all(
-        ticket_card(service.org, ticket, service.texts(), kind="ticket_update", name=turn.name)
-    )
+    service.card_changed(turn, ticket)
 
 
 @COMMANDS.command(
@@ -142,9 +140,7 @@ def reopen(service: ConversationService, turn: Turn, rest: str) -> None:
             turn.t("reopened", ticket=ticket.id, area=area.name if area else ticket.area_id),
         )
     )
-    turn.notify_all(
-        ticket_card(service.org, ticket, service.texts(), kind="ticket_update", name=turn.name)
-    )
+    service.card_changed(turn, ticket)
 
 
 LANGUAGE_NAMES = {

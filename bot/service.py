@@ -38,7 +38,7 @@ from routing.desk import Desk
 from routing.ports import QuestionEntry, Store, StoreUnavailable
 from routing.roles import OrganisationRoles, Roles
 from routing.router import AreaRouter
-from routing.tickets import TicketError
+from routing.tickets import Ticket, TicketError
 
 log = logging.getLogger(__name__)
 
@@ -507,6 +507,12 @@ class ConversationService:
         turn.say(Reply(ReplyKind.ROUTED, "\n".join(lines), area_id=area.id, ticket_id=ticket.id))
         turn.notify_all(ticket_card(self.org, ticket, self.texts(), name=turn.name))
 
+    def card_changed(self, turn: Turn, ticket: Ticket) -> None:
+        """Redraw ``ticket``'s card where it was posted (the area's room and channel)."""
+        turn.notify_all(
+            ticket_card(self.org, ticket, self.texts(), kind="ticket_update", name=turn.name)
+        )
+
     def _ticket_feedback(
         self, turn: Turn, ticket_id: int, solved: bool, keep_state: bool = False
     ) -> None:
@@ -528,13 +534,9 @@ class ConversationService:
             )
         if solved:
             turn.say(Reply(ReplyKind.INFO, t("ticket_closed_thanks", ticket=ticket_id)))
-            turn.notify_all(
-                ticket_card(self.org, ticket, self.texts(), kind="ticket_update", name=turn.name)
-            )
+            self.card_changed(turn, ticket)
             return
         reopened = ticket
         area = self.org.area(reopened.area_id) or self.org.triage
         turn.say(Reply(ReplyKind.INFO, t("ticket_reopen_offer", ticket=ticket_id, area=area.name)))
-        turn.notify_all(
-            ticket_card(self.org, reopened, self.texts(), kind="ticket_update", name=turn.name)
-        )
+        self.card_changed(turn, reopened)

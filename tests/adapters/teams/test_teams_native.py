@@ -18,6 +18,20 @@ def _card(activity: dict[str, Any]) -> dict[str, Any]:
     return dict(activity["attachments"][0]["content"])
 
 
+async def _updated(teams: Teams, conversation: str, contains: str) -> dict[str, Any]:
+    """The last in-place update of a card in ``conversation`` that says ``contains``."""
+    for _ in range(100):
+        found = [
+            u
+            for u in teams.cloud.updates
+            if u["conversation"] == conversation and contains in str(u)
+        ]
+        if found:
+            return _card(found[-1])
+        await asyncio.sleep(0.05)
+    raise AssertionError([str(u)[:200] for u in teams.cloud.updates])
+
+
 async def test_a_pressed_button_leaves_the_card_answered_not_an_ok_banner(teams: Teams) -> None:
     await teams.say("Hur bokar jag en poolbil?")
     answer = await teams.wait_sent(DM, "Boka en gemensam bil")
@@ -42,17 +56,7 @@ async def test_the_old_card_says_where_a_moved_ticket_went(teams: Teams) -> None
         personal=False,
         mention_bot=True,
     )
-    for _ in range(100):
-        moved = [
-            u
-            for u in teams.cloud.updates
-            if u["conversation"] == HR_CHANNEL and "flyttades" in str(u)
-        ]
-        if moved:
-            break
-        await asyncio.sleep(0.05)
-    assert moved, teams.cloud.updates
-    card = _card(moved[-1])
+    card = await _updated(teams, HR_CHANNEL, "flyttades")
     assert "Ärende 1 flyttades från HR till IT-drift" in card_text(card).replace("**", "")
     assert card["actions"] == []  # no button acts on a ticket that is not here
 
@@ -70,17 +74,7 @@ async def test_the_card_says_closed_when_the_asker_closes_it(teams: Teams) -> No
     await teams.wait_sent(DM, "Det finns ingen cykelförmån")
     await teams.say("ja")
     await teams.wait_sent(DM, "är avslutat")
-    for _ in range(100):
-        closed = [
-            u
-            for u in teams.cloud.updates
-            if u["conversation"] == HR_CHANNEL and "avslutat" in str(u)
-        ]
-        if closed:
-            break
-        await asyncio.sleep(0.05)
-    assert closed, [str(u)[:200] for u in teams.cloud.updates]
-    assert _card(closed[-1])["actions"] == []
+    assert (await _updated(teams, HR_CHANNEL, "avslutat"))["actions"] == []
 
 
 async def test_buttons_follow_the_persons_language(teams: Teams) -> None:
