@@ -30,6 +30,8 @@ def escalate_overdue(service: ConversationService, now: datetime | None = None) 
         for ticket in tickets:
             for item in escalation(service.org, ticket, service.texts()):
                 tx.outbox.add(item, now)
+            for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
+                tx.outbox.add(item, now)  # the card says so too
     return [tk.id for tk in tickets]
 
 

@@ -114,15 +114,18 @@ def card_view(
         if update
         else t("card_title", ticket=ticket.id, area=area.name)
     )
+    facts = [
+        [t("card_unit"), unit],
+        [t("card_claim_due"), t.time(ticket.claim_due)],
+        [t("card_resolve_due"), t.time(ticket.resolve_due)],
+    ]
+    if ticket.escalated_at is not None:
+        facts.append([t("card_escalated"), t.time(ticket.escalated_at)])
     return {
         "title": title,
         "question_label": t("card_question"),
         "question": preview(ticket.question),
-        "facts": [
-            [t("card_unit"), unit],
-            [t("card_claim_due"), t.time(ticket.claim_due)],
-            [t("card_resolve_due"), t.time(ticket.resolve_due)],
-        ],
+        "facts": facts,
     }
 
 
@@ -141,6 +144,8 @@ def ticket_card(
         claim_due=t.time(ticket.claim_due),
         resolve_due=t.time(ticket.resolve_due),
     )
+    if ticket.escalated_at is not None:
+        text += "\n" + t("card_escalated") + ": " + t.time(ticket.escalated_at)
     if kind != "ticket_card":
         text = (
             t("card_state", ticket=ticket.id, area=area.name, status=status_text(t, ticket, name))

@@ -10,6 +10,7 @@ business: it gets the changed ticket back.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 from knowledge.model import Organisation
@@ -395,7 +396,7 @@ class Desk:
                     {"lead": (self.org.area(ticket.area_id) or self.org.triage).lead},
                 )
                 self._event(tx, ticket, now, SYSTEM, "escalated", None, False)
-                escalated.append(ticket)
+                escalated.append(replace(ticket, escalated_at=now))
         return escalated
 
     # -- answered and left alone ---------------------------------------------------

@@ -5,8 +5,10 @@ speak the person's language."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.jobs import escalate_overdue
 from tests.adapters.teams.conftest import HR1, HR_CHANNEL, MANAGER, Teams
 from tests.adapters.teams.fake_cloud import card_text
 
@@ -85,3 +87,13 @@ async def test_buttons_follow_the_persons_language(teams: Teams) -> None:
     titles = [a["title"] for a in _card(answer)["actions"]]
     assert "Yes, it helped" in titles and "No" in titles
     assert "Was this helpful?" in card_text(_card(answer))
+
+
+async def test_the_card_says_when_a_ticket_was_escalated(teams: Teams) -> None:
+    await teams.route(HR_QUESTION)
+    await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+    later = datetime.now(UTC) + timedelta(days=3)  # past HR's claim target
+    assert escalate_overdue(teams.adapter.service, later) == [1]
+    teams.adapter._wake.set()
+    card = await _updated(teams, HR_CHANNEL, "Eskalerat")
+    assert "Ta ärendet" in str(card["actions"])  # still waiting to be claimed
