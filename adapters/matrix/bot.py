@@ -283,9 +283,11 @@ class MatrixBot:
                     relates = relates if isinstance(relates, dict) else {}
                     body = ev.body if isinstance(ev.body, str) else ""
                     new = content.get("m.new_content")
+                    edits = None
                     if relates.get("rel_type") == "m.replace" and isinstance(new, dict):
                         # An edit: its body is the " * …" fallback; the text is the new one.
                         body = new.get("body") if isinstance(new.get("body"), str) else ""
+                        edits = relates.get("event_id")
                         relates = {}
                     mentions = (content.get("m.mentions") or {}).get("user_ids")
                     payload = {
@@ -294,6 +296,7 @@ class MatrixBot:
                         "sender": ev.sender,
                         "body": body,
                         "relates": relates,
+                        "edits": edits if isinstance(edits, str) else None,
                         "mentions": mentions if isinstance(mentions, list) else [],
                     }
                     out.append((clean_text(ev.event_id), self._bounded(clean_value(payload))))
@@ -476,7 +479,8 @@ class MatrixBot:
                 return None
             body = self._strip_mention(body)
         thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
-        address = json.dumps({"event": event_id, "thread": thread})
+        # an edit's answer replaces the answer to the message it edits (``MatrixSender``)
+        address = json.dumps({"event": event_id, "thread": thread, "edits": p.get("edits")})
         ref = ConversationRef(CHANNEL, room_id, address)
         return IncomingMessage(
             ref,

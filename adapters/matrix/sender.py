@@ -197,20 +197,16 @@ class MatrixSender:
                 }
             elif addr.get("event"):
                 content["m.relates_to"] = {"m.in_reply_to": {"event_id": addr["event"]}}
+            if addr.get("edits"):  # an edited message: its answer edits the earlier answer
+                with self.store.transaction() as tx:
+                    earlier = tx.adapter.get(f"matrix:reply:{addr['edits']}")
+                if earlier:
+                    return _replacing(content, earlier)
         if item.kind == "ticket_update" and p.get("ticket_id") is not None:
             with self.store.transaction() as tx:
                 card = tx.adapter.get(f"matrix:card:{p['ticket_id']}:{item.conversation_id}")
             if card:
-                new = {k: content[k] for k in ("msgtype", "body", "format", "formatted_body")}
-                new["m.mentions"] = {}
-                content = {
-                    **{
-                        k: (f"* {v}" if k in ("body", "formatted_body") else v)
-                        for k, v in new.items()
-                    },
-                    "m.new_content": new,
-                    "m.relates_to": {"rel_type": "m.replace", "event_id": card},
-                }
+                content = _replacing(content, card, mentions={})
         return content
 
     def _sent(self, item: OutboxItem, event_id: str) -> None:
@@ -221,6 +217,11 @@ class MatrixSender:
             if item.kind == "ticket_card" and ticket is not None:
                 tx.adapter.put(f"matrix:card:{ticket}:{item.conversation_id}", event_id, now)
                 tx.adapter.put(f"matrix:card-event:{event_id}", str(ticket), now)
+            if item.kind == "reply" and item.address:
+                asked = json.loads(item.address).get("event")
+                key = f"matrix:reply:{asked}"
+                if asked and tx.adapter.get(key) is None:  # the first reply to a message
+                    tx.adapter.put(key, event_id, now)
             if item.payload.get("asks_feedback") or item.payload.get("offers_route"):
                 # a 👍/👎 on it answers what it asked
                 about = str(item.payload.get("about") or "1")
@@ -229,3 +230,14 @@ class MatrixSender:
     def _attempted(self, item_id: int) -> None:
         with self.store.transaction() as tx:
             tx.outbox.mark_attempt(item_id)
+
+
+def _replacing(content: dict[str, Any], event_id: str, mentions: Any = None) -> dict[str, Any]:
+    """``content`` as an edit (``m.replace``) of our earlier event ``event_id``."""
+    new = {k: content[k] for k in ("msgtype", "body", "format", "formatted_body")}
+    new["m.mentions"] = content.get("m.mentions", {}) if mentions is None else mentions
+    return {
+        **{k: (f"* {v}" if k in ("body", "formatted_body") else v) for k, v in new.items()},
+        "m.new_content": new,
+        "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+    }

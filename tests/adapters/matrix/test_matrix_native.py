@@ -116,3 +116,24 @@ async def test_an_answer_finds_an_asker_who_left_the_direct_chat(world: World) -
     assert found["sender"] == world.bot_id
     await world.manager.say(new_dm, "ja")
     await world.manager.wait_for(new_dm, "är avslutat")
+
+
+async def test_an_edited_question_edits_its_answer(world: World) -> None:
+    await world.start_bot()
+    dm = await open_dm(world)
+    asked = await world.manager.say(dm, "Hur bokar jag en poolbil?")
+    first = await world.manager.wait_for(dm, "Boka en gemensam bil")
+    await world.manager.client.room_send(
+        dm,
+        "m.room.message",
+        {
+            "msgtype": "m.text",
+            "body": " * Var hittar jag min lönespecifikation?",
+            "m.new_content": {"msgtype": "m.text", "body": "Var hittar jag min lönespecifikation?"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": asked},
+        },
+    )
+    edit = await world.manager.wait_for(dm, "lönespecifikation", sender=world.bot_id)
+    relates = edit["content"]["m.relates_to"]
+    assert relates == {"rel_type": "m.replace", "event_id": first["event_id"]}  # one answer
+    assert "lönespecifikation" in edit["content"]["m.new_content"]["formatted_body"]
