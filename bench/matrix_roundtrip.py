@@ -60,7 +60,8 @@ async def asker(
         resp = await client.sync(timeout=500, since=since)
         assert isinstance(resp, SyncResponse)
         since = resp.next_batch
-        if room in client.rooms and bot_id in client.rooms[room].users:
+        member = client.rooms[room].users.get(bot_id) if room in client.rooms else None
+        if member is not None and not member.invited:  # joined, not only invited
             break
     for i in range(n):
         start = time.perf_counter()
@@ -102,7 +103,7 @@ async def echo_bot(hs: Homeserver, user: tuple[str, str], stop: asyncio.Event) -
         since = resp.next_batch
         await asyncio.gather(*(client.join(room) for room in resp.rooms.invite))
         sends = [
-            client.room_send(room, "m.room.message", {"msgtype": "m.notice", "body": ev.body})
+            client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": ev.body})
             for room, info in resp.rooms.join.items()
             for ev in info.timeline.events
             if isinstance(ev, RoomMessageText) and ev.sender != user[0]
