@@ -1,7 +1,7 @@
 """Stödbot through matrix-js-sdk, the SDK behind Element (pinned, from npm; `.ci/run`
 installs it): a client that nobody here wrote, against the real Synapse. The scenario
 (``js_client/scenario.mjs``) is a manager and an HR worker; this asserts on what they
-saw."""
+saw (and the answer that finds a manager who left the DM)."""
 
 from __future__ import annotations
 
@@ -61,3 +61,5 @@ async def test_a_manager_and_a_worker_in_matrix_js_sdk(world: World, tmp_path: P
     assert "handläggs av" in seen["claimed_card"]
     assert "Vi har ingen cykelförmån ännu." in seen["relayed"]
     assert "avslutat" in seen["closed"] and "avslutat" in seen["closed_card"]
+    # the manager left the DM before HR answered: the answer came in another room
+    assert seen["moved_room_differs"] and "Kontakta löneenheten." in seen["moved"]

@@ -3,7 +3,7 @@
 // what they saw; tests/adapters/matrix/test_js_client.py asserts on it.
 //
 //   node scenario.mjs '{"url": ..., "bot": ..., "manager": [id, token], ...}'
-import { createClient, ClientEvent, RoomEvent } from "matrix-js-sdk";
+import { createClient, ClientEvent, RoomEvent, RoomMemberEvent } from "matrix-js-sdk";
 
 const cfg = JSON.parse(process.argv[2]);
 const seen = {};
@@ -21,7 +21,8 @@ async function started(c) {
   return c;
 }
 
-// The next message (or edit) in ``roomId`` from the bot for which ``test(content)`` holds.
+// The next message (or edit) in ``roomId`` (null: any room) from the bot for which
+// ``test(content)`` holds.
 function next(c, roomId, test, what, timeoutMs = 30000) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -29,13 +30,14 @@ function next(c, roomId, test, what, timeoutMs = 30000) {
       reject(new Error(`timed out waiting for ${what}`));
     }, timeoutMs);
     function on(event, room) {
-      if (!room || room.roomId !== roomId || event.getSender() !== cfg.bot) return;
+      if (!room || (roomId !== null && room.roomId !== roomId)) return;
+      if (event.getSender() !== cfg.bot) return;
       if (event.getType() !== "m.room.message") return;
       const content = event.getContent();
       if (test(content)) {
         clearTimeout(timer);
         c.removeListener(RoomEvent.Timeline, on);
-        resolve({ id: event.getId(), content });
+        resolve({ id: event.getId(), content, room: room.roomId });
       }
     }
     c.on(RoomEvent.Timeline, on);
@@ -118,6 +120,25 @@ async function main() {
   await manager.sendTextMessage(dm, "ja");
   seen.closed = (await waiting).content.body;
   seen.closed_card = (await closedCard).content["m.new_content"].body;
+
+  // 6. The manager leaves the DM before HR answers: the answer comes in a new DM.
+  manager.on(RoomMemberEvent.Membership, (_event, member) => {
+    if (member.userId === cfg.manager[0] && member.membership === "invite") {
+      manager.joinRoom(member.roomId).catch(() => {});
+    }
+  });
+  waiting = next(manager, dm, body("skickar frågan"), "the second offer");
+  await manager.sendTextMessage(dm, cfg.question);
+  await waiting;
+  waiting = next(manager, dm, body("som ärende"), "the second ticket");
+  await manager.sendTextMessage(dm, "ja");
+  const second = /ärende (\d+)/.exec((await waiting).content.body)[1];
+  await manager.leave(dm);
+  const elsewhere = next(manager, null, body("Kontakta löneenheten"), "the answer in a new DM");
+  await staff.sendTextMessage(cfg.hr_room, `!svara ${second} Kontakta löneenheten.`);
+  const moved = await elsewhere;
+  seen.moved_room_differs = moved.room !== dm;
+  seen.moved = moved.content.body;
 
   manager.stopClient();
   staff.stopClient();
