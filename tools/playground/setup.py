@@ -3,6 +3,7 @@ of the HR channel) and an organisation file whose HR area knows them, into DIR."
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -20,6 +21,24 @@ def template(folder: Path) -> str:
     start = source.index('version: "0.1.1"\\ntenantId')
     end = source.index("';class ConfigManager", start)
     return source[start:end].encode().decode("unicode_escape")
+
+
+def environment(folder: Path, bot: int, staff: int) -> dict[str, str]:
+    """``stodbot serve``'s settings beside the Playgrounds in ``folder``: Teams in
+    development mode (no app id, no tokens) on ``bot``, channel posts to the staff
+    Playground on ``staff``, SQLite and the organisation file in ``folder``."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "STODBOT_DATABASE_URL": f"sqlite:///{folder / 'stodbot.db'}",
+        "STODBOT_ORGANISATION_FILE": str(folder / "org.yaml"),
+        "STODBOT_TEAMS_ENABLED": "true",
+        "STODBOT_TEAMS_SERVICE_URL": f"http://127.0.0.1:{staff}/_connector",
+        "STODBOT_WEB_HOST": "127.0.0.1",
+        "STODBOT_WEB_PORT": str(bot),
+        "STODBOT_DASHBOARD_SECRET": os.environ.get("STODBOT_DASHBOARD_SECRET", "x" * 40),
+        "TEAMSAPPTESTER_BROWSER": "none",  # the Playground opens no browser itself
+    }
 
 
 def main(folder: Path) -> None:

@@ -37,18 +37,7 @@ def main() -> int:
     import setup  # the configurations and the organisation file
 
     setup.main(FOLDER)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "STODBOT_DATABASE_URL": f"sqlite:///{FOLDER / 'stodbot.db'}",
-        "STODBOT_ORGANISATION_FILE": str(FOLDER / "org.yaml"),
-        "STODBOT_TEAMS_ENABLED": "true",  # development mode: no app id, no tokens
-        "STODBOT_TEAMS_SERVICE_URL": f"http://127.0.0.1:{STAFF}/_connector",
-        "STODBOT_WEB_HOST": "127.0.0.1",
-        "STODBOT_WEB_PORT": str(BOT),
-        "STODBOT_DASHBOARD_SECRET": os.environ.get("STODBOT_DASHBOARD_SECRET", "x" * 40),
-        "TEAMSAPPTESTER_BROWSER": "none",
-    }
+    env = setup.environment(FOLDER, BOT, STAFF)
     endpoint = f"http://127.0.0.1:{BOT}/api/messages"
     procs = [subprocess.Popen([sys.executable, "-m", "adapters.cli.main", "serve"], env=env)]
     time.sleep(3)

@@ -63,18 +63,7 @@ def playgrounds(tmp_path: Path) -> Iterator[tuple[int, int]]:
     bot, manager, staff = _free_port(), _free_port(), _free_port()
     logs = tmp_path / "logs"
     logs.mkdir()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "STODBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'stodbot.db'}",
-        "STODBOT_ORGANISATION_FILE": str(tmp_path / "org.yaml"),
-        "STODBOT_TEAMS_ENABLED": "true",  # development mode: no app id, no tokens
-        "STODBOT_TEAMS_SERVICE_URL": f"http://127.0.0.1:{staff}/_connector",
-        "STODBOT_WEB_HOST": "127.0.0.1",
-        "STODBOT_WEB_PORT": str(bot),
-        "STODBOT_DASHBOARD_SECRET": "x" * 40,
-        "TEAMSAPPTESTER_BROWSER": "none",
-    }
+    env = playground_setup.environment(tmp_path, bot, staff)
     procs: list[subprocess.Popen[bytes]] = []
     try:
         serve = subprocess.Popen(
