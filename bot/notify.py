@@ -155,6 +155,7 @@ def ticket_card(
     payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=area.id).to_payload()
     payload["status"] = ticket.status.value
     payload["claimed_by"] = ticket.claimed_by
+    payload["language"] = t.language  # the card's buttons: the organisation's language
     payload["card"] = card_view(org, ticket, t, update=kind != "ticket_card", name=name)
     return [
         Outgoing(channel=ch, conversation_id=room, kind=kind, payload=payload)

@@ -119,6 +119,16 @@ SV: dict[str, str] = {
     "card_claim_due": "Ta senast",
     "card_resolve_due": "Klart senast",
     "card_refused": "Ärende {ticket}: du har inte behörighet att se det.",
+    "card_claim": "Ta ärendet",
+    "card_answer": "Svara",
+    "card_answer_label": "Svar till frågeställaren",
+    "card_note": "Intern notering",
+    "card_note_label": "Syns inte för frågeställaren",
+    "card_move": "Flytta",
+    "card_move_label": "Område och orsak, t.ex. ”it gäller behörighet”",
+    "card_resolve": "Lös",
+    "card_send": "Skicka",
+    "card_input_required": "Skriv något först",
     "escalated": (
         "Ärende **{ticket}** till {area} har inte tagits inom målet ({claim_due}). "
         "{lead}, kan du se till att någon tar det?"
@@ -241,6 +251,16 @@ EN: dict[str, str] = {
     "card_claim_due": "Take by",
     "card_resolve_due": "Resolve by",
     "card_refused": "Ticket {ticket}: you may not see it.",
+    "card_claim": "Claim",
+    "card_answer": "Answer",
+    "card_answer_label": "Answer to the asker",
+    "card_note": "Internal note",
+    "card_note_label": "Not shown to the asker",
+    "card_move": "Move",
+    "card_move_label": "Area and reason, e.g. “it about access rights”",
+    "card_resolve": "Resolve",
+    "card_send": "Send",
+    "card_input_required": "Write something first",
     "escalated": (
         "Ticket **{ticket}** for {area} was not taken within the target ({claim_due}). "
         "{lead}, can you make sure someone takes it?"

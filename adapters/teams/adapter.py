@@ -320,19 +320,25 @@ class TeamsAdapter:
         """The ticket card as ``user`` may see it (the access policy decides, and audits
         the read); a refusal card, with nothing of the ticket, for anyone else."""
         desk = self.service.desk
-        t = self.service.texts(_language(locale))
         with self.store.transaction() as tx:
+            # the viewer's language (``språk``), else the organisation's: never the client's
+            t = self.service.texts(tx.people.language(user))
+            names = {}
             try:
                 ticket, _ = desk.read(tx, ticket_id, user, utcnow(), via="card")
+                if ticket.claimed_by:
+                    names[ticket.claimed_by] = tx.people.display_name(ticket.claimed_by)
             except NotFound:
                 return None
             except NotAllowed:
                 return refused_card(t("card_refused", ticket=ticket_id))
-        view = self.service.texts()
         payload = {
             "ticket_id": ticket.id,
             "status": ticket.status.value,
-            "card": card_view(self.service.org, ticket, view, update=True),
+            "language": t.language,
+            "card": card_view(
+                self.service.org, ticket, t, update=True, name=lambda u: names.get(u) or u
+            ),
         }
         staff = desk.policy.decide(user, Act.CLAIM, ticket).allowed
         return ticket_card(payload, actions=staff)

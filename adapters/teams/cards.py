@@ -125,7 +125,7 @@ def _run(span: Span, text: str) -> dict[str, Any]:
     return run
 
 
-def _input_action(title: str, command: str, ticket: int, label: str) -> dict[str, Any]:
+def _input_action(t: Texts, title: str, command: str, ticket: int, label: str) -> dict[str, Any]:
     return {
         "type": "Action.ShowCard",
         "title": title,
@@ -139,10 +139,10 @@ def _input_action(title: str, command: str, ticket: int, label: str) -> dict[str
                     "label": label,
                     "isMultiline": True,
                     "isRequired": True,
-                    "errorMessage": "Skriv något först",
+                    "errorMessage": t("card_input_required"),
                 }
             ],
-            "actions": [_button("Skicka", "", verb=command, command=command, ticket=ticket)],
+            "actions": [_button(t("card_send"), "", verb=command, command=command, ticket=ticket)],
         },
     }
 
@@ -187,17 +187,16 @@ def _card_body(payload: dict[str, Any]) -> list[dict[str, Any]]:
 def ticket_card(payload: dict[str, Any], *, actions: bool = True) -> dict[str, Any]:
     """The ticket card; ``actions``: the staff buttons (off for a viewer who may only look)."""
     ticket = int(payload["ticket_id"])
+    t = Texts(str(payload.get("language") or "sv"))  # the viewer's, or the organisation's
     buttons: list[dict[str, Any]] = []
     if actions and payload.get("status") in (None, "open", "reopened"):
-        buttons.append(_button("Ta ärendet", f"ta {ticket}", verb="claim", ticket=ticket))
+        buttons.append(_button(t("card_claim"), f"ta {ticket}", verb="claim", ticket=ticket))
     if actions and payload.get("status") not in ("resolved", "closed", "moved"):
         buttons += [
-            _input_action("Svara", "svara", ticket, "Svar till frågeställaren"),
-            _input_action("Intern notering", "notera", ticket, "Syns inte för frågeställaren"),
-            _input_action(
-                "Flytta", "flytta", ticket, "Område och orsak, t.ex. ”it gäller behörighet”"
-            ),
-            _button("Lös", f"lös {ticket}", verb="resolve", ticket=ticket),
+            _input_action(t, t("card_answer"), "svara", ticket, t("card_answer_label")),
+            _input_action(t, t("card_note"), "notera", ticket, t("card_note_label")),
+            _input_action(t, t("card_move"), "flytta", ticket, t("card_move_label")),
+            _button(t("card_resolve"), f"lös {ticket}", verb="resolve", ticket=ticket),
         ]
     return {
         "type": "AdaptiveCard",

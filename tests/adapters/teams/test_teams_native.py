@@ -97,3 +97,15 @@ async def test_the_card_says_when_a_ticket_was_escalated(teams: Teams) -> None:
     teams.adapter._wake.set()
     card = await _updated(teams, HR_CHANNEL, "Eskalerat")
     assert "Ta ärendet" in str(card["actions"])  # still waiting to be claimed
+
+
+async def test_a_ticket_card_is_drawn_in_the_viewers_language(teams: Teams) -> None:
+    await teams.route(HR_QUESTION)
+    card = _card(await teams.wait_sent(HR_CHANNEL, "Ta ärendet"))
+    assert [a["title"] for a in card["actions"]][:2] == ["Ta ärendet", "Svara"]
+    await teams.say("language english", user=HR1, conversation="a:dm-hr1")
+    await teams.wait_sent("a:dm-hr1", "English")
+    refreshed = await teams.press(HR1, HR_CHANNEL, {"ticket": 1}, verb="refresh")
+    titles = [a["title"] for a in refreshed["value"]["actions"]]
+    assert titles == ["Claim", "Answer", "Internal note", "Move", "Resolve"]
+    assert "Ticket 1 – HR" in card_text(refreshed["value"])
