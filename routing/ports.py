@@ -193,6 +193,9 @@ class OutboxRepo(Protocol):
 
     def mark_attempt(self, item_id: int) -> None: ...
 
+    def payload(self, item_id: int) -> dict[str, Any] | None:
+        """What row ``item_id`` carries (None once retention has emptied or deleted it)."""
+
 
 class AuditRepo(Protocol):
     def append(self, entry: AuditEntry) -> None: ...

@@ -496,6 +496,13 @@ class SqlOutbox:
             .values(attempts=t.outbox.c.attempts + 1)
         )
 
+    def payload(self, item_id: int) -> dict[str, Any] | None:
+        raw = self.conn.execute(
+            select(t.outbox.c.payload).where(t.outbox.c.id == item_id)
+        ).scalar_one_or_none()
+        data = json.loads(raw) if raw else None
+        return dict(data) if data else None  # "{}": emptied by retention
+
 
 class AuditKeyMissing(RuntimeError):
     """The log is keyed and this process has no key: a plain row would break the

@@ -284,10 +284,12 @@ class TeamsAdapter:
         if not isinstance(reply_to, str) or not reply_to:
             return None
         with self.store.transaction() as tx:
-            raw = tx.adapter.get(f"teams:reply-card:{conversation}:{reply_to}"[:255])
-        if raw is None:
+            row = tx.adapter.get(f"teams:reply-card:{conversation}:{reply_to}"[:255])
+            payload = tx.outbox.payload(int(row)) if row and row.isdigit() else None
+        drawn = reply_card(payload) if payload else None
+        if drawn is None:
             return None
-        card = dict(json.loads(raw))
+        card = dict(drawn)
         pressed = next(
             (
                 a.get("title", "")
@@ -494,10 +496,11 @@ class TeamsAdapter:
             if about and activity_id:  # its buttons answer this (``_about``)
                 key = f"teams:about:{item.conversation_id}:{activity_id}"
                 tx.adapter.put(key[:255], str(about), now)
-            card = reply_card(item.payload) if item.kind != "ticket_card" else None
-            if card is not None and activity_id:  # drawn again, used, on a press (``_used``)
+            if item.kind != "ticket_card" and activity_id and reply_card(item.payload):
+                # drawn again, used, on a press (``_used``): only the row's id is kept here,
+                # its text stays in the outbox row, where retention reaches it
                 key = f"teams:reply-card:{item.conversation_id}:{activity_id}"
-                tx.adapter.put(key[:255], json.dumps(card, ensure_ascii=False), now)
+                tx.adapter.put(key[:255], str(item.id), now)
             if (
                 item.kind == "ticket_card"
                 and item.payload.get("ticket_id") is not None

@@ -8,6 +8,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from adapters.sql import tables
 from bot.jobs import escalate_overdue
 from tests.adapters.teams.conftest import HR1, HR_CHANNEL, MANAGER, Teams
 from tests.adapters.teams.fake_cloud import card_text
@@ -46,6 +49,9 @@ async def test_a_pressed_button_leaves_the_card_answered_not_an_ok_banner(teams:
     assert "Boka en gemensam bil (poolbil)" in card_text(used)  # the answer stays
     assert "✓ Ja, det hjälpte" in card_text(used)
     await teams.wait_sent(DM, "Skönt att det hjälpte")
+    with teams.adapter.store.engine.connect() as conn:  # no text beside the sync state
+        values = [v for (v,) in conn.execute(select(tables.adapter_state.c.value))]
+    assert values and not any("Boka" in v for v in values)
 
 
 async def test_the_old_card_says_where_a_moved_ticket_went(teams: Teams) -> None:
