@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -155,6 +156,10 @@ class Block:
     start: int = 1
     tight: bool = False  # follows the block before with no blank line ("Se också:" / "1. …")
 
+    def marker(self, n: int, bullet: str = "- ") -> str:
+        """What starts line number ``n`` (counted from ``start``): "- ", "3. " or ""."""
+        return {"bullets": bullet, "numbers": f"{n}. "}.get(self.kind, "")
+
 
 def spans(line: str) -> tuple[Span, ...]:
     out: list[Span] = []
@@ -207,15 +212,27 @@ def plain(line_spans: tuple[Span, ...]) -> str:
     return "".join(s.text for s in line_spans)
 
 
-def as_plain(text: str) -> str:
-    """Light markup as plain text (a ``body`` fallback): the same lines and markers,
-    without bold and italic."""
+def as_plain(text: str, width: int | None = None) -> str:
+    """Light markup as plain text: the same lines and markers, without bold and italic
+    (a ``body`` fallback). With ``width``, each paragraph line and list item is reflowed
+    to it, items with a hanging indent (the terminal)."""
     out: list[str] = []
     for block in blocks(text):
-        lines = []
+        lines: list[str] = []
         for n, line in enumerate(block.lines, block.start):
-            marker = {"bullets": "- ", "numbers": f"{n}. "}.get(block.kind, "")
-            lines.append(marker + plain(line))
+            marker = block.marker(n)
+            if width is None:
+                lines.append(marker + plain(line))
+                continue
+            wrapped = textwrap.wrap(
+                plain(line),
+                width=width,
+                initial_indent=marker,
+                subsequent_indent=" " * len(marker),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            lines.extend(wrapped or [marker.rstrip()])
         out.append(("\n" if block.tight else "\n\n") + "\n".join(lines))
     return "".join(out).lstrip("\n")
 

@@ -67,7 +67,7 @@ def reply_card(payload: dict[str, Any]) -> dict[str, Any] | None:
             continue  # the buttons show them
         rows: list[dict[str, Any]] = []
         for n, line in enumerate(block.lines, block.start):
-            marker = {"bullets": "• ", "numbers": f"{n}. "}.get(block.kind, "")
+            marker = block.marker(n, bullet="• ")
             runs = [run for span in _unhinted(line) for run in _runs(span)]
             row: dict[str, Any] = {
                 "type": "RichTextBlock",
