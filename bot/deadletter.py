@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -42,10 +43,11 @@ def attempt_failed(
     item: InboxItem,
     exc: BaseException,
     sender: IncomingMessage | None,
-    texts: Texts,
+    texts: Callable[[str | None], Texts],
     now: datetime,
 ) -> bool:
-    """Count a failed attempt at ``item``; True if it is now set aside."""
+    """Count a failed attempt at ``item``; True if it is now set aside. ``texts``: the
+    service's, given the sender's own language (``språk``), or None for the default."""
     error = describe(exc)
     with store.transaction() as tx:
         aside = tx.inbox.attempt_failed(item.id, error, now, MAX_ATTEMPTS)
@@ -54,7 +56,8 @@ def attempt_failed(
         # too long, say) must not undo it and block the queue again
         try:
             with store.transaction() as tx:
-                reply = Reply(ReplyKind.ERROR, texts("not_handled"))
+                t = texts(tx.people.language(sender.user_id))
+                reply = Reply(ReplyKind.ERROR, t("not_handled"), language=t.language)
                 key = f"not-handled:{item.channel}:{item.id}"
                 tx.outbox.add(to_sender(sender, reply, key), now)
         except Exception as notice_failed:

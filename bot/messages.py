@@ -23,7 +23,7 @@ class IncomingMessage:
     user_id: str  # the platform's stable user id, never a display name
     text: str
     event_id: str | None = None  # the platform's id, for de-duplication
-    language: str | None = None
+    language: str | None = None  # the client's locale; replies follow the person's språk
     received_at: datetime = datetime.min.replace(tzinfo=UTC)
     # A text too long to keep: the adapter kept only its length (``text`` is empty), so
     # that the refusal "nothing was stored" is true.

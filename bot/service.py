@@ -35,7 +35,7 @@ from knowledge.matcher import Outcome, Result, Thresholds
 from knowledge.model import Area, Article
 from routing.calendar import BusinessCalendar
 from routing.desk import Desk
-from routing.ports import QuestionEntry, Store, StoreUnavailable
+from routing.ports import QuestionEntry, Store, StoreUnavailable, Tx
 from routing.roles import OrganisationRoles, Roles
 from routing.router import AreaRouter
 from routing.tickets import Ticket, TicketError
@@ -86,6 +86,11 @@ class ConversationService:
     def texts(self, language: str | None = None) -> Texts:
         return Texts(language or self.language)
 
+    def texts_for(self, tx: Tx, user_id: str) -> Texts:
+        """The texts for a person: their own language (``språk``), else the
+        organisation's; never their client's."""
+        return self.texts(tx.people.language(user_id))
+
     def greeting(self, language: str | None = None) -> Reply:
         t = self.texts(language)
         return Reply(ReplyKind.INFO, t("greeting", municipality=self.org.municipality))
@@ -116,8 +121,7 @@ class ConversationService:
             if msg.event_id and not tx.inbound.first_time(msg.channel, msg.event_id, now):
                 log.info("Ignoring redelivered event %s/%s", msg.channel, msg.event_id)
                 return []
-            # The person's language (``språk``), else the organisation's: never the client's.
-            t = self.texts(tx.people.language(msg.user_id))
+            t = self.texts_for(tx, msg.user_id)
             turn = Turn(tx, msg, t, now, ConversationState.from_dict(tx.states.get(key)))
             self._remember_name(turn)
             self._dispatch(turn, text)

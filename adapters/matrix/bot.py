@@ -419,7 +419,7 @@ class MatrixBot:
             address = json.dumps({"event": item.event_id, "thread": None})
             ref = ConversationRef(CHANNEL, p["room"], address)
             sender = IncomingMessage(ref, p["sender"], "", item.event_id)
-        attempt_failed(self.store, item, exc, sender, self.service.texts(), self.clock())
+        attempt_failed(self.store, item, exc, sender, self.service.texts, self.clock())
 
     def _pending_inbox(self) -> list[InboxItem]:
         with self.store.transaction() as tx:

@@ -323,8 +323,7 @@ class TeamsAdapter:
         the read); a refusal card, with nothing of the ticket, for anyone else."""
         desk = self.service.desk
         with self.store.transaction() as tx:
-            # the viewer's language (``språk``), else the organisation's: never the client's
-            t = self.service.texts(tx.people.language(user))
+            t = self.service.texts_for(tx, user)
             names = {}
             try:
                 ticket, _ = desk.read(tx, ticket_id, user, utcnow(), via="card")
@@ -386,8 +385,7 @@ class TeamsAdapter:
 
     def _failed(self, item: InboxItem, exc: Exception) -> None:
         sender = self._sender(item.payload, item.event_id)
-        texts = self.service.texts(sender.language if sender else None)
-        attempt_failed(self.store, item, exc, sender, texts, utcnow())
+        attempt_failed(self.store, item, exc, sender, self.service.texts, utcnow())
 
     def _handle_one(self, item_id: int, event_id: str, body: dict[str, Any]) -> None:
         msg = self._message(body, event_id)

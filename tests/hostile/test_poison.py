@@ -246,3 +246,17 @@ def test_an_item_is_set_aside_at_the_third_failure_only(db: Db) -> None:
         3,
     )
     assert failed.error == "KeyError" and failed.failed_at == now
+
+
+async def test_teams_not_handled_speaks_the_persons_language_not_the_clients(
+    teams: Teams, db: Db
+) -> None:
+    await teams.say("language english", user="aad-eng", conversation="a:dm-eng")
+    await teams.wait_sent("a:dm-eng", "English")
+    for user, locale in (("aad-eng", "sv-SE"), ("aad-sv", "en-US")):
+        poisoned = teams.cloud.activity("x", user=user, conversation=f"a:dm-{user[4:]}")
+        poisoned["text"], poisoned["locale"] = {"not": "text"}, locale
+        db.inbox_add("teams", f"a:dm-{user[4:]}|p", poisoned)
+    await teams.say("hej", user="aad-other", conversation="a:dm-other")  # wakes the worker
+    await teams.wait_sent("a:dm-eng", "could not be handled", timeout=20)
+    await teams.wait_sent("a:dm-sv", NOT_HANDLED, timeout=20)  # en-US client, no choice
