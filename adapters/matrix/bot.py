@@ -155,6 +155,7 @@ class MatrixBot:
         self._direct: set[str] = set()  # rooms known to be direct chats (``_is_direct``)
         self.owner = instance_id()
         self._caught_up = False
+        self._sending: set[asyncio.Task[None]] = set()  # sends while the next sync waits
 
     # -- life cycle ----------------------------------------------------------------
 
@@ -212,10 +213,23 @@ class MatrixBot:
         await self.client.close()
 
     async def _run(self) -> None:
+        """Sync, store and handle in a loop; the replies go out in the background
+        (``_send_soon``), so a message that arrives while earlier answers are being
+        sent is fetched at once instead of after them."""
+        try:
+            await self._sync_loop()
+        finally:
+            for task in list(self._sending):
+                task.cancel()
+            await asyncio.gather(*self._sending, return_exceptions=True)
+
+    async def _sync_loop(self) -> None:
         backoff = 1.0
         while True:
             try:
-                ok = await self.sync_once(timeout=self.settings.matrix_sync_timeout_ms)
+                ok = await self.sync_once(
+                    timeout=self.settings.matrix_sync_timeout_ms, wait_for_sends=False
+                )
                 backoff = 1.0 if ok else min(backoff * 2, 60.0)
                 if not ok:
                     await asyncio.sleep(backoff)
@@ -238,7 +252,11 @@ class MatrixBot:
     # -- one round: sync, store, handle, send ---------------------------------------
 
     async def sync_once(
-        self, timeout: int = 0, full_state: bool = False, skip_timeline: bool = False
+        self,
+        timeout: int = 0,
+        full_state: bool = False,
+        skip_timeline: bool = False,
+        wait_for_sends: bool = True,
     ) -> bool:
         resp = await self.client.sync(
             timeout=timeout, since=self._token, full_state=full_state, sync_filter=SYNC_FILTER
@@ -253,8 +271,24 @@ class MatrixBot:
         self._token = resp.next_batch
         await self._answer_invites(resp)
         await self.process_inbox()
-        await self.flush_outbox()
+        if wait_for_sends:
+            await self.flush_outbox()
+        else:
+            self._send_soon()
         return True
+
+    def _send_soon(self) -> None:
+        """Send the outbox in the background: the replies of this round go out while
+        the next sync already waits (``MatrixSender`` keeps each room in order)."""
+        task = asyncio.create_task(self._send_now())
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _send_now(self) -> None:
+        try:
+            await self.flush_outbox()
+        except Exception:  # the rows stay; the next round sends them
+            log.exception("Sending the outbox failed")
 
     async def _keys(self) -> None:
         """Key upkeep for encrypted rooms. A failure here is logged and must not stop
@@ -353,34 +387,37 @@ class MatrixBot:
         )
 
     async def _answer_invites(self, resp: SyncResponse) -> None:
-        for room_id, info in resp.rooms.invite.items():
-            invite = next(
-                (
-                    e
-                    for e in info.invite_state
-                    if isinstance(e, InviteMemberEvent)
-                    and e.state_key == self.user_id
-                    and e.membership == "invite"
-                ),
-                None,
-            )
-            inviter = invite.sender if invite is not None else ""
-            if self.invite_allowed(inviter):
-                if invite is not None and (invite.content or {}).get("is_direct") is True:
-                    await asyncio.to_thread(self._remember_direct, room_id)
-                for _ in range(20):
-                    result = await self.client.join(room_id)
-                    if (
-                        not isinstance(result, JoinError)
-                        or result.status_code != "M_LIMIT_EXCEEDED"
-                    ):
-                        break
-                    self._join_waits += 1
-                    await asyncio.sleep((result.retry_after_ms or 1000) / 1000)
-                log.info("Joined %s on invite from %s: %s", room_id, inviter, result)
-            else:
-                log.info("Declining invite to %s from %s", room_id, inviter)
-                await self.client.room_leave(room_id)
+        """Join the allowed invites and leave the others, all rooms at once: an asker
+        whose room is joined must not wait for the joins of everyone else's."""
+        await asyncio.gather(
+            *(self._answer_invite(room_id, info) for room_id, info in resp.rooms.invite.items())
+        )
+
+    async def _answer_invite(self, room_id: str, info: Any) -> None:
+        invite = next(
+            (
+                e
+                for e in info.invite_state
+                if isinstance(e, InviteMemberEvent)
+                and e.state_key == self.user_id
+                and e.membership == "invite"
+            ),
+            None,
+        )
+        inviter = invite.sender if invite is not None else ""
+        if not self.invite_allowed(inviter):
+            log.info("Declining invite to %s from %s", room_id, inviter)
+            await self.client.room_leave(room_id)
+            return
+        if invite is not None and (invite.content or {}).get("is_direct") is True:
+            await asyncio.to_thread(self._remember_direct, room_id)
+        for _ in range(20):
+            result = await self.client.join(room_id)
+            if not isinstance(result, JoinError) or result.status_code != "M_LIMIT_EXCEEDED":
+                break
+            self._join_waits += 1
+            await asyncio.sleep((result.retry_after_ms or 1000) / 1000)
+        log.info("Joined %s on invite from %s: %s", room_id, inviter, result)
 
     # -- inbound -------------------------------------------------------------------
 
