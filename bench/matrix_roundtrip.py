@@ -139,9 +139,7 @@ async def main_async(
             users = [[hs.register(f"chef{r}x{k}") for k in range(askers)] for r in range(rounds)]
             peers = [[hs.register(f"peer{r}x{k}") for k in range(askers)] for r in range(rounds)]
             kb = example_kb()
-            org = replace(
-                kb.organisation, people=tuple((u, "bou") for us in users for u, _ in us)
-            )
+            org = replace(kb.organisation, people=tuple((u, "bou") for us in users for u, _ in us))
             kb = replace(kb, organisation=org)
             settings = Settings(
                 matrix_homeserver=hs.url,

@@ -52,11 +52,13 @@ class OutboxClaims:
         self._until: dict[int, datetime] = {}  # what this sender holds, until when
 
     def claim(self) -> list[OutboxItem]:
+        """The rows to send next: the free ones and those this sender holds already (a
+        claim while earlier rows are still being sent renews them and adds the new)."""
         now = self.clock()
         until = now + self.lease
         with self.store.transaction() as tx:
             items = tx.outbox.claim(self.channel, self.owner, now, until, self.batch)
-        self._until = {i.id: until for i in items}
+        self._until.update({i.id: until for i in items})
         return items
 
     def hold(self, item_id: int) -> bool:

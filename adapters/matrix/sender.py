@@ -32,33 +32,56 @@ class MatrixSender:
         self.store = store
         self.clock = clock
         self.rate_limited = 0  # times the homeserver said M_LIMIT_EXCEEDED
-        self._flushing = asyncio.Lock()
+        self._claiming = asyncio.Lock()  # one claim at a time
+        self._queues: dict[str, list[OutboxItem]] = {}  # per room: what its worker sends next
+        self._workers: dict[str, asyncio.Future[tuple[int, bool]]] = {}
+        self._queued: set[int] = set()  # rows in a queue (claimed again: not queued twice)
         self.claims = OutboxClaims(store, CHANNEL, clock)  # shared with other instances
 
     async def flush_outbox(self) -> int:
-        """Send what waits: rooms in parallel, each room's messages in order."""
-        async with self._flushing:
-            return await self._flush()
-
-    async def _flush(self) -> int:
+        """Send what waits, and return how many were sent. Each room has one worker
+        that sends its messages in order, and rooms go in parallel: a message for a
+        room whose worker is busy joins that room's queue and waits for nobody else.
+        Several flushes may run at once: rows are claimed under a lock, each queued once."""
         sent = 0
         while True:
-            items = await asyncio.to_thread(self._pending_outbox)
-            if not items:
+            workers, fresh = await self._dispatch()
+            if not workers:
                 return sent
-            by_room: dict[str, list[OutboxItem]] = {}
-            for item in items:
-                by_room.setdefault(item.conversation_id, []).append(item)
-            counts = await asyncio.gather(*(self._send_room(room) for room in by_room.values()))
-            sent += sum(n for n, _ in counts)
-            if not all(ok for _, ok in counts):
+            done = await asyncio.gather(*workers)
+            sent += sum(n for n, _ in done)
+            if not fresh or not all(ok for _, ok in done):
                 return sent  # a failed room keeps its rest for the next round
 
-    async def _send_room(self, items: list[OutboxItem]) -> tuple[int, bool]:
-        for n, item in enumerate(items):
-            if not await self._send(item):
-                return n, False
-        return len(items), True
+    async def _dispatch(self) -> tuple[list[asyncio.Future[tuple[int, bool]]], int]:
+        """Claim what waits and queue each new row with its room's worker. Returns the
+        workers of the rooms that have rows, and how many rows were new."""
+        async with self._claiming:
+            items = await asyncio.to_thread(self._pending_outbox)
+            fresh = [i for i in items if i.id not in self._queued]
+            for item in fresh:
+                self._queued.add(item.id)
+                room = item.conversation_id
+                self._queues.setdefault(room, []).append(item)
+                if room not in self._workers:
+                    self._workers[room] = asyncio.ensure_future(self._send_room(room))
+            rooms = {i.conversation_id for i in items} & set(self._workers)
+            return [self._workers[r] for r in rooms], len(fresh)
+
+    async def _send_room(self, room: str) -> tuple[int, bool]:
+        """Send ``room``'s queue in order until it is empty or a send fails; then the
+        rest waits for the next round, still in order."""
+        sent, ok = 0, True
+        queue = self._queues[room]
+        try:
+            while queue and ok:
+                ok = await self._send(queue[0])
+                self._queued.discard(queue.pop(0).id)
+                sent += ok
+        finally:
+            self._queued.difference_update(i.id for i in queue)
+            del self._queues[room], self._workers[room]
+        return sent, ok
 
     async def send_direct(self, msg: IncomingMessage, text: str, txn_id: str) -> None:
         """A reply that was deliberately not stored; the txn id derives from the event,

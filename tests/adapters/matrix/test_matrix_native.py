@@ -137,3 +137,44 @@ async def test_an_edited_question_edits_its_answer(world: World) -> None:
     relates = edit["content"]["m.relates_to"]
     assert relates == {"rel_type": "m.replace", "event_id": first["event_id"]}  # one answer
     assert "lönespecifikation" in edit["content"]["m.new_content"]["formatted_body"]
+
+
+async def test_a_room_whose_sends_hang_does_not_hold_up_answers_elsewhere(world: World) -> None:
+    """The homeserver stalls on one room (a slow federated server, a stuck request): the
+    question asked meanwhile in another room is still answered, and the stalled answer
+    arrives once when the room recovers (each sync round claims the held rows again
+    meanwhile: they are queued once), in the order asked."""
+    bot = await world.start_bot()
+    stalled = await open_dm(world)
+    asker = world.staff[0]
+    created = await asker.client.room_create(is_direct=True, invite=[world.bot_id])
+    assert isinstance(created, RoomCreateResponse), created
+    other = created.room_id
+    for _ in range(100):
+        if other in bot.client.rooms:
+            break
+        await asyncio.sleep(0.1)
+    release = asyncio.Event()
+    send = bot.client.room_send
+
+    async def slow_for_one_room(room_id: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if room_id == stalled:
+            await release.wait()
+        return await send(room_id, *args, **kwargs)
+
+    bot.client.room_send = slow_for_one_room  # type: ignore[method-assign]
+    await world.manager.say(stalled, "Hur bokar jag en poolbil?")
+    await asyncio.sleep(1.0)  # the bot has fetched it; its answer hangs
+    await world.manager.say(stalled, "ja")
+    await asker.say(other, "Var hittar jag min lönespecifikation?")
+    await asker.wait_for(other, "Var det till hjälp?", timeout=10)
+    await world.manager.sync()
+    assert not any("Boka en gemensam bil" in b for b in world.manager.bodies(stalled))
+    release.set()
+    await world.manager.wait_for(stalled, "Boka en gemensam bil")
+    await asyncio.sleep(1.0)
+    await world.manager.sync()
+    bodies = world.manager.bodies(stalled)
+    answers = [n for n, b in enumerate(bodies) if "Boka en gemensam bil" in b]
+    thanks = [n for n, b in enumerate(bodies) if "Skönt att det hjälpte" in b]
+    assert len(answers) == 1 and len(thanks) == 1 and answers[0] < thanks[0]
