@@ -314,23 +314,33 @@ class ConversationService:
             guess = self.router.guess(question, result.candidates)
             # Far from every article: the closest ones say nothing of the area, and the
             # triage area sorts it out.
-            area = self.org.triage if result.reach < FAR else guess.area
+            far = result.reach < FAR
+            area = self.org.triage if far else guess.area
             score = best.score if best else None
             qid = self._log(turn, question, "routed", area.id, None, score)
-            self._offer_route(turn, question, qid, area)
+            self._offer_route(turn, question, qid, area, far=far)
         self._ask_unit_once(turn)
 
-    def _offer_route(self, turn: Turn, question: str, qid: int, area: Area) -> None:
-        """No answer: say what the bot answers and offer to pass the question on. Nothing
-        is sent on before the asker says yes."""
-        areas = ", ".join(a.name for a in self.org.areas)
+    def _offer_route(
+        self, turn: Turn, question: str, qid: int, area: Area, *, far: bool = False
+    ) -> None:
+        """No answer: offer to pass the question on; far from everything the base
+        knows, first say what the bot answers. Nothing is sent on before a yes. The
+        areas are separated by " · ", since their names hold commas and "och"."""
+        areas = " · ".join(a.name for a in self.org.areas)
+        if far:
+            offer = turn.t(
+                "offer_route_far", municipality=self.org.municipality, areas=areas, area=area.name
+            )
+        else:
+            offer = turn.t("offer_route", area=area.name)
         turn.state = ConversationState(
             Awaiting.ROUTE_OFFER, question, area_id=area.id, question_id=qid
         )
         turn.say(
             Reply(
                 ReplyKind.NO_ANSWER,
-                turn.t("offer_route", areas=areas, area=area.name),
+                offer,
                 area_id=area.id,
                 offers_route=True,
                 about=turn.state.about,

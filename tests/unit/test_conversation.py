@@ -86,9 +86,20 @@ def test_unanswerable_becomes_a_ticket_for_the_owning_area_once_confirmed(chat: 
     [offer] = chat.say("Vilka regler gäller för tjänstecykel och cykelförmån via bruttolöneavdrag?")
     assert offer.kind is ReplyKind.NO_ANSWER and offer.offers_route
     assert offer.area_id == "hr" and "Vill du att jag skickar frågan till **HR**?" in offer.text
+    assert "Intern service" not in offer.text  # near an area: no list of all of them
     [reply] = chat.say("ja")
     assert reply.kind is ReplyKind.ROUTED
     assert reply.area_id == "hr" and "**HR**" in reply.text and "ärende" in reply.text
+
+
+def test_far_off_says_what_the_bot_answers_with_names_kept_apart(chat: Chat) -> None:
+    [offer] = chat.say("vem vann melodifestivalen")
+    assert offer.offers_route and offer.area_id == "kansli"  # the triage area
+    assert "hur saker görs i Exempelkommun" in offer.text
+    # area names hold commas and "och": a comma list would read as more areas
+    assert "HR · Ekonomi och upphandling · Kommunikation, näringsliv och arbetsmarknad" in (
+        offer.text
+    )
 
 
 def test_language_follows_the_person_not_the_client(chat: Chat) -> None:
