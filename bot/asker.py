@@ -39,7 +39,7 @@ def usage(turn: Turn, text: str) -> None:
 def help_(service: ConversationService, turn: Turn, rest: str) -> None:
     t = turn.t
     staff = bool(service.roles.staff_areas(turn.user))
-    lines = [t("help_header"), f"- {t('help_ask')}"]
+    lines = [t("help_header"), f"- {t('help_ask', areas=service.area_names())}"]
     for cmd in COMMANDS.all():
         if staff or not cmd.staff_only:
             lines.append(f"- **{cmd.name}** {cmd.usage}".rstrip() + f" – {cmd.help(t.language)}")

@@ -93,7 +93,15 @@ class ConversationService:
 
     def greeting(self, language: str | None = None) -> Reply:
         t = self.texts(language)
-        return Reply(ReplyKind.INFO, t("greeting", municipality=self.org.municipality))
+        return Reply(
+            ReplyKind.INFO,
+            t("greeting", municipality=self.org.municipality, areas=self.area_names()),
+        )
+
+    def area_names(self) -> str:
+        """The organisation's areas for running text, kept apart by " · " (their names
+        hold commas and "och", so a comma list would read as more areas)."""
+        return " · ".join(a.name for a in self.org.areas)
 
     # -- the entry point -----------------------------------------------------------
 
@@ -325,9 +333,8 @@ class ConversationService:
         self, turn: Turn, question: str, qid: int, area: Area, *, far: bool = False
     ) -> None:
         """No answer: offer to pass the question on; far from everything the base
-        knows, first say what the bot answers. Nothing is sent on before a yes. The
-        areas are separated by " · ", since their names hold commas and "och"."""
-        areas = " · ".join(a.name for a in self.org.areas)
+        knows, first say what the bot answers. Nothing is sent on before a yes."""
+        areas = self.area_names()
         if far:
             offer = turn.t(
                 "offer_route_far", municipality=self.org.municipality, areas=areas, area=area.name

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 SV: dict[str, str] = {
     "greeting": (
-        "Hej! Jag är Stödbot och svarar på frågor om hur saker görs i {municipality}: "
-        "HR, ekonomi, IT, säkerhet, kansli och mer. Skriv din fråga med egna ord."
+        "Hej! Jag är Stödbot och svarar på frågor om hur saker görs i {municipality}, "
+        "inom områdena {areas}. Skriv din fråga med egna ord."
     ),
     "empty": "Skriv en fråga, till exempel ”hur bokar jag en poolbil?”. Skriv ”hjälp” för fler kommandon.",
     "too_long": (
@@ -38,7 +38,7 @@ SV: dict[str, str] = {
     "bad_choice": "Välj en siffra mellan 1 och {n}, eller ställ en ny fråga.",
     "bad_choice_one": "Svara 1 för att välja, eller ställ en ny fråga.",
     "help_header": "Det här kan du skriva:",
-    "help_ask": "Ställ en fråga med egna ord, så letar jag i kunskapsbanken.",
+    "help_ask": "Ställ en fråga med egna ord, så letar jag i kunskapsbanken. Områden: {areas}.",
     "store_unavailable": "Just nu kommer jag inte åt databasen. Försök igen om en liten stund.",
     "not_handled": "Ditt meddelande kunde inte hanteras på grund av ett fel hos boten. Skriv det gärna igen, med andra ord.",
     "score_line": "träff {score:.2f}",
@@ -143,8 +143,8 @@ SV: dict[str, str] = {
 
 EN: dict[str, str] = {
     "greeting": (
-        "Hi! I am Stödbot and I answer questions about how things are done in {municipality}: "
-        "HR, finance, IT, safety, records and more. Ask in your own words."
+        "Hi! I am Stödbot and I answer questions about how things are done in {municipality}, "
+        "in these areas: {areas}. Ask in your own words."
     ),
     "empty": "Type a question, for example “how do I book a pool car?”. Type “help” for commands.",
     "too_long": (
@@ -173,7 +173,7 @@ EN: dict[str, str] = {
     "bad_choice": "Pick a number between 1 and {n}, or ask a new question.",
     "bad_choice_one": "Reply 1 to pick it, or ask a new question.",
     "help_header": "This is what you can type:",
-    "help_ask": "Ask a question in your own words and I will search the knowledge base.",
+    "help_ask": "Ask a question in your own words and I will search the knowledge base. Areas: {areas}.",
     "store_unavailable": "I cannot reach the database right now. Please try again in a moment.",
     "not_handled": "Your message could not be handled because of an error in the bot. Please write it again, in other words.",
     "score_line": "match {score:.2f}",

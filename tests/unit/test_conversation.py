@@ -92,6 +92,14 @@ def test_unanswerable_becomes_a_ticket_for_the_owning_area_once_confirmed(chat: 
     assert reply.area_id == "hr" and "**HR**" in reply.text and "ärende" in reply.text
 
 
+def test_the_greeting_and_help_name_this_organisation_s_own_areas(chat: Chat) -> None:
+    greeting = chat.service.greeting().text
+    names = [a.name for a in chat.service.org.areas]
+    assert all(name in greeting for name in names) and "Exempelkommun" in greeting
+    [help_] = chat.say("hjälp")
+    assert all(name in help_.text for name in names)
+
+
 def test_far_off_says_what_the_bot_answers_with_names_kept_apart(chat: Chat) -> None:
     [offer] = chat.say("vem vann melodifestivalen")
     assert offer.offers_route and offer.area_id == "kansli"  # the triage area
