@@ -1,0 +1,44 @@
+"""Personal data is masked before a person's wording may become a phrasing (issue 13)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.base import KnowledgeBase
+from knowledge.masking import known_names, mask
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lön för 19800101-1234 saknas", "lön för [personnummer] saknas"),
+        ("gäller 800101-1234 och 8001011234", "gäller [personnummer] och [personnummer]"),
+        ("samordningsnummer 800161+1234", "samordningsnummer [personnummer]"),
+        ("ring mig på 070-123 45 67", "ring mig på [telefon]"),
+        ("ring +46 70 123 45 67 i dag", "ring [telefon] i dag"),
+        ("växeln 08-123 456 78", "växeln [telefon]"),
+        ("mejla anna.berg@exempelkommun.se", "mejla [e-post]"),
+        ("fråga @omar.chef:exempelkommun.se", "fråga [namn]"),
+    ],
+)
+def test_numbers_addresses_and_ids_are_masked(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
+def test_names_from_the_organisation_file_are_masked_in_any_case(example_kb: KnowledgeBase) -> None:
+    names = known_names(example_kb.organisation)
+    assert "Maria Lindqvist" in names and "Lindqvist" in names
+    assert mask("har maria lindqvist svarat?", names) == "har [namn] svarat?"
+    assert mask("Lindqvists besked om lön", names) == "[namn] besked om lön"
+    assert mask("omar chef vill veta", names) == "[namn] vill veta"  # from a user id
+
+
+def test_ordinary_words_years_and_sums_stay(example_kb: KnowledgeBase) -> None:
+    names = known_names(example_kb.organisation)
+    for text in (
+        "hur anlitar jag en konsult",  # "@hr.konsult" gives no surname alone
+        "budget för 2027 på 150000 kronor",
+        "kostnadsställe 4410-2030",
+        "semester vecka 28-32",
+    ):
+        assert mask(text, names) == text
