@@ -31,6 +31,7 @@ from bot.texts import IN_SWEDISH, NO, YES, Texts
 from bot.turn import Turn
 from knowledge.base import KnowledgeBase
 from knowledge.language import detect
+from knowledge.masking import known_names, mask
 from knowledge.matcher import Outcome, Result, Thresholds
 from knowledge.model import Area, Article
 from routing.calendar import BusinessCalendar
@@ -73,6 +74,7 @@ class ConversationService:
     ) -> None:
         self.kb = kb
         self.org = kb.organisation
+        self._names = known_names(kb.organisation)  # masked out of suggested phrasings
         self.store = store
         self.roles = roles or OrganisationRoles(kb.organisation)
         self.thresholds = thresholds
@@ -198,7 +200,8 @@ class ConversationService:
                             article_id=article.id,
                             area_id=article.area,
                         )
-                    self._answer(turn, state.question, article, state.question_id)
+                    picked = state.awaiting is Awaiting.CLARIFY
+                    self._answer(turn, state.question, article, state.question_id, picked=picked)
                     return True
             key = "bad_choice_one" if len(state.choices) == 1 else "bad_choice"
             turn.say(Reply(ReplyKind.INFO, t(key, n=len(state.choices))))
@@ -401,19 +404,14 @@ class ConversationService:
         article: Article,
         qid: int | None,
         note: str | None = None,
+        *,
+        picked: bool = False,
     ) -> None:
-        """``note``: a line in the asker's language when the question was not Swedish."""
+        """``note``: a line in the asker's language when the question was not Swedish.
+        ``picked``: from a clarify list; a "ja" then makes the wording a suggestion."""
         t = turn.t
         follow = [a for a in (self.kb.article(i) for i in article.follow_up) if a is not None]
-        parts = [
-            *([note] if note else []),
-            t("answer_header", title=article.title),
-            from_markdown(article.answer),
-        ]
-        if article.links:
-            parts.append(
-                t("links") + "\n" + "\n".join(f"- {x.title}: {x.url}" for x in article.links)
-            )
+        parts = [*([note] if note else []), self.article_text(t, article)]
         choices = tuple(Choice(i, a.title, a.id) for i, a in enumerate(follow, 1))
         if choices:
             parts.append(
@@ -421,7 +419,13 @@ class ConversationService:
             )
         parts.append(t("ask_feedback"))
         turn.state = ConversationState(
-            Awaiting.FEEDBACK, question, tuple(a.id for a in follow), article.id, article.area, qid
+            Awaiting.FEEDBACK,
+            question,
+            tuple(a.id for a in follow),
+            article.id,
+            article.area,
+            qid,
+            picked=picked,
         )
         turn.say(
             Reply(
@@ -455,6 +459,15 @@ class ConversationService:
             Reply(ReplyKind.CLARIFY, "\n".join(lines), choices=choices, about=turn.state.about)
         )
 
+    def article_text(self, t: Texts, article: Article) -> str:
+        """An article as an answer: its title, its text and its links."""
+        parts = [t("answer_header", title=article.title), from_markdown(article.answer)]
+        if article.links:
+            parts.append(
+                t("links") + "\n" + "\n".join(f"- {x.title}: {x.url}" for x in article.links)
+            )
+        return "\n\n".join(parts)
+
     def feedback(self, turn: Turn, helpful: bool) -> None:
         state, t = turn.state, turn.t
         if state.question_id is not None:
@@ -463,6 +476,8 @@ class ConversationService:
             )
         if helpful:
             turn.state = ConversationState()
+            if state.picked and state.article_id:  # the matcher missed it: their words teach
+                self.suggest(turn, state.article_id, state.question, "clarify")
             turn.say(Reply(ReplyKind.INFO, t("thanks_helpful"), article_id=state.article_id))
             return
         area = self.org.area(state.area_id or "") or self.org.triage
@@ -476,6 +491,32 @@ class ConversationService:
                 about=turn.state.about,
             )
         )
+
+    # -- the knowledge loop: real wording suggested as phrasings ----------------------
+
+    def suggest(
+        self,
+        turn: Turn,
+        article_id: str,
+        wording: str,
+        source: str,
+        person: str | None = None,
+    ) -> int | None:
+        """Offer ``wording`` (masked; ``person`` wrote it, the sender by default) to the
+        area lead as a phrasing of ``article_id``. None when there is nothing to learn:
+        a wording the article has already, one too short or too long to be a question,
+        or one suggested before."""
+        article = self.kb.article(article_id)
+        if article is None or not wording:
+            return None
+        asker = turn.tx.people.display_name(person or turn.user)
+        masked = " ".join(mask(wording, (*self._names, *([asker] if asker else []))).split())
+        if not 2 <= len(masked.split()) <= 40:
+            return None
+        known = {" ".join(q.casefold().split()) for q in (article.title, *article.questions)}
+        if masked.casefold() in known:
+            return None
+        return turn.tx.suggestions.add(article.id, article.area, masked, source, turn.now)
 
     # -- routing to a ticket -------------------------------------------------------
 

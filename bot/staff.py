@@ -126,17 +126,44 @@ def unclaim(service: ConversationService, turn: Turn, rest: str) -> None:
 @COMMANDS.command(
     "svara",
     aliases=("answer",),
-    usage="NR text",
+    usage="NR text | NR #artikel [text]",
     staff_only=True,
-    help_sv="skickar svaret till frågeställaren och avslutar ärendet",
-    help_en="sends the answer to the asker and resolves the ticket",
+    help_sv=(
+        "skickar svaret till frågeställaren och avslutar ärendet; "
+        "#artikel svarar med en artikel ur kunskapsbanken"
+    ),
+    help_en=(
+        "sends the answer to the asker and resolves the ticket; "
+        "#article answers with an article of the knowledge base"
+    ),
 )
 def answer(service: ConversationService, turn: Turn, rest: str) -> None:
     parsed = parse_ticket(rest)
     if parsed is None or not parsed[1]:
         return usage(turn, "svara 42 Du hittar blanketten på intranätet under HR.")
-    ticket = service.desk.answer(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
-    _done(service, turn, ticket, "staff_answered", "asker_answer", feedback=True, text=parsed[1])
+    number, text = parsed
+    if text.startswith("#"):
+        return _answer_with_article(service, turn, number, text[1:])
+    ticket = service.desk.answer(turn.tx, number, turn.user, text, turn.now)
+    _done(service, turn, ticket, "staff_answered", "asker_answer", feedback=True, text=text)
+
+
+def _answer_with_article(service: ConversationService, turn: Turn, number: int, rest: str) -> None:
+    """``svara 42 #artikel [text]``: the asker gets the article (after the staff's own
+    words, if any); the ticket records which article it was, and the asker's wording
+    becomes a suggested phrasing of it, for the area lead."""
+    article_id, _, own = rest.partition(" ")
+    article = service.kb.article(article_id.strip())
+    if article is None:
+        turn.say(Reply(ReplyKind.INFO, turn.t("unknown_article", article=article_id.strip())))
+        return
+    found = turn.tx.tickets.get(number)  # its language; access is the desk's to decide
+    t = service.texts(found.language if found else None)
+    text = "\n\n".join([*([own.strip()] if own.strip() else []), service.article_text(t, article)])
+    ticket = service.desk.answer(turn.tx, number, turn.user, text, turn.now, article_id=article.id)
+    if ticket.question:
+        service.suggest(turn, article.id, ticket.question, "ticket", person=ticket.asker_id)
+    _done(service, turn, ticket, "staff_answered", "asker_answer", feedback=True, text=text)
 
 
 @COMMANDS.command(

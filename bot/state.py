@@ -26,6 +26,7 @@ class ConversationState:
     area_id: str | None = None  # the area a route offer would go to
     question_id: int | None = None  # the demand-log row of the question
     ticket_id: int | None = None
+    picked: bool = False  # the article was picked from a clarify list (its "ja" teaches)
 
     @property
     def about(self) -> str | None:

@@ -139,6 +139,7 @@ SV: dict[str, str] = {
     "confidential_hidden": "(sekretess – frågan visas bara för området)",
     "unknown_unit": "okänd förvaltning",
     "unknown_area": "Det finns inget område som heter {area}. Områden: {areas}.",
+    "unknown_article": "Det finns ingen artikel med id {article} i kunskapsbanken. Artikelns id står i dess fil (id:).",
 }
 
 EN: dict[str, str] = {
@@ -272,6 +273,7 @@ EN: dict[str, str] = {
     "confidential_hidden": "(confidential – shown to the area only)",
     "unknown_unit": "unknown department",
     "unknown_area": "There is no area called {area}. Areas: {areas}.",
+    "unknown_article": "There is no article with id {article} in the knowledge base. An article's id is in its file (id:).",
 }
 
 LANGUAGES = {"sv": SV, "en": EN}

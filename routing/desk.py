@@ -329,11 +329,23 @@ class Desk:
             raise AlreadyClaimed(ticket_id, by=ticket.claimed_by)
         return ticket
 
-    def answer(self, tx: Tx, ticket_id: int, staff: str, text: str, at: datetime) -> Ticket:
-        """The answer goes to the asker and resolves the ticket."""
+    def answer(
+        self,
+        tx: Tx,
+        ticket_id: int,
+        staff: str,
+        text: str,
+        at: datetime,
+        article_id: str | None = None,
+    ) -> Ticket:
+        """The answer goes to the asker and resolves the ticket. ``article_id``: the
+        answer is that article of the base (``svara 42 #artikel``), and it is recorded."""
         ticket = self._own(tx, ticket_id, staff, Act.ANSWER, at)
         self._event(tx, ticket, at, staff, "answer", text, True)
-        return self._change(tx, ticket, at, staff, "answer", status=Status.RESOLVED, resolved_at=at)
+        changes: dict[str, object] = {"status": Status.RESOLVED, "resolved_at": at}
+        if article_id is not None:
+            changes["answer_article"] = article_id
+        return self._change(tx, ticket, at, staff, "answer", **changes)
 
     def ask_asker(self, tx: Tx, ticket_id: int, staff: str, text: str, at: datetime) -> Ticket:
         ticket = self._own(tx, ticket_id, staff, Act.ASK_ASKER, at)

@@ -250,6 +250,39 @@ class LeaseRepo(Protocol):
     def release(self, name: str, owner: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A person's wording, masked, offered to an area lead as a phrasing of an article
+    (issue 13). Its text is cleared once decided: an accepted one lives in the article
+    file, a skipped one is kept only as a fingerprint, so it is not suggested again."""
+
+    id: int
+    article_id: str
+    area_id: str | None
+    text: str | None
+    source: str  # clarify (picked, then said it helped) or ticket (svara N #artikel)
+    status: str  # pending, accepted, skipped
+    created_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+
+
+class SuggestionRepo(Protocol):
+    def add(
+        self, article_id: str, area_id: str | None, text: str, source: str, at: datetime
+    ) -> int | None:
+        """None when this wording was suggested for this article before (also a skipped one)."""
+
+    def get(self, suggestion_id: int) -> Suggestion | None: ...
+
+    def pending(self, area_ids: Sequence[str] | None = None) -> list[Suggestion]:
+        """Pending suggestions, oldest first; of these areas only, when given."""
+
+    def decide(self, suggestion_id: int, status: str, by: str, at: datetime) -> Suggestion | None:
+        """Conditional: only a pending one. Returns it as it was (with its text), and
+        clears the text in the database."""
+
+
 class AdapterStateRepo(Protocol):
     def get(self, key: str) -> str | None: ...
 
@@ -270,6 +303,7 @@ class Tx:
     adapter: AdapterStateRepo
     inbox: InboxRepo
     leases: LeaseRepo
+    suggestions: SuggestionRepo
     extra: dict[str, Any] = field(default_factory=dict)
 
 

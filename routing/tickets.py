@@ -50,6 +50,7 @@ class Ticket:
     # the room or channel the question was asked in, where others read along (None: a
     # direct chat); notices about the ticket then say only that there is news
     shared_in: str | None = None
+    answer_article: str | None = None  # staff answered with this article (svara N #id)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Iterator, Sequence
@@ -27,6 +28,7 @@ from routing.ports import (
     QuestionEntry,
     QuestionRow,
     StoreUnavailable,
+    Suggestion,
     Tx,
 )
 from routing.tickets import Status, Ticket, TicketEvent
@@ -193,6 +195,9 @@ class SqlQuestions:
             "outbox.unsent": delete(ob).where(
                 and_(ob.c.created_at < cutoff, ob.c.sent_at.is_(None))
             ),
+            "suggestions.text": update(t.suggestions)
+            .where(and_(t.suggestions.c.created_at < cutoff, t.suggestions.c.text.is_not(None)))
+            .values(text=None, status="expired"),
             "conversation_states": delete(t.conversation_states).where(
                 t.conversation_states.c.updated_at < cutoff
             ),
@@ -586,6 +591,77 @@ class SqlAdapterState:
             self.conn.execute(insert(tbl).values(key=key, value=value, updated_at=at))
 
 
+def _fingerprint(article_id: str, text: str) -> str:
+    wording = " ".join(text.casefold().split())
+    return hashlib.sha256(f"{article_id}\0{wording}".encode()).hexdigest()
+
+
+def _suggestion(r: Any) -> Suggestion:
+    return Suggestion(
+        r["id"],
+        r["article_id"],
+        r["area_id"],
+        r["text"],
+        r["source"],
+        r["status"],
+        r["created_at"],
+        r["decided_at"],
+        r["decided_by"],
+    )
+
+
+class SqlSuggestions:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(
+        self, article_id: str, area_id: str | None, text: str, source: str, at: datetime
+    ) -> int | None:
+        values = {
+            "article_id": article_id,
+            "area_id": area_id,
+            "fingerprint": _fingerprint(article_id, text),
+            "text": text,
+            "source": source,
+            "status": "pending",
+            "created_at": at,
+        }
+        if not _insert_ignoring_conflict(self.conn, insert(t.suggestions).values(**values)):
+            return None
+        return int(
+            self.conn.execute(
+                select(t.suggestions.c.id).where(
+                    t.suggestions.c.fingerprint == values["fingerprint"]
+                )
+            ).scalar_one()
+        )
+
+    def get(self, suggestion_id: int) -> Suggestion | None:
+        row = (
+            self.conn.execute(select(t.suggestions).where(t.suggestions.c.id == suggestion_id))
+            .mappings()
+            .first()
+        )
+        return _suggestion(row) if row else None
+
+    def pending(self, area_ids: Sequence[str] | None = None) -> list[Suggestion]:
+        c = t.suggestions.c
+        query = select(t.suggestions).where(c.status == "pending").order_by(c.id)
+        if area_ids is not None:
+            query = query.where(c.area_id.in_(list(area_ids)))
+        return [_suggestion(r) for r in self.conn.execute(query).mappings()]
+
+    def decide(self, suggestion_id: int, status: str, by: str, at: datetime) -> Suggestion | None:
+        before = self.get(suggestion_id)
+        c = t.suggestions.c
+        done = self.conn.execute(
+            update(t.suggestions)
+            .where(and_(c.id == suggestion_id, c.status == "pending"))
+            .values(status=status, decided_by=by, decided_at=at, text=None)
+        )
+        return before if before is not None and done.rowcount == 1 else None
+
+
 class SqlInbox:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -673,6 +749,7 @@ class SqlStore:
                     adapter=SqlAdapterState(conn),
                     inbox=SqlInbox(conn),
                     leases=SqlLeases(conn),
+                    suggestions=SqlSuggestions(conn),
                 )
                 audit.flush()  # last, just before the commit
         except (OperationalError, InterfaceError) as exc:

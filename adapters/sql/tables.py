@@ -135,6 +135,7 @@ tickets = Table(
     Column("reopened", Integer, nullable=False, default=0),
     Column("version", Integer, nullable=False, default=1),
     Column("shared_in", String(255)),  # asked where others read along: notices say less
+    Column("answer_article", String(128)),  # staff answered with this article (svara N #id)
     Index("ix_tickets_area_status", "area_id", "status"),
     Index("ix_tickets_asker", "asker_id"),
 )
@@ -199,6 +200,23 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
     # "" for plain SHA-256, else the fingerprint of the HMAC key (audit_chain.key_id).
     Column("key_id", String(16), nullable=False, server_default=""),
+)
+
+suggestions = Table(  # people's wording, masked, offered as phrasings of articles
+    "suggestions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", String(128), nullable=False),
+    Column("area_id", String(64)),
+    Column("fingerprint", String(64), nullable=False),  # sha256 of article and wording
+    Column("text", Text),  # the masked wording; cleared once decided
+    Column("source", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTC_TIME, nullable=False),
+    Column("decided_at", UTC_TIME),
+    Column("decided_by", String(255)),
+    UniqueConstraint("fingerprint", name="uq_suggestions_fingerprint"),
+    Index("ix_suggestions_status_area", "status", "area_id"),
 )
 
 adapter_state = Table(

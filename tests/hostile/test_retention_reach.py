@@ -37,6 +37,7 @@ CLEARED = {
     "inbox.payload": "the raw platform event (unprocessed rows are deleted)",
     "conversation_states.state": "the conversation's memory (the row is deleted)",
     "conversation_states.key": "deleted with its row",
+    "suggestions.text": "a person's wording, masked, while it waits for the area lead (then cleared: an accepted one is in the article file)",
 }
 KEPT = {
     "inbound_events.channel": "platform name; dedupes redelivered events",
@@ -65,6 +66,13 @@ KEPT = {
     "tickets.article_id": "an article id",
     "tickets.claimed_by": "the staff identity; accountability for the handling",
     "tickets.route_reason": "a routing rule's name (keyword, triage, ...)",
+    "tickets.answer_article": "an article id (svara 42 #artikel)",
+    "suggestions.article_id": "an article id",
+    "suggestions.area_id": "an id from the organisation file",
+    "suggestions.fingerprint": "a hash of the article id and the masked wording: a skipped one is not suggested again",
+    "suggestions.source": "clarify or ticket, no text",
+    "suggestions.status": "pending, accepted, skipped or expired",
+    "suggestions.decided_by": "the area lead who decided; accountability",
     "ticket_events.actor": "who acted; accountability",
     "ticket_events.kind": "what happened (answer, note, ...), no text",
     "ticket_events.area_id": "an area id from the organisation file: who may read the event",

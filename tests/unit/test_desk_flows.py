@@ -233,3 +233,79 @@ def test_a_clear_area_is_offered_and_markup_in_the_question_stays_text(office: O
     [offer] = office.say(MANAGER, "<img src=x onerror=alert(1)> @room")
     assert offer.kind is ReplyKind.NO_ANSWER and offer.offers_route
     assert "<img" not in offer.text  # the offer does not repeat the question
+
+
+def _suggestions(office: Office) -> list:  # type: ignore[type-arg]
+    with office.store.transaction() as tx:
+        return tx.suggestions.pending()
+
+
+def test_answering_with_an_article_sends_it_records_it_and_suggests_the_wording(
+    office: Office,
+) -> None:
+    ticket = office.ticket()
+    office.say(HR1, f"ta {ticket}")
+    [sent] = office.say(HR1, f"svara {ticket} #hr-sjuklon Här är vad som gäller.")
+    assert "besvarat" in sent.text
+    [relayed] = office.inbox(MANAGER)[-1:]
+    assert "Här är vad som gäller." in relayed and "Sjuklön" in relayed
+    assert "Löste det din fråga?" in relayed
+    with office.store.transaction() as tx:
+        assert tx.tickets.get(ticket).answer_article == "hr-sjuklon"  # type: ignore[union-attr]
+    [suggestion] = _suggestions(office)
+    assert (suggestion.article_id, suggestion.area_id, suggestion.source) == (
+        "hr-sjuklon",
+        "hr",
+        "ticket",
+    )
+    assert suggestion.text == HR_QUESTION
+
+
+def test_an_unknown_article_answers_nothing(office: Office) -> None:
+    ticket = office.ticket()
+    office.say(HR1, f"ta {ticket}")
+    [refused] = office.say(HR1, f"svara {ticket} #finns-inte")
+    assert "ingen artikel med id finns-inte" in refused.text
+    with office.store.transaction() as tx:
+        assert tx.tickets.get(ticket).status == "claimed"  # type: ignore[union-attr]
+    assert _suggestions(office) == []
+
+
+def test_a_picked_choice_that_helped_becomes_a_masked_suggestion_once(
+    example_kb: KnowledgeBase, sql_store: SqlStore
+) -> None:
+    from knowledge.matcher import Thresholds
+
+    service = ConversationService(
+        example_kb,
+        sql_store,
+        thresholds=Thresholds(answer=1.01, clarify=0.0),
+        clock=lambda: datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+    )
+    n = 0
+
+    def say(text: str) -> list[Reply]:
+        nonlocal n
+        n += 1
+        ref = ConversationRef("test", f"dm:{MANAGER}")
+        return service.handle(IncomingMessage(ref, MANAGER, text, f"e{n}"))
+
+    wording = "poolbilen åt maria lindqvist, ring 070-123 45 67"
+    for _ in range(2):  # the same words twice: suggested once
+        [choices] = say(wording)
+        assert choices.kind is ReplyKind.CLARIFY
+        picked = choices.choices[0].article_id
+        say("1")
+        say("ja")
+    with sql_store.transaction() as tx:
+        [suggestion] = tx.suggestions.pending()
+    assert suggestion.article_id == picked and suggestion.source == "clarify"
+    assert suggestion.text == "poolbilen åt [namn], ring [telefon]"
+
+
+def test_an_answer_found_directly_or_not_helpful_teaches_nothing(office: Office) -> None:
+    office.say(MANAGER, "Hur bokar jag en poolbil?")
+    office.say(MANAGER, "ja")  # the matcher found it: nothing to learn
+    office.say(MANAGER, "Var hittar jag min lönespecifikation?")
+    office.say(MANAGER, "nej")
+    assert _suggestions(office) == []
