@@ -1,0 +1,100 @@
+"""Writing an accepted phrasing into its article file (issue 13).
+
+The file is the base: an editor reads it, git diffs it, the loader parses it. So the
+phrasing goes in as one more line of the front matter's ``questions:`` list, in the
+file's own style, and nothing else in the file changes. The new file is parsed before
+it replaces the old one (atomically; the temporary file does not end in .md, so no
+loader reads it meanwhile); a file this cannot edit safely (a flow-style list, no
+front matter) is left alone with a message saying what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from knowledge.loader import ParsedArticle, parse_article
+
+_ITEM = re.compile(r"^(\s*)-\s")
+_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
+
+
+class PhrasingError(ValueError):
+    """The phrasing could not be written; the message says why, in Swedish."""
+
+
+def find_article_file(articles_dir: Path, article_id: str) -> Path:
+    for path in sorted(articles_dir.rglob("*.md")):
+        if path.name.lower() == "readme.md":
+            continue
+        parsed = parse_article(path)
+        if isinstance(parsed, ParsedArticle) and parsed.article.id == article_id:
+            return path
+    raise PhrasingError(f"Artikeln {article_id} finns inte under {articles_dir}.")
+
+
+def _quoted(text: str) -> str:
+    """A YAML scalar for ``text``: plain when that reads back the same, else quoted
+    (JSON's double-quoted string is valid YAML)."""
+    plain = text.strip()
+    if re.fullmatch(r"[\wåäöÅÄÖéÉüÜ][\w\såäöÅÄÖéÉüÜ,.?!()/%-]*", plain) and ": " not in plain:
+        return plain
+    return json.dumps(plain, ensure_ascii=False)
+
+
+def with_phrasing(text: str, phrasing: str) -> str:
+    """``text`` (an article file) with ``phrasing`` added to its ``questions:`` list."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise PhrasingError("Filen har inget huvud (---) att lägga frågan i.")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        raise PhrasingError("Filens huvud slutar aldrig (---).")
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    key = next((i for i in range(1, end) if re.match(r"^questions\s*:", lines[i])), None)
+    if key is None:  # no list yet: start one before the end of the front matter
+        new = [f"questions:{newline}", f"  - {_quoted(phrasing)}{newline}"]
+        return "".join([*lines[:end], *new, *lines[end:]])
+    if lines[key].split(":", 1)[1].strip():
+        raise PhrasingError(
+            "Listan questions: står på en rad ([…]); skriv den som en lista med ett - "
+            "per rad, så kan frågor läggas till."
+        )
+    last, indent = key, "  "
+    for i in range(key + 1, end):
+        item = _ITEM.match(lines[i])
+        if item:
+            last, indent = i, item.group(1)
+        elif lines[i].strip() and (_KEY.match(lines[i]) or not lines[i][:1].isspace()):
+            break
+        elif lines[i].strip():
+            last = i  # a continuation of the item above
+    line = f"{indent}- {_quoted(phrasing)}{newline}"
+    return "".join([*lines[: last + 1], line, *lines[last + 1 :]])
+
+
+def add_phrasing(articles_dir: Path, article_id: str, phrasing: str) -> Path:
+    """Write ``phrasing`` into ``article_id``'s file; the file written. Raises
+    ``PhrasingError`` and leaves the file as it was when it cannot."""
+    path = find_article_file(articles_dir, article_id)
+    old = path.read_text(encoding="utf-8")
+    new = with_phrasing(old, phrasing)
+    fd, tmp = tempfile.mkstemp(prefix=".phrasing-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(new)
+        parsed = parse_article(Path(tmp))
+        if (
+            not isinstance(parsed, ParsedArticle)
+            or parsed.article.id != article_id
+            or phrasing.strip() not in parsed.article.questions
+        ):
+            raise PhrasingError(f"{path.name} gick inte att läsa efter ändringen: {parsed}")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
