@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
-from adapters.cli import commands, inbox, kb_files, kb_report
+from adapters.cli import commands, inbox, kb_files, kb_report, kb_suggest
 from adapters.compose import AuditKeyError, DatabaseUnavailable
 
 
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.set_defaults(func=commands.kb_calibrate)
     kb_report.add_parser(kb_sub)
+    kb_suggest.add_parser(kb_sub)
     init = kb_sub.add_parser("init", help="skapa en ny kunskapsbank att fylla i")
     init.add_argument("dir", metavar="MAPP", help="mappen som skapas")
     init.add_argument("--force", action="store_true", help="skriv över befintliga filer")
