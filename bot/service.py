@@ -100,6 +100,13 @@ class ConversationService:
             t("greeting", municipality=self.org.municipality, areas=self.area_names()),
         )
 
+    def use_knowledge(self, kb: KnowledgeBase) -> None:
+        """Answer from ``kb`` from the next message on (a reloaded base with the same
+        organisation: ``adapters.knowledge_watch``). A message being handled at that
+        moment may read either base; each is whole."""
+        self.router = AreaRouter(self.org, kb.matcher.analyzer)
+        self.kb = kb
+
     def area_names(self) -> str:
         """The organisation's areas for running text, kept apart by " · " (their names
         hold commas and "och", so a comma list would read as more areas)."""

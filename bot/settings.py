@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     auto_close_days: int = Field(
         default=5, description="Answered tickets nobody confirms close after these business days"
     )
+    kb_reload_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How often the running bot looks for changed article files (0: never)",
+    )
 
     # Operators read these messages: one Swedish line each (see adapters/cli).
     @field_validator("synonyms_file", "calibration_file", "cache_dir", mode="before")

@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.compose import conversation_service, knowledge_base, store, thresholds
+from adapters.knowledge_watch import KnowledgeWatch
 from adapters.reports.post import renderer
 from adapters.web.dashboard import harden
 from bot.jobs import close_idle, escalate_overdue, post_weekly, scheduled_week
@@ -81,8 +82,25 @@ def _teams_worker(settings_json: str) -> None:
     kb = knowledge_base(settings)
     service = conversation_service(settings, kb, store(settings))
     adapter = TeamsAdapter(settings, service)
+
+    async def work() -> None:
+        watch = _watch([service], settings)
+        try:
+            await adapter.run_worker()
+        finally:
+            if watch is not None:
+                watch.cancel()
+
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(adapter.run_worker())
+        asyncio.run(work())
+
+
+def _watch(services: list[ConversationService], settings: Settings) -> asyncio.Task[None] | None:
+    """Follow the knowledge base's files (``adapters.knowledge_watch``), unless switched off."""
+    if not settings.kb_reload_seconds:
+        return None
+    watch = KnowledgeWatch(services, settings)
+    return asyncio.create_task(watch.run(settings.kb_reload_seconds), name="stodbot-kb-watch")
 
 
 class WorkerProcess:
@@ -127,6 +145,7 @@ async def serve(settings: Settings) -> None:
     sql = store(settings)
     service = conversation_service(settings, kb, sql)
     running: list[Any] = []
+    own_services: list[ConversationService] = []  # adapters with a service of their own
     app = web.Application()
     harden(app)  # security headers and no aiohttp version, on every route
     if settings.matrix_homeserver:
@@ -134,6 +153,7 @@ async def serve(settings: Settings) -> None:
 
         matrix = MatrixBot(settings, kb, sql, thresholds=thresholds(settings))
         await matrix.start()
+        own_services.append(matrix.service)
         log.warning("Matrix: %s som %s", settings.matrix_homeserver, settings.matrix_user_id)
         running.append(matrix)
     if settings.teams_enabled:
@@ -162,11 +182,14 @@ async def serve(settings: Settings) -> None:
         await web.TCPSite(runner, settings.web_host, settings.web_port).start()
         log.warning("Webb: http://%s:%s/", settings.web_host, settings.web_port)
     jobs = asyncio.create_task(_jobs(service, settings), name="stodbot-jobs")
+    watch = _watch([service, *own_services], settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    if watch is not None:
+        watch.cancel()
     jobs.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await jobs
