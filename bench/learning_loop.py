@@ -166,7 +166,7 @@ def run(paths: list[Path], seed: int, semantic: str, again: bool = False) -> dic
         stats.suggested = len(waiting)
         for s in waiting:
             with replay.store.transaction() as tx:
-                decide(tx, base / "articles", s.id, True, "@lead", NOW)
+                decide(tx, replay.service.article_file, s.id, True, "@lead", NOW)
             stats.accepted += 1
         if again:
             recalibrate(base, semantic)

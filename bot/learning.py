@@ -1,18 +1,21 @@
 """The knowledge loop's decisions (issue 13): an area lead accepts a suggested phrasing
 (it is written into the article file) or skips it (it is not suggested again).
 
-One transaction per decision: the suggestion is marked decided, the file is written,
-and the audit log records who decided what about which article (never the wording).
-A file that cannot be written rolls the decision back, so the suggestion waits still.
+In the caller's transaction: the file is written first, then the suggestion is
+marked decided and the audit log records who decided what about which article (never
+the wording). A file that cannot be written changes nothing, so the suggestion waits
+still; a commit that fails after the file was written leaves the phrasing in the file
+and the suggestion pending, and accepting it again does not write it twice.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from knowledge.phrasings import add_phrasing
+from knowledge.phrasings import find_article_file, write_phrasing
 from routing.ports import AuditEntry, Store, Suggestion, Tx
 
 
@@ -22,19 +25,23 @@ class NotPending(LookupError):
 
 def decide(
     tx: Tx,
-    articles_dir: Path,
+    article_file: Callable[[str], Path],
     suggestion_id: int,
     accept: bool,
     by: str,
     at: datetime,
 ) -> Suggestion:
-    """Accept or skip one suggestion, in the caller's transaction. Returns it as it was."""
+    """Accept or skip one suggestion, in the caller's transaction. Returns it as it was.
+    ``article_file``: where an article's file is (raises ``PhrasingError`` when none)."""
     status = "accepted" if accept else "skipped"
-    suggestion = tx.suggestions.decide(suggestion_id, status, by, at)
-    if suggestion is None:
+    waiting = tx.suggestions.get(suggestion_id)
+    if waiting is None or waiting.status != "pending":
         raise NotPending(suggestion_id)
-    if accept and suggestion.text:
-        add_phrasing(articles_dir, suggestion.article_id, suggestion.text)
+    if accept and waiting.text:
+        write_phrasing(article_file(waiting.article_id), waiting.article_id, waiting.text)
+    suggestion = tx.suggestions.decide(suggestion_id, status, by, at)
+    if suggestion is None:  # decided by someone else meanwhile
+        raise NotPending(suggestion_id)
     tx.audit.append(
         AuditEntry(
             at,
@@ -52,6 +59,8 @@ def decide(
 def decide_in(
     store: Store, articles_dir: Path, suggestion_id: int, accept: bool, by: str, at: datetime
 ) -> Suggestion:
-    """``decide`` in a transaction of its own."""
+    """``decide`` in a transaction of its own, the files under ``articles_dir``."""
     with store.transaction() as tx:
-        return decide(tx, articles_dir, suggestion_id, accept, by, at)
+        return decide(
+            tx, lambda a: find_article_file(articles_dir, a), suggestion_id, accept, by, at
+        )

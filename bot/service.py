@@ -17,10 +17,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from bot import asker as _asker_commands  # noqa: F401  (registers commands)
+from bot import editor as _editor_commands  # noqa: F401  (registers commands)
 from bot import staff as _staff_commands  # noqa: F401  (registers commands)
 from bot.commands import COMMANDS
 from bot.markup import from_markdown
@@ -34,6 +36,7 @@ from knowledge.language import detect
 from knowledge.masking import known_names, mask
 from knowledge.matcher import Outcome, Result, Thresholds
 from knowledge.model import Area, Article
+from knowledge.phrasings import PhrasingError
 from routing.calendar import BusinessCalendar
 from routing.desk import Desk
 from routing.ports import QuestionEntry, Store, StoreUnavailable, Tx
@@ -99,6 +102,13 @@ class ConversationService:
             ReplyKind.INFO,
             t("greeting", municipality=self.org.municipality, areas=self.area_names()),
         )
+
+    def article_file(self, article_id: str) -> Path:
+        """The file ``article_id`` was loaded from (where an accepted phrasing goes)."""
+        article = self.kb.article(article_id)
+        if article is None or article.source is None:
+            raise PhrasingError(f"Artikeln {article_id} finns inte i kunskapsbanken.")
+        return article.source
 
     def use_knowledge(self, kb: KnowledgeBase) -> None:
         """Answer from ``kb`` from the next message on (a reloaded base with the same

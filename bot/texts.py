@@ -140,6 +140,21 @@ SV: dict[str, str] = {
     "unknown_unit": "okänd förvaltning",
     "unknown_area": "Det finns inget område som heter {area}. Områden: {areas}.",
     "unknown_article": "Det finns ingen artikel med id {article} i kunskapsbanken. Artikelns id står i dess fil (id:).",
+    "suggestions_none": "Inga förslag väntar för dina områden.",
+    "suggestions_leads_only": "Förslagen går områdesansvariga igenom (lead_user i organisationsfilen).",
+    "suggestion": "Förslag {n} av {of}, till artikeln **{title}** ({source}):",
+    "suggestion_from_clarify": "någon valde artikeln bland förslagen och sa att den hjälpte",
+    "suggestion_from_ticket": "en handläggare svarade på ärendet med artikeln",
+    "suggestion_check": "Personnummer, telefonnummer, e-post och kända namn är borttagna. Läs ändå igenom: står det något om en person kvar, hoppa över det.",
+    "suggestion_hint": "Skriv ”{accept}” för att lägga till det som formulering i artikeln, eller ”{skip}”.",
+    "suggestion_accept": "Godkänn",
+    "suggestion_skip": "Hoppa över",
+    "suggestion_usage": "Skriv så här: godkänn 12 eller hoppa över 12 (numret står i förslaget).",
+    "suggestion_gone": "Det finns inget förslag {n} för dina områden.",
+    "suggestion_decided": "Förslag {n} är redan avgjort.",
+    "suggestion_unwritable": "Förslag {n} kunde inte skrivas in: {why} Det väntar kvar.",
+    "suggestion_accepted": "Inskrivet i artikeln. Boten använder det inom en minut.",
+    "suggestion_skipped": "Det föreslås inte igen.",
 }
 
 EN: dict[str, str] = {
@@ -274,6 +289,21 @@ EN: dict[str, str] = {
     "unknown_unit": "unknown department",
     "unknown_area": "There is no area called {area}. Areas: {areas}.",
     "unknown_article": "There is no article with id {article} in the knowledge base. An article's id is in its file (id:).",
+    "suggestions_none": "No suggestions are waiting for your areas.",
+    "suggestions_leads_only": "Area leads go through the suggestions (lead_user in the organisation file).",
+    "suggestion": "Suggestion {n} of {of}, for the article **{title}** ({source}):",
+    "suggestion_from_clarify": "someone picked the article among the choices and said it helped",
+    "suggestion_from_ticket": "a member of staff answered the ticket with the article",
+    "suggestion_check": "Personal identity numbers, phone numbers, e-mail addresses and known names are removed. Read it anyway: if something about a person is left, skip it.",
+    "suggestion_hint": "Write “{accept}” to add it to the article as a phrasing, or “{skip}”.",
+    "suggestion_accept": "Accept",
+    "suggestion_skip": "Skip",
+    "suggestion_usage": "Type it like this: accept 12 or skip 12 (the number is in the suggestion).",
+    "suggestion_gone": "There is no suggestion {n} for your areas.",
+    "suggestion_decided": "Suggestion {n} has been decided already.",
+    "suggestion_unwritable": "Suggestion {n} could not be written: {why} It is still waiting.",
+    "suggestion_accepted": "Written into the article. The bot uses it within a minute.",
+    "suggestion_skipped": "It will not be suggested again.",
 }
 
 LANGUAGES = {"sv": SV, "en": EN}

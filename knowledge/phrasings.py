@@ -77,9 +77,16 @@ def with_phrasing(text: str, phrasing: str) -> str:
 
 
 def add_phrasing(articles_dir: Path, article_id: str, phrasing: str) -> Path:
-    """Write ``phrasing`` into ``article_id``'s file; the file written. Raises
-    ``PhrasingError`` and leaves the file as it was when it cannot."""
-    path = find_article_file(articles_dir, article_id)
+    """Write ``phrasing`` into ``article_id``'s file under ``articles_dir``."""
+    return write_phrasing(find_article_file(articles_dir, article_id), article_id, phrasing)
+
+
+def write_phrasing(path: Path, article_id: str, phrasing: str) -> Path:
+    """Write ``phrasing`` into ``path``, the file of ``article_id``; the file written.
+    Raises ``PhrasingError`` and leaves the file as it was when it cannot."""
+    parsed = parse_article(path)
+    if isinstance(parsed, ParsedArticle) and phrasing.strip() in parsed.article.questions:
+        return path  # there already (written before a commit that failed): not twice
     old = path.read_text(encoding="utf-8")
     new = with_phrasing(old, phrasing)
     fd, tmp = tempfile.mkstemp(prefix=".phrasing-", suffix=".tmp", dir=path.parent)

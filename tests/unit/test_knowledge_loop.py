@@ -1,0 +1,112 @@
+"""The knowledge loop as the people in it see it (issue 13): a manager's question
+becomes a ticket, HR answers it with an article, and the HR lead accepts the
+manager's wording in chat, one suggestion at a time; the file gets it, and after a
+reload the same wording is answered directly."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.sql.store import SqlStore
+from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
+from bot.service import ConversationService
+from bot.settings import EXAMPLE_DIR
+from knowledge.base import load_knowledge_base
+
+MANAGER = "@anna.chef:exempelkommun.se"
+HR_LEAD = "@maria.lindqvist:exempelkommun.se"
+HR_STAFF = "@hr.konsult:exempelkommun.se"
+IT_LEAD = "@karin.dahl:exempelkommun.se"
+QUESTION = "min medarbetare har varit sjuk i tio dagar, vem betalar vad nu? ring 070-123 45 67"
+
+
+class Loop:
+    def __init__(self, base: Path, store: SqlStore) -> None:
+        self.base = base
+        self.store = store
+        self.service = ConversationService(self.load(), store, clock=self.clock)
+        self.n = 0
+
+    @staticmethod
+    def clock() -> datetime:
+        return datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+    def load(self):  # type: ignore[no-untyped-def]
+        return load_knowledge_base(
+            self.base / "articles", self.base / "organisation.yaml", self.base / "synonyms.yaml"
+        )
+
+    def say(self, user: str, text: str) -> list[Reply]:
+        self.n += 1
+        ref = ConversationRef("test", f"dm:{user}")
+        return self.service.handle(IncomingMessage(ref, user, text, f"e{self.n}"))
+
+
+@pytest.fixture
+def loop(tmp_path: Path, sql_store: SqlStore) -> Loop:
+    shutil.copytree(EXAMPLE_DIR, tmp_path / "base", ignore=shutil.ignore_patterns("*.csv"))
+    return Loop(tmp_path / "base", sql_store)
+
+
+def _ticket_answered_with_an_article(loop: Loop) -> None:
+    [first] = loop.say(MANAGER, QUESTION)
+    if first.kind is ReplyKind.ANSWER:  # the sick-leave reporting article: not it
+        assert first.article_id != "hr-sjuklon"
+        [offer] = loop.say(MANAGER, "nej")
+    else:
+        offer = first
+    assert offer.offers_route, offer.text
+    [routed] = loop.say(MANAGER, "ja")
+    ticket = routed.ticket_id
+    loop.say(HR_STAFF, f"ta {ticket}")
+    loop.say(HR_STAFF, f"svara {ticket} #hr-sjuklon")
+
+
+def test_the_lead_accepts_a_wording_and_it_is_answered_after_a_reload(loop: Loop) -> None:
+    _ticket_answered_with_an_article(loop)
+    [shown] = loop.say(HR_LEAD, "förslag")
+    assert "Förslag 1 av 1, till artikeln **Sjuklön" in shown.text
+    assert "ring [telefon]" in shown.text and "070" not in shown.text
+    accept, skip = (c.says for c in shown.choices)
+    assert accept is not None and accept.startswith("godkänn ")
+    assert skip is not None and skip.startswith("hoppa över ")
+    [done, after] = loop.say(HR_LEAD, accept)
+    assert "Inskrivet i artikeln" in done.text and "Inga förslag väntar" in after.text
+    file = (loop.base / "articles" / "hr" / "sjuklon.md").read_text(encoding="utf-8")
+    assert "vem betalar vad nu? ring [telefon]" in file
+    [again] = loop.say(HR_LEAD, accept)  # an old button, pressed twice
+    assert "redan avgjort" in again.text
+    loop.service.use_knowledge(loop.load())
+    [answer] = loop.say(MANAGER, QUESTION.replace("ring 070-123 45 67", "ring [telefon]"))
+    assert answer.kind is ReplyKind.ANSWER and answer.article_id == "hr-sjuklon"
+
+
+def test_only_the_areas_lead_sees_and_decides_its_suggestions(loop: Loop) -> None:
+    _ticket_answered_with_an_article(loop)
+    with loop.store.transaction() as tx:
+        [waiting] = tx.suggestions.pending()
+    [other] = loop.say(IT_LEAD, "förslag")
+    assert "Inga förslag väntar" in other.text  # IT's lead: not HR's wording
+    [refused] = loop.say(IT_LEAD, f"godkänn {waiting.id}")
+    assert f"inget förslag {waiting.id}" in refused.text
+    [staff] = loop.say(HR_STAFF, "förslag")  # staff, not the lead
+    assert "områdesansvariga" in staff.text
+    [manager] = loop.say(MANAGER, f"godkänn {waiting.id}")
+    assert "Jag hittar inget" not in manager.text and "Inskrivet" not in manager.text
+    with loop.store.transaction() as tx:
+        assert [s.id for s in tx.suggestions.pending()] == [waiting.id]
+
+
+def test_a_skipped_wording_is_not_suggested_again(loop: Loop) -> None:
+    _ticket_answered_with_an_article(loop)
+    [shown] = loop.say(HR_LEAD, "förslag")
+    [done, _] = loop.say(HR_LEAD, str(shown.choices[1].says))
+    assert "föreslås inte igen" in done.text
+    _ticket_answered_with_an_article(loop)  # the same question, answered the same way
+    [none] = loop.say(HR_LEAD, "förslag")
+    assert "Inga förslag väntar" in none.text
+    assert "[telefon]" not in (loop.base / "articles" / "hr" / "sjuklon.md").read_text("utf-8")
