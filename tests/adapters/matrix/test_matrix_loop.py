@@ -1,0 +1,49 @@
+"""The knowledge loop in Element (issue 13): HR answers a ticket in its room with an
+article (``!svara 1 #artikel``), and the HR lead accepts the manager's wording from
+the area room (``!förslag``, then ``!godkänn N``). On a copy of the example base,
+since accepting writes its file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from bot.settings import EXAMPLE_DIR
+from knowledge.base import load_knowledge_base
+from tests.adapters.matrix.conftest import make_world, open_dm
+from tests.adapters.matrix.homeserver import Homeserver
+
+HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
+
+
+async def test_answer_with_an_article_then_the_lead_accepts_the_wording(
+    homeserver: Homeserver, tmp_path: Path
+) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(EXAMPLE_DIR, base, ignore=shutil.ignore_patterns("*.csv"))
+    kb = load_knowledge_base(base / "articles", base / "organisation.yaml", base / "synonyms.yaml")
+    world = await make_world(homeserver, kb, tmp_path)
+    try:
+        await world.start_bot()
+        dm = await open_dm(world)
+        lead, staff = world.staff  # staff[0] leads HR in this world
+        await world.manager.route(dm, HR_QUESTION)
+        card = await lead.wait_for(world.hr_room, "Nytt ärende")
+        ticket = re.search(r"Nytt ärende (\d+)", card["content"]["body"]).group(1)  # type: ignore[union-attr]
+        await staff.say(world.hr_room, f"!ta {ticket}")
+        await staff.wait_for(world.hr_room, f"Du har tagit ärende {ticket}")
+        await staff.say(world.hr_room, f"!svara {ticket} #hr-friskvardsbidrag")
+        await world.manager.wait_for(dm, "Friskvårdsbidrag")
+        await lead.say(world.hr_room, "!förslag")
+        shown = await lead.wait_for(world.hr_room, "Förslag 1 av 1")
+        assert "cykelförmån via bruttolöneavdrag" in shown["content"]["body"]
+        number = re.search(r"godkänn (\d+)", shown["content"]["body"]).group(1)  # type: ignore[union-attr]
+        await lead.say(world.hr_room, f"!godkänn {number}")
+        await lead.wait_for(world.hr_room, "Inskrivet i artikeln")
+    finally:
+        await world.stop_bots()
+        for p in (world.manager, *world.staff):
+            await p.client.close()
+    written = (base / "articles" / "hr" / "friskvardsbidrag.md").read_text(encoding="utf-8")
+    assert HR_QUESTION in written
