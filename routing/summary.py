@@ -3,10 +3,10 @@ chart, web page, CSV and XLSX.
 
 For the week and the four weeks before it, per area and per unit:
 questions, deflection (see ``DEFLECTION_RULE``), tickets opened / claimed /
-resolved, transferred to another area, median and p90 business hours to claim
-and resolve, SLA met (claim and resolve targets together and each on its own),
-escalations, reopened, helpful / not helpful, and knowledge gaps (group sizes
-and areas only).
+resolved (and of those, resolved with an article of the base), transferred to
+another area, median and p90 business hours to claim and resolve, SLA met (claim
+and resolve targets together and each on its own), escalations, reopened,
+helpful / not helpful, and knowledge gaps (group sizes and areas only).
 
 The exact numbers (``Tally``) never reach a view: ``publish`` masks them once
 (``routing.disclosure``: "<5", no share, trend or time from fewer than five, and
@@ -59,6 +59,7 @@ class Figures:
     not_helpful: Count = NONE
     transferred: Count = NONE
     direct: Count = NONE
+    from_base: Count = NONE  # resolved with an article of the base, not new knowledge
     deflection: float | None = None  # share of the questions answered by the bot
     median_claim: float | None = None  # business hours to claim
     p90_claim: float | None = None
@@ -176,6 +177,7 @@ def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
             not_helpful=c("not_helpful"),
             transferred=c("transferred"),
             direct=c("direct"),
+            from_base=c("from_base"),
             deflection=share(c("deflected"), c("questions"), t.deflected, t.questions),
             median_claim=quantile(percentile(t.claim_hours, 50), len(t.claim_hours)),
             p90_claim=quantile(percentile(t.claim_hours, 90), len(t.claim_hours)),

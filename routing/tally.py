@@ -47,6 +47,7 @@ class Tally:
     helpful: int = 0
     not_helpful: int = 0
     transferred: int = 0  # tickets that staff moved to another area
+    from_base: int = 0  # resolved with an article of the base (svara 42 #artikel)
     claim_hours: tuple[float, ...] = ()
     resolve_hours: tuple[float, ...] = ()
     claim_met: int = 0
@@ -73,6 +74,7 @@ COUNTS = (
     "not_helpful",
     "transferred",
     "direct",
+    "from_base",
 )
 
 # Counts inside another count of the same row, as (whole, parts): the parts are
@@ -88,6 +90,8 @@ WITHIN: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tickets", ("claimed",)),
     ("tickets", ("resolved",)),
     ("claimed", ("resolved",)),
+    ("resolved", ("from_base",)),
+    ("tickets", ("from_base",)),
     ("tickets", ("escalated",)),
     ("tickets", ("reopened",)),
     ("tickets", ("routed",)),  # one ticket per routed question, in the area first chosen
@@ -167,6 +171,7 @@ def _tally(
         helpful=sum(q.feedback == "helpful" for q in qs),
         not_helpful=sum(q.feedback == "not_helpful" for q in qs),
         transferred=sum(t.area_id != t.original_area_id for t in tks),
+        from_base=sum(t.resolved_at is not None and t.answer_article is not None for t in tks),
         claim_hours=tuple(
             calendar.business_hours_between(t.created_at, t.claimed_at) for t in tks if t.claimed_at
         ),

@@ -30,7 +30,8 @@ def chat_text(summary: Summary, municipality: str, link: str | None) -> str:
         f"Frågor: {cur.questions}{trend}. "
         f"Besvarade av boten: {_pct(cur.deflection)}. "
         f"Vidareskickade till handläggare: {cur.routed}.",
-        f"Ärenden: {cur.tickets} nya, {cur.claimed} tagna, {cur.resolved} lösta. "
+        f"Ärenden: {cur.tickets} nya, {cur.claimed} tagna, {cur.resolved} lösta "
+        f"({cur.from_base} med en artikel ur kunskapsbanken). "
         f"SLA uppfyllt: {_pct(cur.sla_met)}. "
         f"Eskalerade: {cur.escalated}. Återöppnade: {cur.reopened}.",
     ]

@@ -170,3 +170,33 @@ def test_gap_examples_only_for_the_viewers_own_areas(example_kb: KnowledgeBase) 
 
     assert gaps(()) == [("hr", None), ("it", None)]
     assert gaps(("hr",)) == [("hr", "cykelförmån"), ("it", None)]
+
+
+def test_tickets_resolved_from_the_base_are_counted_apart_and_masked(
+    example_kb: KnowledgeBase,
+) -> None:
+    """Six HR tickets resolved, five of them with an article of the base (svara N #id).
+    Counted exactly, shown masked: never a figure from which the one resolved with new
+    knowledge (6 − 5) follows, and "<5" for four."""
+    org, cal, now = example_kb.organisation, BusinessCalendar(), MON + timedelta(days=1)
+    tickets = [
+        replace(ticket(20 + i, "hr", MON, 1, 3), answer_article="hr-sjuklon" if i < 5 else None)
+        for i in range(6)
+    ]
+    counted = count_weeks(org, cal, "2026-W48", [], tickets, now)
+    hr = next(r for r in counted.areas if r.key == "hr").weeks[-1]
+    assert (hr.resolved, hr.from_base) == (6, 5)
+    shown = next(
+        r
+        for r in build_summary(org, cal, "2026-W48", [], tickets, [], now=now).areas
+        if r.key == "hr"
+    )
+    # 6 resolved beside 5 from the base would tell the 1 resolved otherwise: hidden
+    assert (str(shown.current.resolved), str(shown.current.from_base)) == ("6", "..")
+    fewer = tickets[1:]  # four from the base, one not
+    shown = next(
+        r
+        for r in build_summary(org, cal, "2026-W48", [], fewer, [], now=now).areas
+        if r.key == "hr"
+    )
+    assert str(shown.current.from_base) == "<5"
