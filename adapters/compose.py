@@ -149,4 +149,5 @@ def conversation_service(
         language=settings.language,
         max_chars=settings.max_message_chars,
         clock=clock,
+        drafts_dir=settings.drafts_dir,
     )

@@ -10,15 +10,18 @@ within its reload interval (``adapters.knowledge_watch``).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING
 
 from bot.commands import COMMANDS
 from bot.learning import NotPending, decide
 from bot.messages import Choice, Reply, ReplyKind
+from bot.notify import area_notice
 from bot.turn import Turn
+from knowledge.drafts import DraftError, discard, drafts, publish, write_draft
 from knowledge.phrasings import PhrasingError
-from routing.ports import Suggestion
+from routing.ports import AuditEntry, Suggestion
 
 if TYPE_CHECKING:
     from bot.service import ConversationService
@@ -121,3 +124,164 @@ def accept(service: ConversationService, turn: Turn, rest: str) -> None:
 )
 def skip(service: ConversationService, turn: Turn, rest: str) -> None:
     _decide(service, turn, rest, accept=False)
+
+
+# -- answers become articles: drafts from tickets --------------------------------------
+
+
+def _last_answer(turn: Turn, ticket_id: int) -> str | None:
+    answers = [e.text for e in turn.tx.tickets.events(ticket_id) if e.kind == "answer" and e.text]
+    return answers[-1] if answers else None
+
+
+@COMMANDS.command(
+    "publicera",
+    aliases=("publish",),
+    usage="NR",
+    staff_only=True,
+    help_sv="gör ett utkast till artikel av ett besvarat ärende, åt områdesansvarig",
+    help_en="makes a draft article of an answered ticket, for the area lead",
+)
+def publish_ticket(service: ConversationService, turn: Turn, rest: str) -> None:
+    m = _NUMBER.fullmatch(rest)
+    if m is None:
+        turn.say(Reply(ReplyKind.INFO, turn.t("usage", usage="publicera 42")))
+        return
+    number = int(m.group(1))
+    ticket = turn.tx.tickets.get(number)
+    if ticket is None or ticket.area_id not in service.roles.staff_areas(turn.user):
+        turn.say(Reply(ReplyKind.INFO, turn.t("ticket_not_found", ticket=number)))
+        return
+    answer = _last_answer(turn, number)
+    if ticket.answer_article is not None:
+        turn.say(Reply(ReplyKind.INFO, turn.t("draft_from_base", article=ticket.answer_article)))
+        return
+    if answer is None or not ticket.question or service.drafts_dir is None:
+        turn.say(Reply(ReplyKind.INFO, turn.t("draft_needs_answer", ticket=number)))
+        return
+    area = service.org.area(ticket.area_id)
+    taken = {a.id for a in service.kb.articles} | {d.article.id for d in drafts(service.drafts_dir)}
+    try:
+        draft = write_draft(
+            service.drafts_dir,
+            area=ticket.area_id,
+            question=service.masked(ticket.question, ticket.asker_id, turn),
+            answer=answer,
+            owner=area.lead if area else None,
+            reviewed=turn.now.date(),
+            taken=taken,
+        )
+    except (DraftError, OSError) as exc:
+        turn.say(Reply(ReplyKind.INFO, turn.t("draft_failed", why=str(exc))))
+        return
+    _audit(turn, "draft_created", draft.article.id, {"ticket": number})
+    shown = draft.path.relative_to(service.drafts_dir.parent)
+    turn.say(Reply(ReplyKind.INFO, turn.t("draft_made", article=draft.article.id, path=shown)))
+    if area is not None:
+        text = turn.t(
+            "draft_for_lead",
+            article=draft.article.id,
+            title=draft.article.title,
+            path=shown,
+        )
+        turn.notify_all(area_notice(area, text))
+
+
+def _audit(turn: Turn, action: str, article_id: str, more: dict[str, object]) -> None:
+    turn.tx.audit.append(
+        AuditEntry(turn.now, turn.user, action, "drafts", article_id, None, json.dumps(more))
+    )
+
+
+def _show_draft(service: ConversationService, turn: Turn, areas: list[str]) -> None:
+    waiting = drafts(service.drafts_dir, set(areas)) if service.drafts_dir else []
+    if not waiting:
+        turn.say(Reply(ReplyKind.INFO, turn.t("drafts_none")))
+        return
+    d = waiting[0].article
+    t = turn.t
+    publish, discard = (
+        ("publish draft", "discard draft")
+        if t.language == "en"
+        else ("publicera utkast", "släng utkast")
+    )
+    lines = [
+        t("draft", n=1, of=len(waiting), title=d.title, article=d.id),
+        *(f"> {line}" if line.strip() else ">" for line in d.answer.strip().splitlines()[:12]),
+        t("draft_edit", path=waiting[0].path.relative_to(service.drafts_dir.parent)),  # type: ignore[union-attr]
+        t("draft_hint", publish=f"{publish} {d.id}", discard=f"{discard} {d.id}"),
+    ]
+    choices = (
+        Choice(1, t("draft_publish"), says=f"{publish} {d.id}"),
+        Choice(2, t("draft_discard"), says=f"{discard} {d.id}"),
+    )
+    turn.say(Reply(ReplyKind.INFO, "\n".join(lines), choices=choices))
+
+
+@COMMANDS.command(
+    "utkast",
+    aliases=("drafts",),
+    staff_only=True,
+    help_sv="för områdesansvariga: utkast till artiklar att publicera eller slänga",
+    help_en="for area leads: draft articles to publish or discard",
+)
+def show_drafts(service: ConversationService, turn: Turn, rest: str) -> None:
+    areas = _lead_areas(service, turn.user)
+    if not areas:
+        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_leads_only")))
+        return
+    _show_draft(service, turn, areas)
+
+
+def _draft_decision(service: ConversationService, turn: Turn, rest: str, keep: bool) -> None:
+    article_id = rest.strip()
+    areas = _lead_areas(service, turn.user)
+    if not areas:
+        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_leads_only")))
+        return
+    if not article_id:  # which one: show the next
+        _show_draft(service, turn, areas)
+        return
+    if service.drafts_dir is None or service.kb.root is None:
+        turn.say(Reply(ReplyKind.INFO, turn.t("draft_failed", why="ingen artikelmapp")))
+        return
+    mine = {d.article.id: d for d in drafts(service.drafts_dir, set(areas))}
+    if article_id not in mine:  # another area's drafts: as if there were none
+        turn.say(Reply(ReplyKind.INFO, turn.t("draft_gone", article=article_id)))
+        return
+    try:
+        if keep:
+            known = {a.id for a in service.kb.articles}
+            publish(service.drafts_dir, service.kb.root, article_id, known)
+        else:
+            discard(service.drafts_dir, article_id)
+    except (DraftError, OSError) as exc:
+        turn.say(Reply(ReplyKind.INFO, turn.t("draft_failed", why=str(exc))))
+        return
+    _audit(turn, "draft_published" if keep else "draft_discarded", article_id, {})
+    turn.say(Reply(ReplyKind.INFO, turn.t("draft_published" if keep else "draft_discarded")))
+    _show_draft(service, turn, areas)
+
+
+@COMMANDS.command(
+    "publicera utkast",
+    aliases=("publish draft",),
+    usage="[ID]",
+    staff_only=True,
+    help_sv="flyttar utkastet in i kunskapsbanken",
+    help_en="moves the draft into the knowledge base",
+)
+def publish_draft(service: ConversationService, turn: Turn, rest: str) -> None:
+    _draft_decision(service, turn, rest, keep=True)
+
+
+@COMMANDS.command(
+    "släng utkast",
+    aliases=("slang utkast", "discard draft"),
+    usage="[ID]",
+    staff_only=True,
+    help_sv="tar bort utkastet",
+    help_en="deletes the draft",
+)
+def discard_draft(service: ConversationService, turn: Turn, rest: str) -> None:
+    _draft_decision(service, turn, rest, keep=False)

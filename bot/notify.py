@@ -82,6 +82,14 @@ def await_ticket_feedback(tx: Tx, ticket: Ticket, at: object) -> None:
     tx.states.put(key, state.to_dict(), at)  # type: ignore[arg-type]
 
 
+def area_notice(area: Area, text: str) -> list[Outgoing]:
+    """A message to the area's room and channel (a new draft for its lead, say)."""
+    return [
+        Outgoing(channel=ch, conversation_id=room, kind="notice", payload={"text": text})
+        for ch, room in _destinations(area)
+    ]
+
+
 def _destinations(area: Area) -> list[tuple[str, str]]:
     out = []
     if area.room:

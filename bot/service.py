@@ -74,8 +74,11 @@ class ConversationService:
         max_chars: int = 4000,
         calendar: BusinessCalendar | None = None,
         clock: Callable[[], datetime] = utcnow,
+        drafts_dir: Path | None = None,
     ) -> None:
         self.kb = kb
+        # draft articles from tickets (publicera 42): beside the articles by default
+        self.drafts_dir = drafts_dir or (kb.root.parent / "drafts" if kb.root else None)
         self.org = kb.organisation
         self._names = known_names(kb.organisation)  # masked out of suggested phrasings
         self.store = store
@@ -511,6 +514,12 @@ class ConversationService:
 
     # -- the knowledge loop: real wording suggested as phrasings ----------------------
 
+    def masked(self, wording: str, person: str, turn: Turn) -> str:
+        """``wording`` without personal data (``knowledge.masking``): the organisation's
+        names and the display name of ``person``, who wrote it."""
+        name = turn.tx.people.display_name(person)
+        return " ".join(mask(wording, (*self._names, *([name] if name else []))).split())
+
     def suggest(
         self,
         turn: Turn,
@@ -526,8 +535,7 @@ class ConversationService:
         article = self.kb.article(article_id)
         if article is None or not wording:
             return None
-        asker = turn.tx.people.display_name(person or turn.user)
-        masked = " ".join(mask(wording, (*self._names, *([asker] if asker else []))).split())
+        masked = self.masked(wording, person or turn.user, turn)
         if not 2 <= len(masked.split()) <= 40:
             return None
         known = {" ".join(q.casefold().split()) for q in (article.title, *article.questions)}

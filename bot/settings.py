@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     auto_close_days: int = Field(
         default=5, description="Answered tickets nobody confirms close after these business days"
     )
+    drafts_dir: Path | None = Field(
+        default=None,
+        description="Draft articles made from tickets (publicera 42); default drafts/ beside "
+        "the articles folder",
+    )
     kb_reload_seconds: float = Field(
         default=30.0,
         ge=0,

@@ -155,6 +155,20 @@ SV: dict[str, str] = {
     "suggestion_unwritable": "Förslag {n} kunde inte skrivas in: {why} Det väntar kvar.",
     "suggestion_accepted": "Inskrivet i artikeln. Boten använder det inom en minut.",
     "suggestion_skipped": "Det föreslås inte igen.",
+    "draft_from_base": "Ärendet besvarades med artikeln {article}, som redan finns i kunskapsbanken.",
+    "draft_needs_answer": "Ärende {ticket} har inget svar att göra en artikel av än. Svara först (svara {ticket} …).",
+    "draft_failed": "Det gick inte: {why}.",
+    "draft_made": "Utkastet {article} ligger i {path}. Områdesansvarig går igenom det (utkast).",
+    "draft_for_lead": "Nytt utkast till artikel ur ett besvarat ärende: **{title}** ({article}, {path}). Områdesansvarig: skriv ”utkast” för att publicera eller slänga det.",
+    "drafts_none": "Inga utkast väntar för dina områden.",
+    "draft": "Utkast {n} av {of}: **{title}** ({article})",
+    "draft_edit": "Vill du ändra något gör du det i filen {path} först.",
+    "draft_hint": "Skriv ”{publish}” för att lägga in det i kunskapsbanken, eller ”{discard}”.",
+    "draft_publish": "Publicera",
+    "draft_discard": "Släng",
+    "draft_gone": "Det finns inget utkast {article} för dina områden.",
+    "draft_published": "Publicerat. Boten svarar med artikeln inom en minut.",
+    "draft_discarded": "Utkastet är borttaget.",
 }
 
 EN: dict[str, str] = {
@@ -304,6 +318,20 @@ EN: dict[str, str] = {
     "suggestion_unwritable": "Suggestion {n} could not be written: {why} It is still waiting.",
     "suggestion_accepted": "Written into the article. The bot uses it within a minute.",
     "suggestion_skipped": "It will not be suggested again.",
+    "draft_from_base": "The ticket was answered with the article {article}, which is in the knowledge base already.",
+    "draft_needs_answer": "Ticket {ticket} has no answer to make an article of yet. Answer it first (answer {ticket} …).",
+    "draft_failed": "That did not work: {why}.",
+    "draft_made": "The draft {article} is in {path}. The area lead goes through it (drafts).",
+    "draft_for_lead": "A new draft article from an answered ticket: **{title}** ({article}, {path}). Area lead: write “drafts” to publish or discard it.",
+    "drafts_none": "No drafts are waiting for your areas.",
+    "draft": "Draft {n} of {of}: **{title}** ({article})",
+    "draft_edit": "To change anything, edit the file {path} first.",
+    "draft_hint": "Write “{publish}” to put it into the knowledge base, or “{discard}”.",
+    "draft_publish": "Publish",
+    "draft_discard": "Discard",
+    "draft_gone": "There is no draft {article} for your areas.",
+    "draft_published": "Published. The bot answers with the article within a minute.",
+    "draft_discarded": "The draft is deleted.",
 }
 
 LANGUAGES = {"sv": SV, "en": EN}

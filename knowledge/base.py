@@ -23,6 +23,7 @@ class KnowledgeBase:
     matcher: Matcher
     problems: tuple[Problem, ...]
     loaded: LoadResult
+    root: Path | None = None  # the articles folder it was loaded from
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -90,7 +91,7 @@ def load_knowledge_base(
         cache_dir=cache_dir,
         shortcut=shortcut,
     )
-    return KnowledgeBase(organisation, matcher, (*problems, *loaded.problems), loaded)
+    return KnowledgeBase(organisation, matcher, (*problems, *loaded.problems), loaded, articles_dir)
 
 
 def _calibration(

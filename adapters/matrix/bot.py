@@ -143,6 +143,7 @@ class MatrixBot:
             language=settings.language,
             max_chars=settings.max_message_chars,
             clock=clock,
+            drafts_dir=settings.drafts_dir,
         )
         self.clock = clock
         self._token: str | None = None

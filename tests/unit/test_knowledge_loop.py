@@ -110,3 +110,39 @@ def test_a_skipped_wording_is_not_suggested_again(loop: Loop) -> None:
     [none] = loop.say(HR_LEAD, "förslag")
     assert "Inga förslag väntar" in none.text
     assert "[telefon]" not in (loop.base / "articles" / "hr" / "sjuklon.md").read_text("utf-8")
+
+
+def test_an_answered_ticket_becomes_a_draft_the_lead_publishes(loop: Loop) -> None:
+    [first] = loop.say(MANAGER, "hur gör vi med julbord för personalen, får kommunen bjuda?")
+    if first.kind is ReplyKind.ANSWER:
+        loop.say(MANAGER, "nej")
+    [routed] = loop.say(MANAGER, "ja")
+    ticket, area = routed.ticket_id, routed.area_id
+    assert ticket is not None and area is not None
+    lead = loop.service.org.area(area).lead_user  # type: ignore[union-attr]
+    staff = loop.service.org.area(area).staff[-1]  # type: ignore[union-attr]
+    [early] = loop.say(staff, f"publicera {ticket}")
+    assert "inget svar" in early.text  # nothing to make an article of yet
+    loop.say(staff, f"ta {ticket}")
+    loop.say(staff, f"svara {ticket} Kommunen får bjuda på julbord en gång om året.")
+    [made] = loop.say(staff, f"publicera {ticket}")
+    assert "Utkastet" in made.text, made.text
+    drafts = list((loop.base / "drafts").rglob("*.md"))
+    assert len(drafts) == 1
+    text = drafts[0].read_text(encoding="utf-8")
+    assert "julbord för personalen" in text and "en gång om året" in text
+    assert not list((loop.base / "articles").rglob(drafts[0].name))  # not in the base yet
+    [manager] = loop.say(MANAGER, "utkast")
+    assert "Inga utkast" not in manager.text and "Utkast 1 av 1" not in manager.text
+    [shown] = loop.say(lead, "utkast")
+    assert "Utkast 1 av 1" in shown.text and "en gång om året" in shown.text
+    publish, discard = (c.says for c in shown.choices)
+    assert publish is not None and publish.startswith("publicera utkast ")
+    [done, after] = loop.say(lead, publish)
+    assert "Publicerat" in done.text and "Inga utkast" in after.text
+    assert list((loop.base / "articles").rglob(drafts[0].name))
+    [again] = loop.say(lead, publish)  # an old button
+    assert "inget utkast" in again.text
+    loop.service.use_knowledge(loop.load())
+    [answer] = loop.say(MANAGER, "hur gör vi med julbord för personalen, får kommunen bjuda?")
+    assert answer.kind is ReplyKind.ANSWER and "en gång om året" in answer.text

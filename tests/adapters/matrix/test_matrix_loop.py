@@ -47,3 +47,35 @@ async def test_answer_with_an_article_then_the_lead_accepts_the_wording(
             await p.client.close()
     written = (base / "articles" / "hr" / "friskvardsbidrag.md").read_text(encoding="utf-8")
     assert HR_QUESTION in written
+
+
+async def test_an_answered_ticket_becomes_an_article_the_lead_publishes(
+    homeserver: Homeserver, tmp_path: Path
+) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(EXAMPLE_DIR, base, ignore=shutil.ignore_patterns("*.csv"))
+    kb = load_knowledge_base(base / "articles", base / "organisation.yaml", base / "synonyms.yaml")
+    world = await make_world(homeserver, kb, tmp_path)
+    try:
+        await world.start_bot()
+        dm = await open_dm(world)
+        lead, staff = world.staff
+        await world.manager.route(dm, HR_QUESTION)
+        card = await lead.wait_for(world.hr_room, "Nytt ärende")
+        ticket = re.search(r"Nytt ärende (\d+)", card["content"]["body"]).group(1)  # type: ignore[union-attr]
+        await staff.say(world.hr_room, f"!ta {ticket}")
+        await staff.wait_for(world.hr_room, f"Du har tagit ärende {ticket}")
+        await staff.say(world.hr_room, f"!svara {ticket} Det kräver ett avtal om bruttolöneavdrag.")
+        await world.manager.wait_for(dm, "Svar på ditt ärende")
+        await staff.say(world.hr_room, f"!publicera {ticket}")
+        await lead.wait_for(world.hr_room, "Nytt utkast till artikel")
+        await lead.say(world.hr_room, "!utkast")
+        shown = await lead.wait_for(world.hr_room, "Utkast 1 av 1")
+        draft = re.search(r"publicera utkast (\S+?)”", shown["content"]["body"]).group(1)  # type: ignore[union-attr]
+        await lead.say(world.hr_room, f"!publicera utkast {draft}")
+        await lead.wait_for(world.hr_room, "Publicerat")
+    finally:
+        await world.stop_bots()
+        for p in (world.manager, *world.staff):
+            await p.client.close()
+    assert (base / "articles" / "hr" / f"{draft}.md").is_file()

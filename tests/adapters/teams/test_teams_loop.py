@@ -48,3 +48,34 @@ async def test_answer_with_an_article_then_the_lead_accepts_the_wording(
         await teams.wait_sent(LEAD_DM, "Inskrivet i artikeln")
     written = next((base / "articles").rglob("friskvardsbidrag.md")).read_text(encoding="utf-8")
     assert HR_QUESTION in written
+
+
+async def test_publish_a_ticket_as_a_draft_and_the_lead_publishes_it(
+    cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(EXAMPLE_DIR, base, ignore=shutil.ignore_patterns("*.csv"))
+    kb = load_knowledge_base(base / "articles", base / "organisation.yaml", base / "synonyms.yaml")
+    service = ConversationService(teams_kb(kb), sqlite_store(tmp_path / "draft.db"))
+    async with running_teams(cloud, service, monkeypatch) as teams:
+        await teams.route(HR_QUESTION)
+        await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
+        for text in (
+            "ta 1",
+            "svara 1 Cykelförmånen kräver ett avtal om bruttolöneavdrag.",
+            "publicera 1",
+        ):
+            await teams.say(
+                text, user=HR2, conversation=HR_CHANNEL, personal=False, mention_bot=True
+            )
+        await teams.wait_sent(HR_CHANNEL, "Nytt utkast till artikel")
+        await teams.say("utkast", user=HR1, conversation=LEAD_DM)
+        shown = await teams.wait_sent(LEAD_DM, "Utkast 1 av 1")
+        card: dict[str, Any] = shown["attachments"][0]["content"]
+        assert [a["title"] for a in card["actions"]] == ["1. Publicera", "2. Släng"]
+        await teams.press(HR1, LEAD_DM, card["actions"][0]["data"], reply_to=shown["id"])
+        await teams.wait_sent(LEAD_DM, "Publicerat")
+    published = list((base / "articles" / "hr").glob("hr-vilka-regler*.md"))
+    assert len(published) == 1
+    assert "bruttolöneavdrag" in published[0].read_text(encoding="utf-8")
+    assert not list((base / "drafts").rglob("*.md"))
