@@ -19,7 +19,7 @@ from routing.desk import SYSTEM
 from routing.ports import AuditEntry, Outgoing, Tx
 from routing.report import week_of
 from routing.summary import Summary
-from routing.tickets import Ticket, WrongState
+from routing.tickets import Status, Ticket, WrongState
 
 
 def escalate_overdue(service: ConversationService, now: datetime | None = None) -> list[int]:
@@ -139,6 +139,54 @@ def _close_one(
         for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
             tx.outbox.add(item, now)
         return what
+
+
+def chase_waiting(
+    service: ConversationService,
+    remind_days: int = 2,
+    close_days: int = 5,
+    now: datetime | None = None,
+) -> IdleResult:
+    """Tickets waiting for their asker (``fråga 42 …``): a reminder to the asker after
+    ``remind_days`` business days, and closed after ``close_days``, with a message to
+    the asker and the card updated for staff (Desk.chase_waiting). Once each, across
+    restarts and instances: the ticket's events and version decide."""
+    now = now or service.clock()
+    with service.store.transaction() as tx:
+        waiting = tx.tickets.queue([a.id for a in service.org.areas], [Status.WAITING])
+    result = IdleResult([], [])
+    for ticket in waiting:
+        try:
+            with service.store.transaction() as tx:
+                step = service.desk.chase_waiting(tx, ticket.id, now, remind_days, close_days)
+                if step is None:
+                    continue
+                what, current = step
+                t = service.texts(current.language)
+                area = (service.org.area(current.area_id) or service.org.triage).name
+                if what == "reminder":
+                    text = t("waiting_reminder", ticket=current.id, area=area)
+                    tx.outbox.add(to_asker(current, text), now)
+                    result.noticed.append(current.id)
+                    continue
+                text = t("waiting_closed", ticket=current.id, area=area)
+                tx.outbox.add(to_asker(current, text), now)
+                _forget_ticket_info(tx, current, now)
+                for item in ticket_card(
+                    service.org, current, service.texts(), kind="ticket_update"
+                ):
+                    tx.outbox.add(item, now)
+                result.closed.append(current.id)
+        except WrongState:  # changed meanwhile (the asker answered, another instance)
+            continue
+    return result
+
+
+def _forget_ticket_info(tx: Tx, ticket: Ticket, now: datetime) -> None:
+    key = state_key(ticket.channel, ticket.conversation_id, ticket.asker_id)
+    state = ConversationState.from_dict(tx.states.get(key))
+    if state.awaiting is Awaiting.TICKET_INFO and state.ticket_id == ticket.id:
+        tx.states.put(key, ConversationState().to_dict(), now)
 
 
 def _forget_ticket_feedback(tx: Tx, ticket: Ticket, now: datetime) -> None:

@@ -70,6 +70,13 @@ def to_asker(
     )
 
 
+def await_ticket_info(tx: Tx, ticket: Ticket, at: object) -> None:
+    """After staff asked the asker something: their next plain message is the reply."""
+    key = state_key(ticket.channel, ticket.conversation_id, ticket.asker_id)
+    state = ConversationState(Awaiting.TICKET_INFO, ticket_id=ticket.id, area_id=ticket.area_id)
+    tx.states.put(key, state.to_dict(), at)  # type: ignore[arg-type]
+
+
 def await_ticket_feedback(tx: Tx, ticket: Ticket, at: object) -> None:
     """After staff answered: the asker's next "ja/nej" is about this ticket."""
     key = state_key(ticket.channel, ticket.conversation_id, ticket.asker_id)

@@ -196,6 +196,8 @@ class ConversationService:
             return self._stale_press(turn, turn.msg.about, word)
         if state.awaiting is Awaiting.NOTHING:
             return False
+        if state.awaiting is Awaiting.TICKET_INFO:
+            return self._ticket_info(turn, text)
         if state.awaiting is Awaiting.UNIT:
             unit = self._unit_from(word, state)
             if unit is None:
@@ -593,6 +595,20 @@ class ConversationService:
         turn.state = ConversationState()
         turn.say(Reply(ReplyKind.ROUTED, "\n".join(lines), area_id=area.id, ticket_id=ticket.id))
         turn.notify_all(ticket_card(self.org, ticket, self.texts(), name=turn.name))
+
+    def _ticket_info(self, turn: Turn, text: str) -> bool:
+        """Staff asked this person something about a ticket: a plain message is the
+        reply (added to the ticket, as ``komplettera`` would); a command is a command."""
+        ticket_id = turn.state.ticket_id
+        if COMMANDS.find(text) is not None or ticket_id is None:
+            return False
+        turn.state = ConversationState()
+        ticket = self.desk.add_info(turn.tx, ticket_id, turn.user, text, turn.now)
+        turn.say(
+            Reply(ReplyKind.INFO, turn.t("info_added_reply", ticket=ticket.id), ticket_id=ticket.id)
+        )
+        self.card_changed(turn, ticket)
+        return True
 
     def card_changed(self, turn: Turn, ticket: Ticket) -> None:
         """Redraw ``ticket``'s card where it was posted (the area's room and channel)."""

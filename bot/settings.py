@@ -137,6 +137,14 @@ class Settings(BaseSettings):
     auto_close_days: int = Field(
         default=5, description="Answered tickets nobody confirms close after these business days"
     )
+    waiting_remind_days: int = Field(
+        default=2,
+        ge=1,
+        description="A ticket waiting for its asker: remind after these business days",
+    )
+    waiting_close_days: int = Field(
+        default=5, ge=2, description="... and close it after these business days"
+    )
     drafts_dir: Path | None = Field(
         default=None,
         description="Draft articles made from tickets (publicera 42); default drafts/ beside "

@@ -13,6 +13,7 @@ from bot.commands import COMMANDS
 from bot.messages import Reply, ReplyKind
 from bot.notify import (
     await_ticket_feedback,
+    await_ticket_info,
     moved_card,
     preview,
     status_text,
@@ -180,6 +181,8 @@ def ask_asker(service: ConversationService, turn: Turn, rest: str) -> None:
         return usage(turn, "fråga 42 Vilken skrivare gäller det?")
     ticket = service.desk.ask_asker(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
     _done(service, turn, ticket, "staff_asked", "asker_question", text=parsed[1])
+    if ticket.shared_in is None:  # in a direct chat their next message is the reply
+        await_ticket_info(turn.tx, ticket, turn.now)
 
 
 @COMMANDS.command(

@@ -15,6 +15,7 @@ class Awaiting(StrEnum):
     ROUTE_OFFER = "route_offer"  # "shall I pass it on?" was asked
     UNIT = "unit"  # "which förvaltning do you work in?" was asked
     TICKET_FEEDBACK = "ticket_feedback"  # staff answered a ticket: "did it solve it?"
+    TICKET_INFO = "ticket_info"  # staff asked the asker: the next message is the reply
 
 
 @dataclass(frozen=True)

@@ -260,7 +260,10 @@ class Desk:
         self._event(tx, ticket, at, asker, "asker_info", text, True)
         if ticket.status is Status.WAITING:
             back = Status.CLAIMED if ticket.claimed_by else Status.OPEN
-            return self._change(tx, ticket, at, asker, "add_info", status=back)
+            # the SLA clock stood still while the ticket waited for the asker
+            waited = self.calendar.business_hours_between(self._waiting_since(tx, ticket), at)
+            due = self.calendar.add_business_hours(ticket.resolve_due, waited)
+            return self._change(tx, ticket, at, asker, "add_info", status=back, resolve_due=due)
         self._audit(tx, at, asker, "add_info", ticket_id)
         return ticket
 
@@ -412,6 +415,46 @@ class Desk:
         return escalated
 
     # -- answered and left alone ---------------------------------------------------
+
+    def _waiting_since(self, tx: Tx, ticket: Ticket) -> datetime:
+        asked = [e.at for e in tx.tickets.events(ticket.id) if e.kind == "question_to_asker"]
+        return asked[-1] if asked else ticket.created_at
+
+    def chase_waiting(
+        self, tx: Tx, ticket_id: int, now: datetime, remind_days: int, close_days: int
+    ) -> tuple[str, Ticket] | None:
+        """A ticket waiting for its asker: a reminder ``remind_days`` business days after
+        staff asked, and closed ``close_days`` business days after (at least a business
+        day after the reminder, so a bot that was away reminds before it closes).
+        Returns ("reminder" | "closed", ticket), or None when nothing is due."""
+        ticket = tx.tickets.get(ticket_id)
+        if ticket is None or ticket.status is not Status.WAITING:
+            return None
+        since = self._waiting_since(tx, ticket)
+        reminded = [
+            e.at
+            for e in tx.tickets.events(ticket_id)
+            if e.kind == "waiting_reminder" and e.at >= since
+        ]
+        if not reminded:
+            if now < self.calendar.add_business_days(since, remind_days):
+                return None
+            if tx.tickets.update(ticket) is None:  # a second instance got there first
+                return None
+            self._event(tx, ticket, now, SYSTEM, "waiting_reminder", None, True)
+            self._audit(tx, now, SYSTEM, "waiting_reminder", ticket_id)
+            return "reminder", ticket
+        closes = max(
+            self.calendar.add_business_days(since, close_days),
+            self.calendar.add_business_days(reminded[-1], 1),
+        )
+        if now < closes:
+            return None
+        self._event(tx, ticket, now, SYSTEM, "auto_closed", None, True)
+        closed = self._change(
+            tx, ticket, now, SYSTEM, "auto_close_waiting", status=Status.CLOSED, closed_at=now
+        )
+        return "closed", closed
 
     def close_idle(
         self, tx: Tx, ticket_id: int, now: datetime, days: int

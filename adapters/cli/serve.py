@@ -19,7 +19,7 @@ from adapters.compose import conversation_service, knowledge_base, store, thresh
 from adapters.knowledge_watch import KnowledgeWatch
 from adapters.reports.post import renderer
 from adapters.web.dashboard import harden
-from bot.jobs import close_idle, escalate_overdue, post_weekly, scheduled_week
+from bot.jobs import chase_waiting, close_idle, escalate_overdue, post_weekly, scheduled_week
 from bot.service import ConversationService
 from bot.settings import Settings
 
@@ -31,13 +31,20 @@ class NothingToServe(Exception):
 
 
 async def _jobs(service: ConversationService, settings: Settings, every: float = 60.0) -> None:
-    """Escalations, closing answered tickets left alone, and the weekly post at its
-    scheduled time (once per week: outbox key)."""
+    """Escalations, closing answered tickets left alone, reminding and then closing
+    tickets whose asker never replied, and the weekly post at its scheduled time (once
+    per week: outbox key)."""
     render = renderer(service.org.municipality)
     while True:
         try:
             await asyncio.to_thread(escalate_overdue, service)
             await asyncio.to_thread(close_idle, service, settings.auto_close_days)
+            await asyncio.to_thread(
+                chase_waiting,
+                service,
+                settings.waiting_remind_days,
+                settings.waiting_close_days,
+            )
             week = scheduled_week(
                 service.clock(), settings.weekly_post_weekday, settings.weekly_post_time
             )

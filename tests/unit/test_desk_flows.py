@@ -309,3 +309,54 @@ def test_an_answer_found_directly_or_not_helpful_teaches_nothing(office: Office)
     office.say(MANAGER, "Var hittar jag min lönespecifikation?")
     office.say(MANAGER, "nej")
     assert _suggestions(office) == []
+
+
+def test_asked_for_more_the_asker_just_replies_and_the_sla_clock_stood_still(
+    office: Office,
+) -> None:
+    ticket = office.ticket()
+    office.say(HR1, f"ta {ticket}")
+    with office.store.transaction() as tx:
+        due = tx.tickets.get(ticket).resolve_due  # type: ignore[union-attr]
+    office.say(HR1, f"fråga {ticket} Gäller det dig själv eller en medarbetare?")
+    assert any("Skriv ditt svar här" in m for m in office.inbox(MANAGER))
+    with office.store.transaction() as tx:
+        assert tx.tickets.get(ticket).status == "waiting"  # type: ignore[union-attr]
+    office.now += timedelta(hours=4)  # Thursday 10:00 → 14:00: four business hours
+    [added] = office.say(MANAGER, "en medarbetare, hon cyklar i dag")
+    assert f"lagt till det i ärende {ticket}" in added.text
+    with office.store.transaction() as tx:
+        after = tx.tickets.get(ticket)
+        events = [e.kind for e in tx.tickets.events(ticket)]
+    assert after is not None and after.status == "claimed"
+    # due Friday 17:00 in Stockholm; four more business hours: Monday 12:00 (11:00 UTC)
+    assert due == datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
+    assert after.resolve_due == datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
+    assert events[-1] == "asker_info"
+    [question] = office.say(MANAGER, "Hur bokar jag en poolbil?")  # then a question again
+    assert question.kind is ReplyKind.ANSWER
+
+
+def test_an_asker_who_never_replies_is_reminded_once_then_the_ticket_closes(
+    office: Office,
+) -> None:
+    from bot.jobs import chase_waiting
+
+    ticket = office.ticket()
+    office.say(HR1, f"ta {ticket}")
+    office.say(HR1, f"fråga {ticket} Vilken medarbetare gäller det?")
+    asked = office.now  # Thursday 26 November
+    assert chase_waiting(office.service, now=asked + timedelta(days=1)).noticed == []
+    monday = asked + timedelta(days=4)  # two business days later (Fri, Mon)
+    assert chase_waiting(office.service, now=monday).noticed == [ticket]
+    assert chase_waiting(office.service, now=monday).noticed == []  # once, also rerun
+    assert any("väntar på ditt svar" in m for m in office.inbox(MANAGER))
+    assert chase_waiting(office.service, now=asked + timedelta(days=6)).closed == []
+    closes = asked + timedelta(days=7)  # five business days: Thursday 3 December
+    assert chase_waiting(office.service, now=closes).closed == [ticket]
+    assert chase_waiting(office.service, now=closes).closed == []
+    with office.store.transaction() as tx:
+        assert tx.tickets.get(ticket).status == "closed"  # type: ignore[union-attr]
+        actions = [e.action for e in tx.audit.for_entity("ticket", str(ticket))]
+    assert "waiting_reminder" in actions and "auto_close_waiting" in actions
+    assert any("inte fick svar" in m for m in office.inbox(MANAGER))
