@@ -194,3 +194,19 @@ def set_unit(service: ConversationService, turn: Turn, rest: str) -> None:
             choices=choices,
         )
     )
+
+
+@COMMANDS.command(
+    "kommentar",
+    aliases=("comment",),
+    usage="NR text",
+    help_sv="en kommentar till handläggarna om ett avslutat ärende",
+    help_en="a comment to the staff about a closed ticket",
+)
+def comment(service: ConversationService, turn: Turn, rest: str) -> None:
+    parsed = parse_ticket(rest)
+    if parsed is None or not parsed[1]:
+        return usage(turn, "kommentar 42 Snabbt och tydligt svar, tack!")
+    ticket = service.desk.rating_comment(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
+    area = service.org.area(ticket.area_id) or service.org.triage
+    turn.say(Reply(ReplyKind.INFO, turn.t("commented", area=area.name), ticket_id=ticket.id))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.links import signed_link
-from bot.notify import escalation, state_key, ticket_card, to_asker
+from bot.notify import ask_rating_later, escalation, state_key, ticket_card, to_asker
 from bot.reports import load_summary
 from bot.service import ConversationService
 from bot.state import Awaiting, ConversationState
@@ -136,6 +136,7 @@ def _close_one(
             return what
         tx.outbox.add(to_asker(ticket, t("auto_closed", ticket=ticket.id)), now)
         _forget_ticket_feedback(tx, ticket, now)
+        ask_rating_later(tx, ticket, now)
         for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
             tx.outbox.add(item, now)
         return what

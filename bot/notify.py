@@ -5,8 +5,10 @@ the caller's transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 
-from bot.messages import IncomingMessage, Reply, ReplyKind
+from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
 from bot.state import Awaiting, ConversationState
 from bot.texts import Texts
 from knowledge.model import Area, Organisation
@@ -67,6 +69,43 @@ def to_asker(
         user_id=ticket.asker_id,
         kind=kind,
         payload=reply.to_payload(),
+    )
+
+
+def rating_question(t: Texts, ticket: Ticket, about: str | None, first: str | None = None) -> Reply:
+    """How satisfied the asker is with a closed ticket: 1-5, a button each; ``first``:
+    what the same message says before it ("Ärende 42 är avslutat.")."""
+    labels = [t(f"rating_{n}") for n in range(1, 6)]
+    lines = [
+        *([first, ""] if first else []),
+        t("rating_question", ticket=ticket.id),
+        *(f"{n}. {x}" for n, x in enumerate(labels, 1)),
+    ]
+    choices = tuple(Choice(n, x, says=str(n)) for n, x in enumerate(labels, 1))
+    return Reply(
+        ReplyKind.INFO, "\n".join(lines), choices=choices, ticket_id=ticket.id, about=about
+    )
+
+
+def ask_rating_later(tx: Tx, ticket: Ticket, at: datetime) -> None:
+    """After a ticket closed by itself: ask its asker for a rating, in a direct chat
+    only (not where others read along), and read their next 1-5 as the answer."""
+    if ticket.shared_in is not None:
+        return
+    key = state_key(ticket.channel, ticket.conversation_id, ticket.asker_id)
+    state = ConversationState(Awaiting.RATING, ticket_id=ticket.id)
+    tx.states.put(key, state.to_dict(), at)
+    reply = rating_question(Texts(ticket.language), ticket, state.about)
+    tx.outbox.add(
+        Outgoing(
+            channel=ticket.channel,
+            conversation_id=ticket.conversation_id,
+            address=ticket.address,
+            user_id=ticket.asker_id,
+            kind="notice",
+            payload=replace(reply, kind=ReplyKind.NOTICE).to_payload(),
+        ),
+        at,
     )
 
 

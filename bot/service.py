@@ -27,7 +27,7 @@ from bot import staff as _staff_commands  # noqa: F401  (registers commands)
 from bot.commands import COMMANDS
 from bot.markup import from_markdown
 from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
-from bot.notify import state_key, ticket_card, to_sender
+from bot.notify import rating_question, state_key, ticket_card, to_sender
 from bot.state import Awaiting, ConversationState
 from bot.texts import IN_SWEDISH, NO, YES, Texts
 from bot.turn import Turn
@@ -198,6 +198,8 @@ class ConversationService:
             return False
         if state.awaiting is Awaiting.TICKET_INFO:
             return self._ticket_info(turn, text)
+        if state.awaiting is Awaiting.RATING:
+            return self._rating(turn, word)
         if state.awaiting is Awaiting.UNIT:
             unit = self._unit_from(word, state)
             if unit is None:
@@ -596,6 +598,18 @@ class ConversationService:
         turn.say(Reply(ReplyKind.ROUTED, "\n".join(lines), area_id=area.id, ticket_id=ticket.id))
         turn.notify_all(ticket_card(self.org, ticket, self.texts(), name=turn.name))
 
+    def _rating(self, turn: Turn, word: str) -> bool:
+        """The asker's 1-5 for the ticket just closed; anything else goes on as usual
+        (the question is not asked again)."""
+        ticket_id = turn.state.ticket_id
+        turn.state = ConversationState()
+        if ticket_id is None or word not in {"1", "2", "3", "4", "5"}:
+            return False
+        ticket = self.desk.rate(turn.tx, ticket_id, turn.user, int(word), turn.now)
+        area = self.org.area(ticket.area_id) or self.org.triage
+        turn.say(Reply(ReplyKind.INFO, turn.t("rated", ticket=ticket.id, area=area.name)))
+        return True
+
     def _ticket_info(self, turn: Turn, text: str) -> bool:
         """Staff asked this person something about a ticket: a plain message is the
         reply (added to the ticket, as ``komplettera`` would); a command is a command."""
@@ -636,8 +650,13 @@ class ConversationService:
                 ticket.question_id, "helpful" if solved else "not_helpful", turn.now
             )
         if solved:
-            turn.say(Reply(ReplyKind.INFO, t("ticket_closed_thanks", ticket=ticket_id)))
             self.card_changed(turn, ticket)
+            closed = t("ticket_closed_thanks", ticket=ticket_id)
+            if keep_state:  # the conversation waits on something else: no question now
+                turn.say(Reply(ReplyKind.INFO, closed))
+            else:  # one message: closed, and how satisfied (1-5)
+                turn.state = ConversationState(Awaiting.RATING, ticket_id=ticket.id)
+                turn.say(rating_question(t, ticket, turn.state.about, first=closed))
             return
         reopened = ticket
         area = self.org.area(reopened.area_id) or self.org.triage

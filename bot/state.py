@@ -16,6 +16,7 @@ class Awaiting(StrEnum):
     UNIT = "unit"  # "which förvaltning do you work in?" was asked
     TICKET_FEEDBACK = "ticket_feedback"  # staff answered a ticket: "did it solve it?"
     TICKET_INFO = "ticket_info"  # staff asked the asker: the next message is the reply
+    RATING = "rating"  # a ticket closed: "how satisfied, 1-5?"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class ConversationState:
         same value as the ``Reply.about`` that asked)."""
         if self.awaiting is Awaiting.TICKET_FEEDBACK:
             return f"ticket:{self.ticket_id}"
+        if self.awaiting is Awaiting.RATING:
+            return f"rating:{self.ticket_id}"
         if self.awaiting in (Awaiting.FEEDBACK, Awaiting.CLARIFY, Awaiting.ROUTE_OFFER):
             return f"question:{self.question_id}"
         return None

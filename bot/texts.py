@@ -97,6 +97,14 @@ SV: dict[str, str] = {
     "asker_transferred": "Ditt ärende **{ticket}** har flyttats till {area}, som tar hand om det.",
     "asker_resolved": "Ditt ärende **{ticket}** är löst.{text}\n\nLöste det din fråga? (ja/nej)",
     "ticket_closed_thanks": "Tack! Ärende {ticket} är avslutat.",
+    "rating_question": "Hur nöjd är du med hjälpen i ärende **{ticket}**? Svara med en siffra:",
+    "rating_1": "Inte alls nöjd",
+    "rating_2": "Inte särskilt nöjd",
+    "rating_3": "Varken eller",
+    "rating_4": "Nöjd",
+    "rating_5": "Mycket nöjd",
+    "rated": "Tack! Vill du säga något mer till {area}, skriv ”kommentar {ticket} …”. Bara de ser det.",
+    "commented": "Tack, {area} ser din kommentar.",
     "close_notice": (
         "Ditt ärende **{ticket}** hos {area} är besvarat, men jag har inte hört om svaret "
         "löste frågan. Det avslutas {closes}. Skriv ”återöppna {ticket}” om frågan inte är löst."
@@ -263,6 +271,14 @@ EN: dict[str, str] = {
     "asker_transferred": "Your ticket **{ticket}** was moved to {area}, who will handle it.",
     "asker_resolved": "Your ticket **{ticket}** is resolved.{text}\n\nDid that solve it? (yes/no)",
     "ticket_closed_thanks": "Thanks! Ticket {ticket} is closed.",
+    "rating_question": "How satisfied are you with the help on ticket **{ticket}**? Reply with a number:",
+    "rating_1": "Not at all satisfied",
+    "rating_2": "Not very satisfied",
+    "rating_3": "Neither",
+    "rating_4": "Satisfied",
+    "rating_5": "Very satisfied",
+    "rated": "Thank you! To tell {area} more, write “comment {ticket} …”. Only they see it.",
+    "commented": "Thank you, {area} will see your comment.",
     "close_notice": (
         "Your ticket **{ticket}** with {area} has been answered, but I have not heard whether "
         "the answer solved it. It closes {closes}. Write “reopen {ticket}” if it is not solved."

@@ -291,6 +291,23 @@ class Desk:
             raise WrongState(ticket_id, status=ticket.status)
         return self._change(tx, ticket, at, asker, "close", status=Status.CLOSED, closed_at=at)
 
+    def rate(self, tx: Tx, ticket_id: int, asker: str, score: int, at: datetime) -> Ticket:
+        """The asker's 1-5 for a closed ticket, once."""
+        ticket = self._allowed(tx, ticket_id, asker, Act.RATE, at)
+        if ticket.status is not Status.CLOSED or ticket.rating is not None or not 1 <= score <= 5:
+            raise WrongState(ticket_id, status=ticket.status)
+        self._event(tx, ticket, at, asker, "rating", f"{score}/5", True)
+        return self._change(tx, ticket, at, asker, "rate", rating=score)
+
+    def rating_comment(self, tx: Tx, ticket_id: int, asker: str, text: str, at: datetime) -> Ticket:
+        """A comment with the rating, for the area's staff (never in a summary)."""
+        ticket = self._allowed(tx, ticket_id, asker, Act.RATE, at)
+        if ticket.status is not Status.CLOSED:
+            raise WrongState(ticket_id, status=ticket.status)
+        self._event(tx, ticket, at, asker, "rating_comment", text, True)
+        self._audit(tx, at, asker, "rating_comment", ticket_id)
+        return ticket
+
     # -- support staff -------------------------------------------------------------
 
     def claim(self, tx: Tx, ticket_id: int, staff: str, at: datetime) -> Ticket:

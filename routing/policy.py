@@ -42,12 +42,13 @@ class Act(StrEnum):
     ADD_INFO = "add_info"
     REOPEN = "reopen"
     CLOSE = "close"
+    RATE = "rate"
 
 
 STAFF_ACTS = frozenset(
     {Act.CLAIM, Act.UNCLAIM, Act.ANSWER, Act.ASK_ASKER, Act.NOTE, Act.TRANSFER, Act.RESOLVE}
 )
-ASKER_ACTS = frozenset({Act.ADD_INFO, Act.REOPEN, Act.CLOSE})
+ASKER_ACTS = frozenset({Act.ADD_INFO, Act.REOPEN, Act.CLOSE, Act.RATE})
 
 
 class Role(StrEnum):

@@ -51,6 +51,7 @@ class Ticket:
     # direct chat); notices about the ticket then say only that there is news
     shared_in: str | None = None
     answer_article: str | None = None  # staff answered with this article (svara N #id)
+    rating: int | None = None  # the asker's 1-5 once it is closed
 
 
 @dataclass(frozen=True)

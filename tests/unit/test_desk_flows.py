@@ -360,3 +360,46 @@ def test_an_asker_who_never_replies_is_reminded_once_then_the_ticket_closes(
         actions = [e.action for e in tx.audit.for_entity("ticket", str(ticket))]
     assert "waiting_reminder" in actions and "auto_close_waiting" in actions
     assert any("inte fick svar" in m for m in office.inbox(MANAGER))
+
+
+def test_a_closed_ticket_is_rated_once_and_the_comment_reaches_staff_only(
+    office: Office,
+) -> None:
+    ticket = office.ticket()
+    office.say(HR1, f"ta {ticket}")
+    office.say(HR1, f"svara {ticket} Vi har ingen cykelförmån ännu.")
+    [closed] = office.say(MANAGER, "ja")
+    assert f"Ärende {ticket} är avslutat" in closed.text  # one message: closed, and 1-5
+    assert "Hur nöjd är du" in closed.text
+    assert [c.says for c in closed.choices] == ["1", "2", "3", "4", "5"]
+    assert closed.about == f"rating:{ticket}"
+    [thanks] = office.say(MANAGER, "4")
+    assert "kommentar" in thanks.text
+    [noted] = office.say(MANAGER, f"kommentar {ticket} Snabbt, men svaret var kort.")
+    assert "HR ser din kommentar" in noted.text
+    with office.store.transaction() as tx:
+        assert tx.tickets.get(ticket).rating == 4  # type: ignore[union-attr]
+    [staff_view] = office.say(HR2, f"ärende {ticket}")
+    assert "4/5" in staff_view.text and "svaret var kort" in staff_view.text
+    [other] = office.say(IT, f"ärende {ticket}")
+    assert "svaret var kort" not in other.text  # HR is confidential: not IT's
+    [again] = office.say(MANAGER, "5")  # the question was answered: a 5 is a question now
+    with office.store.transaction() as tx:
+        assert tx.tickets.get(ticket).rating == 4  # type: ignore[union-attr]
+    assert "5/5" not in again.text
+
+
+def test_an_old_rating_button_changes_nothing(office: Office) -> None:
+    ticket = office.ticket()
+    office.say(HR1, f"ta {ticket}")
+    office.say(HR1, f"svara {ticket} Vi har ingen cykelförmån ännu.")
+    [closed] = office.say(MANAGER, "ja")
+    office.say(MANAGER, "Hur bokar jag en poolbil?")  # something else first
+    office.n += 1
+    pressed = IncomingMessage(
+        ConversationRef("test", f"dm:{MANAGER}"), MANAGER, "2", f"ev{office.n}", about=closed.about
+    )
+    [stale] = office.service.handle(pressed)
+    assert "hör till ett tidigare meddelande" in stale.text
+    with office.store.transaction() as tx:
+        assert tx.tickets.get(ticket).rating is None  # type: ignore[union-attr]
