@@ -527,7 +527,8 @@ class ConversationService:
         if article is None or not wording:
             return None
         asker = turn.tx.people.display_name(person or turn.user)
-        masked = " ".join(mask(wording, (*self._names, *([asker] if asker else []))).split())
+        names = known_names(self.org, [asker]) if asker else self._names  # "Svensson, Sven"
+        masked = " ".join(mask(wording, names).split())
         if not 2 <= len(masked.split()) <= 40:
             return None
         known = {" ".join(q.casefold().split()) for q in (article.title, *article.questions)}

@@ -309,3 +309,19 @@ def test_an_answer_found_directly_or_not_helpful_teaches_nothing(office: Office)
     office.say(MANAGER, "Var hittar jag min lönespecifikation?")
     office.say(MANAGER, "nej")
     assert _suggestions(office) == []
+
+
+def test_the_askers_display_name_is_masked_in_the_form_their_client_shows_it(
+    office: Office,
+) -> None:
+    asker = "@sven.svensson:exempelkommun.se"
+    ref = ConversationRef("test", f"dm:{asker}")
+    question = f"{HR_QUESTION} Hälsningar Sven Svensson"
+    display = "Svensson, Sven (Socialförvaltningen)"  # as Teams shows many of them
+    offer = office.service.handle(IncomingMessage(ref, asker, question, "s1", display_name=display))
+    assert offer[0].offers_route, offer[0].text  # then: which unit (not answered)
+    [routed] = office.service.handle(IncomingMessage(ref, asker, "ja", "s2", display_name=display))
+    office.say(HR1, f"ta {routed.ticket_id}")
+    office.say(HR1, f"svara {routed.ticket_id} #hr-sjuklon")
+    [suggestion] = _suggestions(office)
+    assert suggestion.text is not None and suggestion.text.endswith("Hälsningar [namn]")
