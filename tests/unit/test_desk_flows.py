@@ -325,3 +325,14 @@ def test_the_askers_display_name_is_masked_in_the_form_their_client_shows_it(
     office.say(HR1, f"svara {routed.ticket_id} #hr-sjuklon")
     [suggestion] = _suggestions(office)
     assert suggestion.text is not None and suggestion.text.endswith("Hälsningar [namn]")
+
+
+def test_a_confidential_areas_question_answered_with_another_areas_article_is_not_suggested(
+    office: Office,
+) -> None:
+    ticket = office.ticket()  # an HR ticket: HR is confidential
+    office.say(HR1, f"ta {ticket}")
+    office.say(HR1, f"svara {ticket} #it-glomt-losenord")  # IT's article
+    assert _suggestions(office) == []  # IT's lead would read HR's question
+    [none] = office.say(IT, "förslag")
+    assert "cykelförmån" not in none.text
