@@ -110,3 +110,14 @@ def test_a_skipped_wording_is_not_suggested_again(loop: Loop) -> None:
     [none] = loop.say(HR_LEAD, "förslag")
     assert "Inga förslag väntar" in none.text
     assert "[telefon]" not in (loop.base / "articles" / "hr" / "sjuklon.md").read_text("utf-8")
+
+
+def test_suggestions_are_not_shown_where_others_read_along(loop: Loop) -> None:
+    _ticket_answered_with_an_article(loop)
+    ref = ConversationRef("test", "!allmant:exempelkommun.se")  # a room, not HR's own
+    shared = IncomingMessage(ref, HR_LEAD, "förslag", "shared1", shared_in=ref.conversation_id)
+    [refused] = loop.service.handle(shared)
+    assert "sjuk i tio dagar" not in refused.text and not refused.choices
+    assert "direkt" in refused.text
+    [shown] = loop.say(HR_LEAD, "förslag")  # in a direct chat: shown
+    assert "sjuk i tio dagar" in shown.text
