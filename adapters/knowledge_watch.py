@@ -83,8 +83,8 @@ class KnowledgeWatch:
         now = fingerprint(self.settings)
         if now == self.seen:
             return None
+        kb = self.build(self.settings)  # raising (a share away): tried again next time
         self.seen = now  # a refused change is not tried again until the files change again
-        kb = self.build(self.settings)
         running = self.services[0].kb
         new = sorted(_errors(kb) - _errors(running))
         if new:

@@ -39,6 +39,9 @@ def _show_next(service: ConversationService, turn: Turn, areas: list[str]) -> No
         turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_none")))
         return
     s = waiting[0]
+    if not service.desk.policy.shown_here(turn.user, [s.area_id or ""], turn.msg.shared_in):
+        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_not_here")))  # a shared room
+        return
     article = service.kb.article(s.article_id)
     t = turn.t
     lines = [

@@ -522,7 +522,8 @@ class ConversationService:
         """``wording`` without personal data (``knowledge.masking``): the organisation's
         names and the display name of ``person``, who wrote it."""
         name = turn.tx.people.display_name(person)
-        return " ".join(mask(wording, (*self._names, *([name] if name else []))).split())
+        names = known_names(self.org, [name]) if name else self._names  # "Svensson, Sven"
+        return " ".join(mask(wording, names).split())
 
     def suggest(
         self,
@@ -531,13 +532,16 @@ class ConversationService:
         wording: str,
         source: str,
         person: str | None = None,
+        area_id: str | None = None,
     ) -> int | None:
         """Offer ``wording`` (masked; ``person`` wrote it, the sender by default) to the
         area lead as a phrasing of ``article_id``. None when there is nothing to learn:
         a wording the article has already, one too short or too long to be a question,
-        or one suggested before."""
+        or one suggested before; or when ``area_id``, the area whose staff may read the
+        wording (a ticket's), is not the article's: its lead would read what the policy
+        keeps from them (a confidential area's question)."""
         article = self.kb.article(article_id)
-        if article is None or not wording:
+        if article is None or not wording or area_id not in (None, article.area):
             return None
         masked = self.masked(wording, person or turn.user, turn)
         if not 2 <= len(masked.split()) <= 40:

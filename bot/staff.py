@@ -163,7 +163,9 @@ def _answer_with_article(service: ConversationService, turn: Turn, number: int, 
     text = "\n\n".join([*([own.strip()] if own.strip() else []), service.article_text(t, article)])
     ticket = service.desk.answer(turn.tx, number, turn.user, text, turn.now, article_id=article.id)
     if ticket.question:
-        service.suggest(turn, article.id, ticket.question, "ticket", person=ticket.asker_id)
+        service.suggest(
+            turn, article.id, ticket.question, "ticket", ticket.asker_id, ticket.area_id
+        )
     _done(service, turn, ticket, "staff_answered", "asker_answer", feedback=True, text=text)
 
 

@@ -13,15 +13,21 @@ accepts a phrasing answers for it, and the suggestion card says so.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from knowledge.model import Organisation
 
+# A hyphen as typed, or as Word and Teams make it (en dash, non-breaking hyphen, minus).
+_DASH = "\\-\u2010-\u2015\u2212"
 # 19121212-1212, 121212-1212, 1212121212, 121212+1212 (over 100), with a
 # samordningsnummer's day + 60 too; not inside a longer run of digits.
-_PNR = re.compile(r"(?<![\d-])(?:19|20)?\d{6}[-+ ]?\d{4}(?![\d-])")
-# Swedish numbers: 070-123 45 67, +46 70 123 45 67, 08-123 456 78, 0771-123 123.
-_PHONE = re.compile(r"(?<![\w+])(?:\+46[\s-]?|0)\d{1,3}(?:[\s-]?\d){5,9}(?!\d)")
+_PNR = re.compile(rf"(?<![\d{_DASH}])(?:19|20)?\d{{6}}[{_DASH}+\s]?\d{{4}}(?![\d{_DASH}])")
+# Swedish numbers: 070-123 45 67, +46 70 123 45 67, +46 (0)70-123 45 67, 08-123 456 78,
+# 0771-123 123.
+_PHONE = re.compile(
+    rf"(?<![\w+])(?:\+46[\s{_DASH}]?(?:\(0\)\s?)?|0)\d{{1,3}}(?:[\s{_DASH}]?\d){{5,9}}(?!\d)"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _USER_ID = re.compile(r"@[\w.=/-]+:[\w.-]+")  # a Matrix id
 
@@ -51,25 +57,29 @@ def known_names(org: Organisation, extra: Iterable[str] = ()) -> tuple[str, ...]
             add(user.lstrip("@").split(":", 1)[0], surname=False)
     for user in (*(u for u, _ in org.people), *org.leadership):
         add(user.lstrip("@").split(":", 1)[0], surname=False)
-    for name in extra:
-        add(name)
+    for name in extra:  # "Sven Svensson (BoU)", "Svensson, Sven", "Svensson Sven"
+        words = re.split(r"[\s._,]+", re.sub(r"\(.*?\)|\[.*?\]", " ", name))
+        add(" ".join(words))
+        add(" ".join(reversed(words)))  # which word is the surname: either
     # the longest first, so that "Maria Lindqvist" goes before "Lindqvist"
     return tuple(sorted(found, key=lambda n: (-len(n), n)))
 
 
 def mask(text: str, names: Iterable[str] = ()) -> str:
-    """``text`` with personal data replaced by placeholders."""
-    out = _EMAIL.sub("[e-post]", text)
+    """``text`` with personal data replaced by placeholders (composed first: "ö" typed
+    as "o" and a combining mark is "ö")."""
+    out = _EMAIL.sub("[e-post]", unicodedata.normalize("NFC", text))
     out = _USER_ID.sub("[namn]", out)
     out = _PNR.sub("[personnummer]", out)
     out = _PHONE.sub("[telefon]", out)
     for name in names:
         if len(name) < 3:
             continue
-        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?:s)?(?!\w)"
+        words = (re.escape(w) for w in unicodedata.normalize("NFC", name).split())
+        pattern = r"(?<!\w)" + r"[\s._]+".join(words) + r"(?:s)?(?!\w)"  # "maria.lindqvist"
         out = re.sub(pattern, "[namn]", out, flags=re.IGNORECASE)
     return out
 
 
 def has_personal_data(text: str, names: Iterable[str] = ()) -> bool:
-    return mask(text, names) != text
+    return mask(text, names) != unicodedata.normalize("NFC", text)

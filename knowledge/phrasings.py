@@ -13,13 +13,21 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
-from knowledge.loader import ParsedArticle, parse_article
+import yaml
+
+from knowledge.loader import ParsedArticle, Problem, parse_article
 
 _ITEM = re.compile(r"^(\s*)-\s")
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
+_PLAIN = re.compile(r"[\wåäöÅÄÖéÉüÜ][\w åäöÅÄÖéÉüÜ,.?!()/%-]*")
+# What YAML refuses raw in a file, or reads as a line break, and JSON leaves raw: DEL,
+# C1 controls, U+2028/2029, U+FFFE/FFFF (a lone surrogate stays: it cannot be written).
+_RAW = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # as the loader reads it
 
 
 class PhrasingError(ValueError):
@@ -38,11 +46,18 @@ def find_article_file(articles_dir: Path, article_id: str) -> Path:
 
 def _quoted(text: str) -> str:
     """A YAML scalar for ``text``: plain when that reads back the same, else quoted
-    (JSON's double-quoted string is valid YAML)."""
+    (JSON's double-quoted string is valid YAML; what YAML cannot hold raw, escaped)."""
     plain = text.strip()
-    if re.fullmatch(r"[\wåäöÅÄÖéÉüÜ][\w\såäöÅÄÖéÉüÜ,.?!()/%-]*", plain) and ": " not in plain:
-        return plain
-    return json.dumps(plain, ensure_ascii=False)
+    if _PLAIN.fullmatch(plain) and ": " not in plain and _reads_back(plain, plain):
+        return plain  # not "null", "yes", "0x10": YAML reads those as no string
+    return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(plain, ensure_ascii=False))
+
+
+def _reads_back(scalar: str, text: str) -> bool:
+    try:
+        return bool(yaml.load(f"- {scalar}\n", Loader=_Loader) == [text])
+    except yaml.YAMLError:
+        return False
 
 
 def with_phrasing(text: str, phrasing: str) -> str:
@@ -58,7 +73,8 @@ def with_phrasing(text: str, phrasing: str) -> str:
     if key is None:  # no list yet: start one before the end of the front matter
         new = [f"questions:{newline}", f"  - {_quoted(phrasing)}{newline}"]
         return "".join([*lines[:end], *new, *lines[end:]])
-    if lines[key].split(":", 1)[1].strip():
+    value = lines[key].split(":", 1)[1].strip()
+    if value and not value.startswith("#"):  # "questions: # vanliga" is a block list
         raise PhrasingError(
             "Listan questions: står på en rad ([…]); skriv den som en lista med ett - "
             "per rad, så kan frågor läggas till."
@@ -84,22 +100,36 @@ def add_phrasing(articles_dir: Path, article_id: str, phrasing: str) -> Path:
 def write_phrasing(path: Path, article_id: str, phrasing: str) -> Path:
     """Write ``phrasing`` into ``path``, the file of ``article_id``; the file written.
     Raises ``PhrasingError`` and leaves the file as it was when it cannot."""
+    try:
+        return _write(path, article_id, phrasing)
+    except (OSError, UnicodeError) as exc:  # gone, not UTF-8, not writable
+        raise PhrasingError(
+            f"{path.name} gick inte att läsa eller skriva ({type(exc).__name__})."
+        ) from exc
+
+
+def _write(path: Path, article_id: str, phrasing: str) -> Path:
     parsed = parse_article(path)
+    if isinstance(parsed, ParsedArticle) and parsed.article.id != article_id:
+        raise PhrasingError(f"{path.name} är nu artikeln {parsed.article.id}, inte {article_id}.")
     if isinstance(parsed, ParsedArticle) and phrasing.strip() in parsed.article.questions:
         return path  # there already (written before a commit that failed): not twice
-    old = path.read_text(encoding="utf-8")
+    with open(path, encoding="utf-8", newline="") as file:  # CRLF stays CRLF
+        old = file.read()
     new = with_phrasing(old, phrasing)
     fd, tmp = tempfile.mkstemp(prefix=".phrasing-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(new)
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp's 0600: no one else reads
         parsed = parse_article(Path(tmp))
         if (
             not isinstance(parsed, ParsedArticle)
             or parsed.article.id != article_id
             or phrasing.strip() not in parsed.article.questions
         ):
-            raise PhrasingError(f"{path.name} gick inte att läsa efter ändringen: {parsed}")
+            why = parsed.message if isinstance(parsed, Problem) else "frågan kom inte med"
+            raise PhrasingError(f"{path.name} gick inte att läsa efter ändringen: {why}")
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -273,7 +273,9 @@ class SuggestionRepo(Protocol):
     ) -> int | None:
         """None when this wording was suggested for this article before (also a skipped one)."""
 
-    def get(self, suggestion_id: int) -> Suggestion | None: ...
+    def get(self, suggestion_id: int) -> Suggestion | None:
+        """Locked until the transaction ends: two leads deciding it at once take turns,
+        so that the second sees it decided before it writes anything."""
 
     def pending(self, area_ids: Sequence[str] | None = None) -> list[Suggestion]:
         """Pending suggestions, oldest first; of these areas only, when given."""

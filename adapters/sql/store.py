@@ -638,7 +638,9 @@ class SqlSuggestions:
 
     def get(self, suggestion_id: int) -> Suggestion | None:
         row = (
-            self.conn.execute(select(t.suggestions).where(t.suggestions.c.id == suggestion_id))
+            self.conn.execute(
+                select(t.suggestions).where(t.suggestions.c.id == suggestion_id).with_for_update()
+            )
             .mappings()
             .first()
         )

@@ -403,3 +403,30 @@ def test_an_old_rating_button_changes_nothing(office: Office) -> None:
     assert "hör till ett tidigare meddelande" in stale.text
     with office.store.transaction() as tx:
         assert tx.tickets.get(ticket).rating is None  # type: ignore[union-attr]
+
+
+def test_the_askers_display_name_is_masked_in_the_form_their_client_shows_it(
+    office: Office,
+) -> None:
+    asker = "@sven.svensson:exempelkommun.se"
+    ref = ConversationRef("test", f"dm:{asker}")
+    question = f"{HR_QUESTION} Hälsningar Sven Svensson"
+    display = "Svensson, Sven (Socialförvaltningen)"  # as Teams shows many of them
+    offer = office.service.handle(IncomingMessage(ref, asker, question, "s1", display_name=display))
+    assert offer[0].offers_route, offer[0].text  # then: which unit (not answered)
+    [routed] = office.service.handle(IncomingMessage(ref, asker, "ja", "s2", display_name=display))
+    office.say(HR1, f"ta {routed.ticket_id}")
+    office.say(HR1, f"svara {routed.ticket_id} #hr-sjuklon")
+    [suggestion] = _suggestions(office)
+    assert suggestion.text is not None and suggestion.text.endswith("Hälsningar [namn]")
+
+
+def test_a_confidential_areas_question_answered_with_another_areas_article_is_not_suggested(
+    office: Office,
+) -> None:
+    ticket = office.ticket()  # an HR ticket: HR is confidential
+    office.say(HR1, f"ta {ticket}")
+    office.say(HR1, f"svara {ticket} #it-glomt-losenord")  # IT's article
+    assert _suggestions(office) == []  # IT's lead would read HR's question
+    [none] = office.say(IT, "förslag")
+    assert "cykelförmån" not in none.text

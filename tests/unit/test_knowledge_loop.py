@@ -146,3 +146,14 @@ def test_an_answered_ticket_becomes_a_draft_the_lead_publishes(loop: Loop) -> No
     loop.service.use_knowledge(loop.load())
     [answer] = loop.say(MANAGER, "hur gör vi med julbord för personalen, får kommunen bjuda?")
     assert answer.kind is ReplyKind.ANSWER and "en gång om året" in answer.text
+
+
+def test_suggestions_are_not_shown_where_others_read_along(loop: Loop) -> None:
+    _ticket_answered_with_an_article(loop)
+    ref = ConversationRef("test", "!allmant:exempelkommun.se")  # a room, not HR's own
+    shared = IncomingMessage(ref, HR_LEAD, "förslag", "shared1", shared_in=ref.conversation_id)
+    [refused] = loop.service.handle(shared)
+    assert "sjuk i tio dagar" not in refused.text and not refused.choices
+    assert "direkt" in refused.text
+    [shown] = loop.say(HR_LEAD, "förslag")  # in a direct chat: shown
+    assert "sjuk i tio dagar" in shown.text

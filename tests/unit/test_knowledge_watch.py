@@ -67,3 +67,21 @@ def test_a_broken_article_is_refused_and_the_running_base_stays(settings: Settin
     assert service.kb is before and service.kb.article("hr-semester") is not None
     assert any("semester.md" in m for m in watch.refused)
     assert watch.check() is None  # not tried again until the files change again
+
+
+def test_a_reload_that_failed_is_tried_again(settings: Settings) -> None:
+    service = conversation_service(settings, knowledge_base(settings), store(settings))
+    calls = 0
+
+    def flaky(s: Settings):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise OSError("the share was away for a moment")
+        return knowledge_base(s)
+
+    watch = KnowledgeWatch([service], settings, build=flaky)
+    _touch_later(add_phrasing(settings.articles_dir, "hr-tjanstledighet", NEW))
+    with pytest.raises(OSError):
+        watch.check()
+    assert watch.check() == "reloaded"  # not lost until some other file changes

@@ -6,6 +6,7 @@ import pytest
 
 from knowledge.base import KnowledgeBase
 from knowledge.masking import known_names, mask
+from knowledge.model import Organisation
 
 
 @pytest.mark.parametrize(
@@ -42,3 +43,34 @@ def test_ordinary_words_years_and_sums_stay(example_kb: KnowledgeBase) -> None:
         "semester vecka 28-32",
     ):
         assert mask(text, names) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pnr 800101\u20131234 saknas", "pnr [personnummer] saknas"),  # an en dash (Word, Teams)
+        ("pnr 19800101\u20111234", "pnr [personnummer]"),  # a non-breaking hyphen
+        ("ring 070\u2013123 45 67", "ring [telefon]"),
+        ("ring 070\u00a0123\u00a045\u00a067", "ring [telefon]"),  # no-break spaces
+        ("ring +46 (0)70-123 45 67", "ring [telefon]"),
+    ],
+)
+def test_dash_and_space_variants_are_masked(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
+def test_names_are_masked_however_the_text_is_composed(example_kb: KnowledgeBase) -> None:
+    import unicodedata
+
+    names = known_names(example_kb.organisation, ["Åsa Öberg"])
+    decomposed = unicodedata.normalize("NFD", "har åsa öberg svarat?")  # as macOS may send it
+    assert mask(decomposed, names) == "har [namn] svarat?"
+    assert mask("maria.lindqvist eller maria_lindqvist", names) == "[namn] eller [namn]"
+
+
+@pytest.mark.parametrize(
+    "display", ["Svensson, Sven (Socialförvaltningen)", "Sven Svensson [extern]", "Svensson Sven"]
+)
+def test_a_display_name_is_masked_in_the_forms_people_write_it(display: str) -> None:
+    names = known_names(Organisation("Kommun", ()), [display])
+    assert mask("sven svenssons lön, fråga Svensson", names) == "[namn] lön, fråga [namn]"
