@@ -25,7 +25,17 @@ from datetime import date, datetime, timedelta
 
 from knowledge.model import Article, Organisation
 from routing.calendar import BusinessCalendar
-from routing.disclosure import NONE, Count, Group, count, protect, quantile, rate, share
+from routing.disclosure import (
+    NONE,
+    SMALL,
+    Count,
+    Group,
+    count,
+    protect,
+    quantile,
+    rate,
+    share,
+)
 from routing.ports import QuestionRow
 from routing.report import group_gaps, week_bounds
 from routing.tally import COUNTS, WITHIN, Counted, Tallies, Tally, count_weeks, percentile
@@ -60,6 +70,7 @@ class Figures:
     transferred: Count = NONE
     direct: Count = NONE
     from_base: Count = NONE  # resolved with an article of the base, not new knowledge
+    rated: Count = NONE  # closed tickets their asker rated
     deflection: float | None = None  # share of the questions answered by the bot
     median_claim: float | None = None  # business hours to claim
     p90_claim: float | None = None
@@ -68,6 +79,9 @@ class Figures:
     sla_met: float | None = None  # share of decided claim and resolve targets met
     sla_claim_met: float | None = None  # share of decided claim targets met
     sla_resolve_met: float | None = None  # share of decided resolve targets met
+    # the askers' mean rating, 1-5: per area from five ratings or more; in the total only
+    # when no area's mean is hidden (else total and areas would tell the hidden ones)
+    satisfaction: float | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +174,13 @@ def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
                         within(level, r.key, i, whole, (p,))
     shown = protect(values, groups, unshown)
 
+    def _satisfaction(level: str, i: int, t: Tally) -> float | None:
+        if level == "unit" or t.rated < SMALL:  # units: the areas' means say it already
+            return None
+        if level == "total" and any(0 < r.weeks[i].rated < SMALL for r in counted.areas):
+            return None
+        return sum(t.ratings) / t.rated
+
     def figures(level: str, key: str, i: int, t: Tally) -> Figures:
         def c(name: str) -> Count:
             return shown[(level, key, i, name)]
@@ -178,6 +199,8 @@ def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
             transferred=c("transferred"),
             direct=c("direct"),
             from_base=c("from_base"),
+            rated=c("rated"),
+            satisfaction=_satisfaction(level, i, t),
             deflection=share(c("deflected"), c("questions"), t.deflected, t.questions),
             median_claim=quantile(percentile(t.claim_hours, 50), len(t.claim_hours)),
             p90_claim=quantile(percentile(t.claim_hours, 90), len(t.claim_hours)),

@@ -48,6 +48,7 @@ class Tally:
     not_helpful: int = 0
     transferred: int = 0  # tickets that staff moved to another area
     from_base: int = 0  # resolved with an article of the base (svara 42 #artikel)
+    ratings: tuple[int, ...] = ()  # the askers' 1-5 for the tickets, once closed
     claim_hours: tuple[float, ...] = ()
     resolve_hours: tuple[float, ...] = ()
     claim_met: int = 0
@@ -59,6 +60,10 @@ class Tally:
     def direct(self) -> int:
         """Tickets that stayed in the area they were first routed to."""
         return self.tickets - self.transferred
+
+    @property
+    def rated(self) -> int:
+        return len(self.ratings)
 
 
 COUNTS = (
@@ -75,6 +80,7 @@ COUNTS = (
     "transferred",
     "direct",
     "from_base",
+    "rated",
 )
 
 # Counts inside another count of the same row, as (whole, parts): the parts are
@@ -92,6 +98,7 @@ WITHIN: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("claimed", ("resolved",)),
     ("resolved", ("from_base",)),
     ("tickets", ("from_base",)),
+    ("tickets", ("rated",)),
     ("tickets", ("escalated",)),
     ("tickets", ("reopened",)),
     ("tickets", ("routed",)),  # one ticket per routed question, in the area first chosen
@@ -172,6 +179,7 @@ def _tally(
         not_helpful=sum(q.feedback == "not_helpful" for q in qs),
         transferred=sum(t.area_id != t.original_area_id for t in tks),
         from_base=sum(t.resolved_at is not None and t.answer_article is not None for t in tks),
+        ratings=tuple(t.rating for t in tks if t.rating is not None),
         claim_hours=tuple(
             calendar.business_hours_between(t.created_at, t.claimed_at) for t in tks if t.claimed_at
         ),

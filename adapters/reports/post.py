@@ -8,6 +8,10 @@ from adapters.reports import chart
 from routing.summary import Summary
 
 
+def _mean(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} av 5".replace(".", ",")
+
+
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)} %"
 
@@ -33,7 +37,8 @@ def chat_text(summary: Summary, municipality: str, link: str | None) -> str:
         f"Ärenden: {cur.tickets} nya, {cur.claimed} tagna, {cur.resolved} lösta "
         f"({cur.from_base} med en artikel ur kunskapsbanken). "
         f"SLA uppfyllt: {_pct(cur.sla_met)}. "
-        f"Eskalerade: {cur.escalated}. Återöppnade: {cur.reopened}.",
+        f"Eskalerade: {cur.escalated}. Återöppnade: {cur.reopened}. "
+        f"Nöjdhet: {_mean(cur.satisfaction)} ({cur.rated} betyg).",
     ]
     if busiest:
         lines.append(

@@ -27,6 +27,8 @@ HEADERS = (
     "Återöppnade",
     "Till hjälp",
     "Inte till hjälp",
+    "Betygsatta ärenden",
+    "Nöjdhet (1–5)",
 )
 
 
@@ -57,6 +59,8 @@ def cells(f: Figures) -> list[str]:
         str(f.reopened),
         str(f.helpful),
         str(f.not_helpful),
+        str(f.rated),
+        "–" if f.satisfaction is None else f"{f.satisfaction:.1f}".replace(".", ","),
     ]
 
 

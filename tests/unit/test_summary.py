@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from knowledge.base import KnowledgeBase
 from knowledge.model import Article
 from routing.calendar import BusinessCalendar
@@ -200,3 +202,23 @@ def test_tickets_resolved_from_the_base_are_counted_apart_and_masked(
         if r.key == "hr"
     )
     assert str(shown.current.from_base) == "<5"
+
+
+def test_satisfaction_per_area_from_five_ratings_and_never_derivable(
+    example_kb: KnowledgeBase,
+) -> None:
+    """HR: five ratings (4 4 4 4 5); IT: one (1). Leadership sees HR's mean; IT's
+    single rating is hidden, and so is the total's mean, since total and HR together
+    would tell IT's one rating."""
+    org, cal, now = example_kb.organisation, BusinessCalendar(), MON + timedelta(days=1)
+    hr = [replace(ticket(30 + i, "hr", MON, 1, 3), rating=r) for i, r in enumerate((4, 4, 4, 4, 5))]
+    it = [replace(ticket(40, "it", MON, 1, 3), rating=1)]
+    summary = build_summary(org, cal, "2026-W48", [], [*hr, *it], [], now=now)
+    rows = {r.key: r.current for r in summary.areas}
+    assert rows["hr"].satisfaction == pytest.approx(4.2) and str(rows["hr"].rated) == "5"
+    assert rows["it"].satisfaction is None and str(rows["it"].rated) == "<5"
+    assert summary.total.current.satisfaction is None
+    assert all(u.current.satisfaction is None for u in summary.units)
+    # without IT's one rating the total may show its mean: nothing small to derive
+    alone = build_summary(org, cal, "2026-W48", [], hr, [], now=now)
+    assert alone.total.current.satisfaction == pytest.approx(4.2)
