@@ -54,6 +54,12 @@ def _done(
         turn.notify(to_asker(ticket, text, asks_feedback=feedback))
     if feedback:
         await_ticket_feedback(turn.tx, ticket, turn.now)
+    if asker_key == "asker_answer":  # the askers of duplicates merged into it get it too
+        for follower in turn.tx.tickets.merged_into(ticket.id):
+            text = service.texts(follower.language)(
+                "asker_answer_merged", ticket=follower.id, into=ticket.id, area=area, **values
+            )
+            turn.notify(to_asker(follower, text))
     kind = "ticket_card" if new_card else "ticket_update"
     turn.notify_all(ticket_card(service.org, ticket, service.texts(), kind=kind, name=turn.name))
 
@@ -244,3 +250,24 @@ def resolve(service: ConversationService, turn: Turn, rest: str) -> None:
     ticket = service.desk.resolve(turn.tx, parsed[0], turn.user, parsed[1] or None, turn.now)
     extra = f"\n\n{parsed[1]}" if parsed[1] else ""
     _done(service, turn, ticket, "staff_resolved", "asker_resolved", feedback=True, text=extra)
+
+
+@COMMANDS.command(
+    "slå ihop",
+    aliases=("sla ihop", "merge"),
+    usage="NR NR",
+    staff_only=True,
+    help_sv="slår ihop en dubblett (första numret) med ärendet den gäller (andra)",
+    help_en="merges a duplicate (first number) into the ticket it repeats (second)",
+)
+def merge(service: ConversationService, turn: Turn, rest: str) -> None:
+    numbers = rest.replace("#", " ").split()
+    if len(numbers) != 2 or not all(n.isdigit() and len(n) < 10 for n in numbers):
+        return usage(turn, "slå ihop 43 42")
+    duplicate, into = (int(n) for n in numbers)
+    closed = service.desk.merge(turn.tx, duplicate, into, turn.user, turn.now)
+    area = _area_name(service, closed.area_id)
+    turn.say(Reply(ReplyKind.INFO, turn.t("staff_merged", ticket=duplicate, into=into)))
+    text = service.texts(closed.language)("asker_merged", ticket=duplicate, into=into, area=area)
+    turn.notify(to_asker(closed, text))
+    service.card_changed(turn, closed)

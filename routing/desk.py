@@ -283,6 +283,7 @@ class Desk:
             resolved_at=None,
             closed_at=None,
             reopened=ticket.reopened + 1,
+            merged_into=None,  # a reopened duplicate is a ticket of its own again
         )
 
     def close(self, tx: Tx, ticket_id: int, asker: str, at: datetime) -> Ticket:
@@ -371,6 +372,22 @@ class Desk:
         ticket = self._own(tx, ticket_id, staff, Act.ASK_ASKER, at)
         self._event(tx, ticket, at, staff, "question_to_asker", text, True)
         return self._change(tx, ticket, at, staff, "ask_asker", status=Status.WAITING)
+
+    def merge(self, tx: Tx, duplicate: int, into: int, staff: str, at: datetime) -> Ticket:
+        """``duplicate`` asks what ``into`` asks: it is closed as merged, and its asker
+        gets ``into``'s answer. Staff must be allowed to resolve both; neither may be
+        closed, and ``into`` must not be merged itself. Returns the closed duplicate."""
+        dup = self._allowed(tx, duplicate, staff, Act.RESOLVE, at)
+        target = self._allowed(tx, into, staff, Act.RESOLVE, at)
+        if duplicate == into or dup.status is Status.CLOSED or dup.merged_into is not None:
+            raise WrongState(duplicate, status=dup.status)
+        if target.status is Status.CLOSED or target.merged_into is not None:
+            raise WrongState(into, status=target.status)
+        self._event(tx, dup, at, staff, "merged", f"#{into}", True)
+        self._event(tx, target, at, staff, "merged_from", f"#{duplicate}", False)
+        return self._change(
+            tx, dup, at, staff, "merge", status=Status.CLOSED, closed_at=at, merged_into=into
+        )
 
     def note(self, tx: Tx, ticket_id: int, staff: str, text: str, at: datetime) -> Ticket:
         ticket = self._allowed(tx, ticket_id, staff, Act.NOTE, at)

@@ -154,6 +154,9 @@ class TicketRepo(Protocol):
 
     def unclaimed_past_due(self, now: datetime) -> list[Ticket]: ...
 
+    def merged_into(self, ticket_id: int) -> list[Ticket]:
+        """The duplicates merged into ``ticket_id``, oldest first."""
+
     def resolved_before(self, before: datetime) -> list[int]:
         """Ids of tickets still resolved (not confirmed, not closed) since before ``before``."""
 

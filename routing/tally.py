@@ -163,7 +163,7 @@ def _tally(
     now: datetime,
 ) -> Tally:
     qs = list(questions)
-    tks = list(tickets)
+    tks = [t for t in tickets if t.merged_into is None]  # a duplicate is counted once
     claim_met, claim_decided = _targets(((t.claimed_at, t.claim_due) for t in tks), now)
     resolve_met, resolve_decided = _targets(((t.resolved_at, t.resolve_due) for t in tks), now)
     return Tally(

@@ -52,6 +52,7 @@ class Ticket:
     shared_in: str | None = None
     answer_article: str | None = None  # staff answered with this article (svara N #id)
     rating: int | None = None  # the asker's 1-5 once it is closed
+    merged_into: int | None = None  # a duplicate of that ticket: closed, its asker follows it
 
 
 @dataclass(frozen=True)

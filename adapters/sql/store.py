@@ -323,6 +323,13 @@ class SqlTickets:
         ).mappings()
         return [_ticket(r) for r in rows]
 
+    def merged_into(self, ticket_id: int) -> list[Ticket]:
+        c = t.tickets.c
+        rows = self.conn.execute(
+            select(t.tickets).where(c.merged_into == ticket_id).order_by(c.id)
+        ).mappings()
+        return [_ticket(r) for r in rows]
+
     def resolved_before(self, before: datetime) -> list[int]:
         c = t.tickets.c
         return [

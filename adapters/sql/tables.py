@@ -137,6 +137,7 @@ tickets = Table(
     Column("shared_in", String(255)),  # asked where others read along: notices say less
     Column("answer_article", String(128)),  # staff answered with this article (svara N #id)
     Column("rating", Integer),  # the asker's 1-5 once closed; the comment is an event
+    Column("merged_into", Integer),  # a duplicate: closed, its asker follows this ticket
     Index("ix_tickets_area_status", "area_id", "status"),
     Index("ix_tickets_asker", "asker_id"),
 )

@@ -430,3 +430,39 @@ def test_a_confidential_areas_question_answered_with_another_areas_article_is_no
     assert _suggestions(office) == []  # IT's lead would read HR's question
     [none] = office.say(IT, "förslag")
     assert "cykelförmån" not in none.text
+
+
+def test_a_duplicate_is_merged_its_asker_gets_the_answer_and_demand_counts_once(
+    office: Office,
+) -> None:
+    from routing.calendar import BusinessCalendar
+    from routing.tally import count_weeks
+
+    first = office.ticket()
+    omar = "@omar.chef:exempelkommun.se"
+    second = office.ticket(omar)
+    office.say(HR1, f"ta {first}")
+    [refused] = office.say(IT, f"slå ihop {second} {first}")  # not IT's tickets
+    assert "ihopslaget" not in refused.text
+    [self_merge] = office.say(HR1, f"slå ihop {first} {first}")
+    assert "ihopslaget" not in self_merge.text
+    [merged] = office.say(HR1, f"slå ihop {second} {first}")
+    assert f"Ärende **{second}** är ihopslaget med ärende **{first}**" in merged.text
+    assert any("hanteras tillsammans" in m for m in office.inbox(omar))
+    office.say(HR1, f"svara {first} Vi har ingen cykelförmån ännu.")
+    answers = [m for m in office.inbox(omar) if "Vi har ingen cykelförmån ännu." in m]
+    assert len(answers) == 1 and f"ditt ärende **{second}**" in answers[0]
+    with office.store.transaction() as tx:
+        dup = tx.tickets.get(second)
+        tickets = [tx.tickets.get(first), dup]
+    assert dup is not None and dup.status == "closed" and dup.merged_into == first
+    counted = count_weeks(
+        office.service.org,
+        BusinessCalendar(),
+        "2026-W48",
+        [],
+        [t for t in tickets if t is not None],
+        office.now,
+    )
+    hr = next(r for r in counted.areas if r.key == "hr")
+    assert hr.weeks[-1].tickets == 1  # the same need, counted once
