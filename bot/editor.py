@@ -29,8 +29,27 @@ if TYPE_CHECKING:
 _NUMBER = re.compile(r"\s*(\d{1,9})\s*$")
 
 
-def _lead_areas(service: ConversationService, user: str) -> list[str]:
-    return [a.id for a in service.org.areas if a.lead_user == user]
+def _lead_areas(service: ConversationService, turn: Turn) -> list[str]:
+    """The areas ``turn``'s sender leads; none: they are told only leads may do this."""
+    areas = [a.id for a in service.org.areas if a.lead_user == turn.user]
+    if not areas:
+        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_leads_only")))
+    return areas
+
+
+def _shown_here(service: ConversationService, turn: Turn, area_id: str) -> bool:
+    """Whether what an area's people wrote may be shown where ``turn`` was written (not
+    where others read along, as with tickets: ``policy.shown_here``); else says so."""
+    if service.desk.policy.shown_here(turn.user, [area_id], turn.msg.shared_in):
+        return True
+    turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_not_here")))
+    return False
+
+
+def _with_buttons(lines: list[str], *buttons: tuple[str, str]) -> Reply:
+    """``lines`` with a button per (label, what pressing it says), numbered from 1."""
+    choices = tuple(Choice(n, label, says=says) for n, (label, says) in enumerate(buttons, 1))
+    return Reply(ReplyKind.INFO, "\n".join(lines), choices=choices)
 
 
 def _show_next(service: ConversationService, turn: Turn, areas: list[str]) -> None:
@@ -39,8 +58,7 @@ def _show_next(service: ConversationService, turn: Turn, areas: list[str]) -> No
         turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_none")))
         return
     s = waiting[0]
-    if not service.desk.policy.shown_here(turn.user, [s.area_id or ""], turn.msg.shared_in):
-        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_not_here")))  # a shared room
+    if not _shown_here(service, turn, s.area_id or ""):
         return
     article = service.kb.article(s.article_id)
     t = turn.t
@@ -57,11 +75,13 @@ def _show_next(service: ConversationService, turn: Turn, areas: list[str]) -> No
     ]
     accept, skip = ("accept", "skip") if t.language == "en" else ("godkänn", "hoppa över")
     lines.append(t("suggestion_hint", accept=f"{accept} {s.id}", skip=f"{skip} {s.id}"))
-    choices = (
-        Choice(1, t("suggestion_accept"), says=f"{accept} {s.id}"),
-        Choice(2, t("suggestion_skip"), says=f"{skip} {s.id}"),
+    turn.say(
+        _with_buttons(
+            lines,
+            (t("suggestion_accept"), f"{accept} {s.id}"),
+            (t("suggestion_skip"), f"{skip} {s.id}"),
+        )
     )
-    turn.say(Reply(ReplyKind.INFO, "\n".join(lines), choices=choices))
 
 
 @COMMANDS.command(
@@ -72,19 +92,18 @@ def _show_next(service: ConversationService, turn: Turn, areas: list[str]) -> No
     help_en="for area leads: wordings from real questions to accept or skip",
 )
 def suggestions(service: ConversationService, turn: Turn, rest: str) -> None:
-    areas = _lead_areas(service, turn.user)
-    if not areas:
-        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_leads_only")))
-        return
-    _show_next(service, turn, areas)
+    areas = _lead_areas(service, turn)
+    if areas:
+        _show_next(service, turn, areas)
 
 
 def _decide(service: ConversationService, turn: Turn, rest: str, accept: bool) -> None:
+    areas = _lead_areas(service, turn)
+    if not areas:
+        return
     m = _NUMBER.fullmatch(rest)
-    areas = _lead_areas(service, turn.user)
-    if m is None or not areas:
-        key = "suggestions_leads_only" if not areas else "suggestion_usage"
-        turn.say(Reply(ReplyKind.INFO, turn.t(key)))
+    if m is None:
+        turn.say(Reply(ReplyKind.INFO, turn.t("suggestion_usage")))
         return
     number = int(m.group(1))
     found: Suggestion | None = turn.tx.suggestions.get(number)
@@ -202,6 +221,8 @@ def _show_draft(service: ConversationService, turn: Turn, areas: list[str]) -> N
         turn.say(Reply(ReplyKind.INFO, turn.t("drafts_none")))
         return
     d = waiting[0].article
+    if not _shown_here(service, turn, d.area):  # its question and answer: not in a shared room
+        return
     t = turn.t
     publish, discard = (
         ("publish draft", "discard draft")
@@ -214,11 +235,13 @@ def _show_draft(service: ConversationService, turn: Turn, areas: list[str]) -> N
         t("draft_edit", path=waiting[0].path.relative_to(service.drafts_dir.parent)),  # type: ignore[union-attr]
         t("draft_hint", publish=f"{publish} {d.id}", discard=f"{discard} {d.id}"),
     ]
-    choices = (
-        Choice(1, t("draft_publish"), says=f"{publish} {d.id}"),
-        Choice(2, t("draft_discard"), says=f"{discard} {d.id}"),
+    turn.say(
+        _with_buttons(
+            lines,
+            (t("draft_publish"), f"{publish} {d.id}"),
+            (t("draft_discard"), f"{discard} {d.id}"),
+        )
     )
-    turn.say(Reply(ReplyKind.INFO, "\n".join(lines), choices=choices))
 
 
 @COMMANDS.command(
@@ -229,24 +252,21 @@ def _show_draft(service: ConversationService, turn: Turn, areas: list[str]) -> N
     help_en="for area leads: draft articles to publish or discard",
 )
 def show_drafts(service: ConversationService, turn: Turn, rest: str) -> None:
-    areas = _lead_areas(service, turn.user)
-    if not areas:
-        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_leads_only")))
-        return
-    _show_draft(service, turn, areas)
+    areas = _lead_areas(service, turn)
+    if areas:
+        _show_draft(service, turn, areas)
 
 
 def _draft_decision(service: ConversationService, turn: Turn, rest: str, keep: bool) -> None:
     article_id = rest.strip()
-    areas = _lead_areas(service, turn.user)
+    areas = _lead_areas(service, turn)
     if not areas:
-        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_leads_only")))
         return
     if not article_id:  # which one: show the next
         _show_draft(service, turn, areas)
         return
     if service.drafts_dir is None or service.kb.root is None:
-        turn.say(Reply(ReplyKind.INFO, turn.t("draft_failed", why="ingen artikelmapp")))
+        turn.say(Reply(ReplyKind.INFO, turn.t("draft_no_folder")))
         return
     mine = {d.article.id: d for d in drafts(service.drafts_dir, set(areas))}
     if article_id not in mine:  # another area's drafts: as if there were none

@@ -184,6 +184,7 @@ SV: dict[str, str] = {
     "draft_gone": "Det finns inget utkast {article} för dina områden.",
     "draft_published": "Publicerat. Boten svarar med artikeln inom en minut.",
     "draft_discarded": "Utkastet är borttaget.",
+    "draft_no_folder": "Den här boten vet inte var artiklarna och utkasten ligger, så utkast går inte att publicera här.",
 }
 
 EN: dict[str, str] = {
@@ -362,6 +363,7 @@ EN: dict[str, str] = {
     "draft_gone": "There is no draft {article} for your areas.",
     "draft_published": "Published. The bot answers with the article within a minute.",
     "draft_discarded": "The draft is deleted.",
+    "draft_no_folder": "This bot does not know where its articles and drafts are, so drafts cannot be published here.",
 }
 
 LANGUAGES = {"sv": SV, "en": EN}

@@ -148,6 +148,27 @@ def test_an_answered_ticket_becomes_a_draft_the_lead_publishes(loop: Loop) -> No
     assert answer.kind is ReplyKind.ANSWER and "en gång om året" in answer.text
 
 
+def test_drafts_are_not_shown_where_others_read_along(loop: Loop) -> None:
+    [first] = loop.say(MANAGER, "hur gör vi med julbord för personalen, får kommunen bjuda?")
+    if first.kind is ReplyKind.ANSWER:
+        loop.say(MANAGER, "nej")
+    [routed] = loop.say(MANAGER, "ja")
+    area = loop.service.org.area(str(routed.area_id))
+    assert area is not None and area.lead_user is not None
+    loop.say(area.staff[-1], f"ta {routed.ticket_id}")
+    loop.say(area.staff[-1], f"svara {routed.ticket_id} Kommunen bjuder en gång om året.")
+    loop.say(area.staff[-1], f"publicera {routed.ticket_id}")
+    ref = ConversationRef("test", "!allmant:exempelkommun.se")  # a room, not the area's own
+    shared = IncomingMessage(
+        ref, area.lead_user, "utkast", "shared2", shared_in=ref.conversation_id
+    )
+    [refused] = loop.service.handle(shared)
+    assert "en gång om året" not in refused.text and "julbord" not in refused.text
+    assert not refused.choices and "direkt" in refused.text
+    [shown] = loop.say(area.lead_user, "utkast")  # in a direct chat: shown
+    assert "en gång om året" in shown.text
+
+
 def test_suggestions_are_not_shown_where_others_read_along(loop: Loop) -> None:
     _ticket_answered_with_an_article(loop)
     ref = ConversationRef("test", "!allmant:exempelkommun.se")  # a room, not HR's own
