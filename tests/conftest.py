@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -112,6 +113,21 @@ def homeserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]
     hs.start()
     yield hs
     hs.stop()
+
+
+def example_copy(root: Path) -> Path:
+    """A copy of the example base (articles, organisation, synonyms, answer model) under
+    ``root``, for tests that write articles: the shipped files stay as they are."""
+    base = root / "base"
+    shutil.copytree(EXAMPLE_DIR, base, ignore=shutil.ignore_patterns("*.csv"))
+    return base
+
+
+def load_copy(base: Path) -> KnowledgeBase:
+    """``base`` (an ``example_copy``) loaded as ``example_kb`` is: lexical matcher only."""
+    return load_knowledge_base(
+        base / "articles", base / "organisation.yaml", base / "synonyms.yaml"
+    )
 
 
 @pytest.fixture(scope="session")

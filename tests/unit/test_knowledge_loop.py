@@ -5,7 +5,6 @@ reload the same wording is answered directly."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,8 +13,8 @@ import pytest
 from adapters.sql.store import SqlStore
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
 from bot.service import ConversationService
-from bot.settings import EXAMPLE_DIR
-from knowledge.base import load_knowledge_base
+from knowledge.base import KnowledgeBase
+from tests.conftest import example_copy, load_copy
 
 MANAGER = "@anna.chef:exempelkommun.se"
 HR_LEAD = "@maria.lindqvist:exempelkommun.se"
@@ -35,10 +34,8 @@ class Loop:
     def clock() -> datetime:
         return datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
-    def load(self):  # type: ignore[no-untyped-def]
-        return load_knowledge_base(
-            self.base / "articles", self.base / "organisation.yaml", self.base / "synonyms.yaml"
-        )
+    def load(self) -> KnowledgeBase:
+        return load_copy(self.base)
 
     def say(self, user: str, text: str) -> list[Reply]:
         self.n += 1
@@ -48,8 +45,7 @@ class Loop:
 
 @pytest.fixture
 def loop(tmp_path: Path, sql_store: SqlStore) -> Loop:
-    shutil.copytree(EXAMPLE_DIR, tmp_path / "base", ignore=shutil.ignore_patterns("*.csv"))
-    return Loop(tmp_path / "base", sql_store)
+    return Loop(example_copy(tmp_path), sql_store)
 
 
 def _ticket_answered_with_an_article(loop: Loop) -> None:

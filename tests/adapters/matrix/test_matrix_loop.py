@@ -6,13 +6,11 @@ since accepting writes its file."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-from bot.settings import EXAMPLE_DIR
-from knowledge.base import load_knowledge_base
 from tests.adapters.matrix.conftest import make_world, open_dm
 from tests.adapters.matrix.homeserver import Homeserver
+from tests.conftest import example_copy, load_copy
 
 HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
 
@@ -20,9 +18,8 @@ HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
 async def test_answer_with_an_article_then_the_lead_accepts_the_wording(
     homeserver: Homeserver, tmp_path: Path
 ) -> None:
-    base = tmp_path / "base"
-    shutil.copytree(EXAMPLE_DIR, base, ignore=shutil.ignore_patterns("*.csv"))
-    kb = load_knowledge_base(base / "articles", base / "organisation.yaml", base / "synonyms.yaml")
+    base = example_copy(tmp_path)
+    kb = load_copy(base)
     world = await make_world(homeserver, kb, tmp_path)
     try:
         await world.start_bot()
@@ -52,9 +49,8 @@ async def test_answer_with_an_article_then_the_lead_accepts_the_wording(
 async def test_an_answered_ticket_becomes_an_article_the_lead_publishes(
     homeserver: Homeserver, tmp_path: Path
 ) -> None:
-    base = tmp_path / "base"
-    shutil.copytree(EXAMPLE_DIR, base, ignore=shutil.ignore_patterns("*.csv"))
-    kb = load_knowledge_base(base / "articles", base / "organisation.yaml", base / "synonyms.yaml")
+    base = example_copy(tmp_path)
+    kb = load_copy(base)
     world = await make_world(homeserver, kb, tmp_path)
     try:
         await world.start_bot()

@@ -4,18 +4,15 @@ the bot. On a copy of the example base, since accepting writes its file."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.service import ConversationService
-from bot.settings import EXAMPLE_DIR
-from knowledge.base import load_knowledge_base
 from tests.adapters.teams.conftest import HR1, HR2, HR_CHANNEL, running_teams, teams_kb
 from tests.adapters.teams.fake_cloud import FakeCloud, card_text
-from tests.conftest import sqlite_store
+from tests.conftest import example_copy, load_copy, sqlite_store
 
 DM = "a:dm-anna"
 LEAD_DM = "a:dm-maria"
@@ -25,9 +22,8 @@ HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
 async def test_answer_with_an_article_then_the_lead_accepts_the_wording(
     cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = tmp_path / "base"
-    shutil.copytree(EXAMPLE_DIR, base, ignore=shutil.ignore_patterns("*.csv"))
-    kb = load_knowledge_base(base / "articles", base / "organisation.yaml", base / "synonyms.yaml")
+    base = example_copy(tmp_path)
+    kb = load_copy(base)
     service = ConversationService(teams_kb(kb), sqlite_store(tmp_path / "loop.db"))
     async with running_teams(cloud, service, monkeypatch) as teams:
         await teams.route(HR_QUESTION)
@@ -53,9 +49,8 @@ async def test_answer_with_an_article_then_the_lead_accepts_the_wording(
 async def test_publish_a_ticket_as_a_draft_and_the_lead_publishes_it(
     cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = tmp_path / "base"
-    shutil.copytree(EXAMPLE_DIR, base, ignore=shutil.ignore_patterns("*.csv"))
-    kb = load_knowledge_base(base / "articles", base / "organisation.yaml", base / "synonyms.yaml")
+    base = example_copy(tmp_path)
+    kb = load_copy(base)
     service = ConversationService(teams_kb(kb), sqlite_store(tmp_path / "draft.db"))
     async with running_teams(cloud, service, monkeypatch) as teams:
         await teams.route(HR_QUESTION)
