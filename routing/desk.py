@@ -261,7 +261,8 @@ class Desk:
         if ticket.status is Status.WAITING:
             back = Status.CLAIMED if ticket.claimed_by else Status.OPEN
             # the SLA clock stood still while the ticket waited for the asker
-            waited = self.calendar.business_hours_between(self._waiting_since(tx, ticket), at)
+            since = self._waiting_since(ticket, tx.tickets.events(ticket.id))
+            waited = self.calendar.business_hours_between(since, at)
             due = self.calendar.add_business_hours(ticket.resolve_due, waited)
             return self._change(tx, ticket, at, asker, "add_info", status=back, resolve_due=due)
         self._audit(tx, at, asker, "add_info", ticket_id)
@@ -450,8 +451,10 @@ class Desk:
 
     # -- answered and left alone ---------------------------------------------------
 
-    def _waiting_since(self, tx: Tx, ticket: Ticket) -> datetime:
-        asked = [e.at for e in tx.tickets.events(ticket.id) if e.kind == "question_to_asker"]
+    @staticmethod
+    def _waiting_since(ticket: Ticket, events: list[TicketEvent]) -> datetime:
+        """When staff last asked the asker (``events``: the ticket's history)."""
+        asked = [e.at for e in events if e.kind == "question_to_asker"]
         return asked[-1] if asked else ticket.created_at
 
     def chase_waiting(
@@ -464,12 +467,9 @@ class Desk:
         ticket = tx.tickets.get(ticket_id)
         if ticket is None or ticket.status is not Status.WAITING:
             return None
-        since = self._waiting_since(tx, ticket)
-        reminded = [
-            e.at
-            for e in tx.tickets.events(ticket_id)
-            if e.kind == "waiting_reminder" and e.at >= since
-        ]
+        events = tx.tickets.events(ticket_id)  # once: when asked, and whether reminded
+        since = self._waiting_since(ticket, events)
+        reminded = [e.at for e in events if e.kind == "waiting_reminder" and e.at >= since]
         if not reminded:
             if now < self.calendar.add_business_days(since, remind_days):
                 return None
