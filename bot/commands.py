@@ -16,6 +16,7 @@ H = TypeVar("H", bound=Callable[..., object])
 # "1e9", "1.5". Such a message is the command (and gets its usage line when the number
 # is not one); "ta bort ett konto" stays a question.
 _NUMBER_LIKE = re.compile(r"[#+\-−–]*[0-9]")
+_ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # knowledge.schema.ID_PATTERN
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class Command(Generic[H]):
             return bool(_NUMBER_LIKE.match(rest))
         if self.usage.startswith("["):
             return len(rest.split()) <= 1
+        if self.usage.startswith("ID"):  # article ids: "granskad hr-sjuklon hr-semester"
+            ids = rest.replace(",", " ").split()
+            return bool(ids) and all(_ARTICLE_ID.fullmatch(i) for i in ids)
         return rest == ""
 
 

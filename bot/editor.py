@@ -18,6 +18,7 @@ from bot.commands import COMMANDS
 from bot.learning import NotPending, decide
 from bot.messages import Choice, Reply, ReplyKind
 from bot.notify import area_notice
+from bot.texts import Texts
 from bot.turn import Turn
 from knowledge.drafts import DraftError, discard, drafts, publish, write_draft
 from knowledge.phrasings import PhrasingError
@@ -49,20 +50,18 @@ def _shown_here(service: ConversationService, turn: Turn, area_id: str) -> bool:
 def _with_buttons(lines: list[str], *buttons: tuple[str, str]) -> Reply:
     """``lines`` with a button per (label, what pressing it says), numbered from 1."""
     choices = tuple(Choice(n, label, says=says) for n, (label, says) in enumerate(buttons, 1))
-    return Reply(ReplyKind.INFO, "\n".join(lines), choices=choices)
+    return Reply(ReplyKind.INFO, "\n".join(lines), choices=choices, react=True)
 
 
-def _show_next(service: ConversationService, turn: Turn, areas: list[str]) -> None:
-    waiting = turn.tx.suggestions.pending(areas)
-    if not waiting:
-        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_none")))
-        return
+def suggestion_reply(
+    service: ConversationService, t: Texts, waiting: list[Suggestion], first: str | None = None
+) -> Reply:
+    """The oldest of ``waiting`` (not empty) with its two buttons; ``first``: a line
+    before it (the weekly post's "3 wordings are waiting")."""
     s = waiting[0]
-    if not _shown_here(service, turn, s.area_id or ""):
-        return
     article = service.kb.article(s.article_id)
-    t = turn.t
     lines = [
+        *([first] if first else []),
         t(
             "suggestion",
             n=1,
@@ -75,13 +74,20 @@ def _show_next(service: ConversationService, turn: Turn, areas: list[str]) -> No
     ]
     accept, skip = ("accept", "skip") if t.language == "en" else ("godkänn", "hoppa över")
     lines.append(t("suggestion_hint", accept=f"{accept} {s.id}", skip=f"{skip} {s.id}"))
-    turn.say(
-        _with_buttons(
-            lines,
-            (t("suggestion_accept"), f"{accept} {s.id}"),
-            (t("suggestion_skip"), f"{skip} {s.id}"),
-        )
+    return _with_buttons(
+        lines,
+        (t("suggestion_accept"), f"{accept} {s.id}"),
+        (t("suggestion_skip"), f"{skip} {s.id}"),
     )
+
+
+def _show_next(service: ConversationService, turn: Turn, areas: list[str]) -> None:
+    waiting = turn.tx.suggestions.pending(areas)
+    if not waiting:
+        turn.say(Reply(ReplyKind.INFO, turn.t("suggestions_none")))
+        return
+    if _shown_here(service, turn, waiting[0].area_id or ""):
+        turn.say(suggestion_reply(service, turn.t, waiting))
 
 
 @COMMANDS.command(

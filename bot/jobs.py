@@ -1,20 +1,30 @@
 """Periodic jobs: SLA escalation, closing answered tickets left alone, retention, the
-weekly post."""
+weekly post, and the area leads' weekly suggestions and monthly reviews."""
 
 from __future__ import annotations
 
 import base64
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from bot.editor import suggestion_reply
 from bot.links import signed_link
-from bot.notify import ask_rating_later, escalation, state_key, ticket_card, to_asker
+from bot.messages import Reply
+from bot.notify import (
+    area_notice,
+    ask_rating_later,
+    escalation,
+    state_key,
+    ticket_card,
+    to_asker,
+)
 from bot.reports import load_summary
+from bot.reviews import due_for_review, reviews_reply
 from bot.service import ConversationService
 from bot.state import Awaiting, ConversationState
-from routing.calendar import STOCKHOLM
+from routing.calendar import STOCKHOLM, BusinessCalendar
 from routing.desk import SYSTEM
 from routing.ports import AuditEntry, Outgoing, Tx
 from routing.report import week_of
@@ -251,3 +261,78 @@ def scheduled_week(now: datetime, weekday: int = 0, at: str = "07:30") -> str | 
     if local < moment:
         return None
     return week_of(local - timedelta(days=7))
+
+
+def scheduled_month(now: datetime, at: str = "07:30") -> str | None:
+    """The month ("2026-12") whose review list is due: from its first business day at
+    ``at`` (Stockholm time) on. None before that moment."""
+    local = now.astimezone(STOCKHOLM)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    calendar = BusinessCalendar()
+    while not calendar.is_business_day(first.date()):
+        first += timedelta(days=1)
+    hour, minute = (int(x) for x in at.split(":"))
+    if local < first.replace(hour=hour, minute=minute):
+        return None
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def _to_area_rooms(
+    service: ConversationService, area_id: str, key: str, reply: Reply, now: datetime
+) -> list[str]:
+    """``reply`` (with its buttons) to the area's room and channel, once per ``key`` and
+    destination ever (the outbox's dedupe key): a restart or a second instance adds
+    nothing. In Matrix the lead is mentioned, so that it reaches them."""
+    area = service.org.area(area_id)
+    if area is None:
+        return []
+    queued = []
+    with service.store.transaction() as tx:
+        for item in area_notice(area, reply.text):
+            payload = {**reply.to_payload(), "kind": "notice"}
+            if item.channel == "matrix" and (area.lead_user or "").startswith("@"):
+                payload["mention"] = area.lead_user
+            dedupe = f"{key}:{item.channel}:{item.conversation_id}"
+            if tx.outbox.add(replace(item, payload=payload, dedupe_key=dedupe), now) is not None:
+                queued.append(f"{item.channel}:{item.conversation_id}")
+    return queued
+
+
+def push_suggestions(
+    service: ConversationService, week: str, now: datetime | None = None
+) -> list[str]:
+    """Once a week, each area whose lead has suggested phrasings waiting gets the first
+    with its Godkänn / Hoppa över buttons in its room and channel (deciding one shows
+    the next, as ``förslag`` does). Only the area's staff read there
+    (``policy.shown_here``), and only its lead can decide."""
+    now = now or service.clock()
+    queued = []
+    for area in service.org.areas:
+        if not area.lead_user:
+            continue
+        with service.store.transaction() as tx:
+            waiting = tx.suggestions.pending([area.id])
+        if not waiting:
+            continue
+        t = service.texts()
+        first = t("suggestions_weekly", area=area.name, n=len(waiting))
+        reply = suggestion_reply(service, t, waiting, first=first)
+        queued += _to_area_rooms(service, area.id, f"suggestions:{week}:{area.id}", reply, now)
+    return queued
+
+
+def remind_reviews(
+    service: ConversationService, month: str, now: datetime | None = None
+) -> list[str]:
+    """Once a month, each area's articles past their review date are listed in its
+    room and channel, to their owners, with a button marking them reviewed today."""
+    now = now or service.clock()
+    today = now.astimezone(STOCKHOLM).date()
+    queued = []
+    for area in service.org.areas:
+        due = due_for_review(service.kb.articles, area.id, today)
+        if not due:
+            continue
+        reply = reviews_reply(service.texts(), area.name, due)
+        queued += _to_area_rooms(service, area.id, f"reviews:{month}:{area.id}", reply, now)
+    return queued

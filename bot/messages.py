@@ -85,6 +85,8 @@ class Reply:
     outbox_id: int | None = None  # set when the reply waits in the outbox for delivery
     retry: bool = False  # nothing was stored: the same message should be handled again later
     language: str = "sv"  # the language the reply is written in: its buttons follow it
+    # Matrix, which has no buttons: offer the choices as reactions (1️⃣ 2️⃣ …) on the message
+    react: bool = False
 
     def to_payload(self) -> dict[str, object]:
         return {
@@ -98,6 +100,7 @@ class Reply:
             "ticket_id": self.ticket_id,
             "about": self.about,
             "language": self.language,
+            "react": self.react,
         }
 
     @classmethod
@@ -116,4 +119,5 @@ class Reply:
             ticket_id=int(ticket) if isinstance(ticket, int) else None,
             about=str(payload["about"]) if payload.get("about") else None,
             language=str(payload.get("language") or "sv"),
+            react=bool(payload.get("react")),
         )

@@ -83,7 +83,12 @@ def rating_question(t: Texts, ticket: Ticket, about: str | None, first: str | No
     ]
     choices = tuple(Choice(n, x, says=str(n)) for n, x in enumerate(labels, 1))
     return Reply(
-        ReplyKind.INFO, "\n".join(lines), choices=choices, ticket_id=ticket.id, about=about
+        ReplyKind.INFO,
+        "\n".join(lines),
+        choices=choices,
+        ticket_id=ticket.id,
+        about=about,
+        react=True,
     )
 
 

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 from bot import asker as _asker_commands  # noqa: F401  (registers commands)
 from bot import editor as _editor_commands  # noqa: F401  (registers commands)
+from bot import reviews as _review_commands  # noqa: F401  (registers commands)
 from bot import staff as _staff_commands  # noqa: F401  (registers commands)
 from bot.commands import COMMANDS
 from bot.markup import from_markdown

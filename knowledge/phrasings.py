@@ -1,4 +1,4 @@
-"""Writing an accepted phrasing into its article file (issue 13).
+"""Writing an accepted phrasing, or a new reviewed date, into its article file (issue 13).
 
 The file is the base: an editor reads it, git diffs it, the loader parses it. So the
 phrasing goes in as one more line of the front matter's ``questions:`` list, in the
@@ -15,11 +15,14 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import yaml
 
 from knowledge.loader import ParsedArticle, Problem, parse_article
+from knowledge.model import Article
 
 _ITEM = re.compile(r"^(\s*)-\s")
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
@@ -60,15 +63,21 @@ def _reads_back(scalar: str, text: str) -> bool:
         return False
 
 
-def with_phrasing(text: str, phrasing: str) -> str:
-    """``text`` (an article file) with ``phrasing`` added to its ``questions:`` list."""
+def _front_matter(text: str) -> tuple[list[str], int, str]:
+    """The file's lines, the index of the line that ends its front matter, its newline."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise PhrasingError("Filen har inget huvud (---) att lägga frågan i.")
+        raise PhrasingError("Filen har inget huvud (---) att ändra.")
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         raise PhrasingError("Filens huvud slutar aldrig (---).")
     newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    return lines, end, newline
+
+
+def with_phrasing(text: str, phrasing: str) -> str:
+    """``text`` (an article file) with ``phrasing`` added to its ``questions:`` list."""
+    lines, end, newline = _front_matter(text)
     key = next((i for i in range(1, end) if re.match(r"^questions\s*:", lines[i])), None)
     if key is None:  # no list yet: start one before the end of the front matter
         new = [f"questions:{newline}", f"  - {_quoted(phrasing)}{newline}"]
@@ -92,6 +101,19 @@ def with_phrasing(text: str, phrasing: str) -> str:
     return "".join([*lines[: last + 1], line, *lines[last + 1 :]])
 
 
+def with_reviewed(text: str, day: date) -> str:
+    """``text`` (an article file) with its ``reviewed:`` date set to ``day``."""
+    lines, end, newline = _front_matter(text)
+    line = f"reviewed: {day.isoformat()}{newline}"
+    key = next((i for i in range(1, end) if re.match(r"^reviewed\s*:", lines[i])), None)
+    if key is None:
+        return "".join([*lines[:end], line, *lines[end:]])
+    comment = re.search(r"\s+#.*$", lines[key].rstrip("\r\n"))  # "# kb lint varnar …" stays
+    if comment:
+        line = f"reviewed: {day.isoformat()}{comment.group()}{newline}"
+    return "".join([*lines[:key], line, *lines[key + 1 :]])
+
+
 def add_phrasing(articles_dir: Path, article_id: str, phrasing: str) -> Path:
     """Write ``phrasing`` into ``article_id``'s file under ``articles_dir``."""
     return write_phrasing(find_article_file(articles_dir, article_id), article_id, phrasing)
@@ -100,23 +122,58 @@ def add_phrasing(articles_dir: Path, article_id: str, phrasing: str) -> Path:
 def write_phrasing(path: Path, article_id: str, phrasing: str) -> Path:
     """Write ``phrasing`` into ``path``, the file of ``article_id``; the file written.
     Raises ``PhrasingError`` and leaves the file as it was when it cannot."""
+    wanted = phrasing.strip()
+    return _edit(
+        path,
+        article_id,
+        lambda text: with_phrasing(text, phrasing),
+        lambda article: wanted in article.questions,
+        "frågan kom inte med",
+    )
+
+
+def mark_reviewed(path: Path, article_id: str, day: date) -> Path:
+    """Set the ``reviewed:`` date of ``article_id`` (in ``path``) to ``day``; as
+    ``write_phrasing``, the file is parsed before it replaces the old one."""
+    return _edit(
+        path,
+        article_id,
+        lambda text: with_reviewed(text, day),
+        lambda article: article.reviewed == day,
+        "datumet kom inte med",
+    )
+
+
+def _edit(
+    path: Path,
+    article_id: str,
+    change: Callable[[str], str],
+    done: Callable[[Article], bool],
+    missing: str,
+) -> Path:
     try:
-        return _write(path, article_id, phrasing)
+        return _write(path, article_id, change, done, missing)
     except (OSError, UnicodeError) as exc:  # gone, not UTF-8, not writable
         raise PhrasingError(
             f"{path.name} gick inte att läsa eller skriva ({type(exc).__name__})."
         ) from exc
 
 
-def _write(path: Path, article_id: str, phrasing: str) -> Path:
+def _write(
+    path: Path,
+    article_id: str,
+    change: Callable[[str], str],
+    done: Callable[[Article], bool],
+    missing: str,
+) -> Path:
     parsed = parse_article(path)
     if isinstance(parsed, ParsedArticle) and parsed.article.id != article_id:
         raise PhrasingError(f"{path.name} är nu artikeln {parsed.article.id}, inte {article_id}.")
-    if isinstance(parsed, ParsedArticle) and phrasing.strip() in parsed.article.questions:
-        return path  # there already (written before a commit that failed): not twice
+    if isinstance(parsed, ParsedArticle) and done(parsed.article):
+        return path  # done already (written before a commit that failed): not twice
     with open(path, encoding="utf-8", newline="") as file:  # CRLF stays CRLF
         old = file.read()
-    new = with_phrasing(old, phrasing)
+    new = change(old)
     fd, tmp = tempfile.mkstemp(prefix=".phrasing-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
@@ -126,9 +183,9 @@ def _write(path: Path, article_id: str, phrasing: str) -> Path:
         if (
             not isinstance(parsed, ParsedArticle)
             or parsed.article.id != article_id
-            or phrasing.strip() not in parsed.article.questions
+            or not done(parsed.article)
         ):
-            why = parsed.message if isinstance(parsed, Problem) else "frågan kom inte med"
+            why = parsed.message if isinstance(parsed, Problem) else missing
             raise PhrasingError(f"{path.name} gick inte att läsa efter ändringen: {why}")
         os.replace(tmp, path)
     finally:

@@ -19,7 +19,16 @@ from adapters.compose import conversation_service, knowledge_base, store, thresh
 from adapters.knowledge_watch import KnowledgeWatch
 from adapters.reports.post import renderer
 from adapters.web.dashboard import harden
-from bot.jobs import chase_waiting, close_idle, escalate_overdue, post_weekly, scheduled_week
+from bot.jobs import (
+    chase_waiting,
+    close_idle,
+    escalate_overdue,
+    post_weekly,
+    push_suggestions,
+    remind_reviews,
+    scheduled_month,
+    scheduled_week,
+)
 from bot.service import ConversationService
 from bot.settings import Settings
 
@@ -32,8 +41,9 @@ class NothingToServe(Exception):
 
 async def _jobs(service: ConversationService, settings: Settings, every: float = 60.0) -> None:
     """Escalations, closing answered tickets left alone, reminding and then closing
-    tickets whose asker never replied, and the weekly post at its scheduled time (once
-    per week: outbox key)."""
+    tickets whose asker never replied, the weekly post and each area lead's suggestions
+    at the scheduled time (once per week: outbox key), and the articles due for review
+    on the month's first business day (once per month)."""
     render = renderer(service.org.municipality)
     while True:
         try:
@@ -60,6 +70,14 @@ async def _jobs(service: ConversationService, settings: Settings, every: float =
                 )
                 if queued:
                     log.warning("Weekly summary %s queued for %s", week, ", ".join(queued))
+                queued = await asyncio.to_thread(push_suggestions, service, week)
+                if queued:
+                    log.warning("Suggestions of %s queued for %s", week, ", ".join(queued))
+            month = scheduled_month(service.clock(), settings.weekly_post_time)
+            if month:
+                queued = await asyncio.to_thread(remind_reviews, service, month)
+                if queued:
+                    log.warning("Reviews due in %s queued for %s", month, ", ".join(queued))
         except Exception:  # a job failing must not stop the bot
             log.exception("Scheduled jobs failed")
         await asyncio.sleep(every)

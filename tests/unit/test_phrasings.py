@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from knowledge.loader import ParsedArticle, parse_article
-from knowledge.phrasings import PhrasingError, add_phrasing, with_phrasing, write_phrasing
+from knowledge.phrasings import (
+    PhrasingError,
+    add_phrasing,
+    mark_reviewed,
+    with_phrasing,
+    with_reviewed,
+    write_phrasing,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "example" / "articles"
 
@@ -105,3 +113,33 @@ def test_the_file_keeps_its_permissions(articles: Path) -> None:
     path.chmod(0o664)  # the editors' group writes it, the other instance reads it
     add_phrasing(articles, "hr-annonsera-tjanst", "en ny fråga om annonser")
     assert path.stat().st_mode & 0o777 == 0o664  # not the temporary file's 0600
+
+
+def test_a_new_reviewed_date_changes_that_line_only_and_keeps_its_comment(
+    articles: Path,
+) -> None:
+    path = articles / "hr" / "annonsera-tjanst.md"
+    before = path.read_bytes().replace(b"\n", b"\r\n")
+    old = next(line for line in before.split(b"\r\n") if line.startswith(b"reviewed:"))
+    comment = "   # kb lint varnar ett år senare".encode()
+    before = before.replace(old, old + comment)
+    path.write_bytes(before)
+    mark_reviewed(path, "hr-annonsera-tjanst", date(2026, 12, 7))
+    after = path.read_bytes()
+    assert after == before.replace(old + comment, b"reviewed: 2026-12-07" + comment)
+    parsed = parse_article(path)
+    assert isinstance(parsed, ParsedArticle) and parsed.article.reviewed == date(2026, 12, 7)
+
+
+def test_a_file_without_a_reviewed_date_gets_one_and_another_article_is_refused(
+    articles: Path,
+) -> None:
+    text = "---\nid: a\narea: hr\ntitle: T\nquestions:\n  - en\n---\nText\n"
+    assert with_reviewed(text, date(2026, 12, 7)).endswith(
+        "  - en\nreviewed: 2026-12-07\n---\nText\n"
+    )
+    path = articles / "hr" / "annonsera-tjanst.md"
+    before = path.read_bytes()
+    with pytest.raises(PhrasingError, match="är nu artikeln hr-annonsera-tjanst"):
+        mark_reviewed(path, "hr-sjuklon", date(2026, 12, 7))
+    assert path.read_bytes() == before
