@@ -552,7 +552,17 @@ class MatrixBot:
     def _reaction_text(self, key: str, reacts_to: str) -> tuple[str, str | None] | None:
         """What a reaction says, and what it is about (the message it is on asked it)."""
         key = key.strip()
+        keycap = key.replace("\ufe0f", "")
         with self.store.transaction() as tx:
+            if len(keycap) == 2 and keycap[0] in "123456789" and keycap[1] == "\u20e3":
+                offered = tx.adapter.get(f"matrix:choice-event:{reacts_to}")
+                if offered is None:
+                    return None  # a number on something that offered none
+                said = json.loads(offered)
+                n = int(keycap[0])
+                if n > len(said["says"]):
+                    return None
+                return said["says"][n - 1], said.get("about")
             if key in CLAIM_REACTIONS or key.startswith("✋"):
                 ticket = tx.adapter.get(f"matrix:card-event:{reacts_to}")
                 return (f"ta {ticket}", None) if ticket else None

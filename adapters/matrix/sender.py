@@ -24,6 +24,7 @@ from routing.ports import OutboxItem, Store
 
 log = logging.getLogger(__name__)
 CHANNEL = "matrix"
+KEYCAPS = tuple(f"{n}\ufe0f\u20e3" for n in range(1, 10))  # 1️⃣ … 9️⃣
 
 
 class MatrixSender:
@@ -105,7 +106,30 @@ class MatrixSender:
         if image and not await self._send_image(item, base64.b64decode(str(image))):
             return False
         content = await asyncio.to_thread(self._content, item)
-        return await self._room_send(item, content, item.txn_id)
+        event_id = await self._room_send(item, content, item.txn_id)
+        if event_id and item.payload.get("react"):
+            await self._offer_reactions(item, event_id)
+        return event_id is not None
+
+    async def _offer_reactions(self, item: OutboxItem, event_id: str) -> None:
+        """Put a 1️⃣ 2️⃣ … reaction per choice on our message, so pressing one is the
+        button Matrix lacks (``MatrixBot._reaction_text`` reads it back). Each has its own
+        txnId, derived from the message's: sent again after a crash, it is not doubled.
+        A reaction that fails is logged, not retried: the choices can still be typed."""
+        for n, *_ in choices(item.payload)[: len(KEYCAPS)]:
+            content = {
+                "m.relates_to": {
+                    "rel_type": "m.annotation",
+                    "event_id": event_id,
+                    "key": KEYCAPS[n - 1],
+                }
+            }
+            # the message is sent and no longer claimed: nothing to hold, nothing to mark
+            unclaimed = replace(item, id=0)
+            txn = f"{item.txn_id}-react{n}"
+            if await self._room_send(unclaimed, content, txn, False, "m.reaction") is None:
+                log.warning("Could not offer reaction %d on %s", n, event_id)
+                return
 
     def _joined(self, room_id: str, user_id: str) -> bool:
         room = self.client.rooms.get(room_id)
@@ -165,17 +189,23 @@ class MatrixSender:
             "info": {"mimetype": "image/png", "size": len(png)},
             "m.mentions": {},
         }
-        return await self._room_send(item, content, item.txn_id + "-chart", mark=False)
+        return await self._room_send(item, content, item.txn_id + "-chart", mark=False) is not None
 
     async def _room_send(
-        self, item: OutboxItem, content: dict[str, Any], txn_id: str, mark: bool = True
-    ) -> bool:
+        self,
+        item: OutboxItem,
+        content: dict[str, Any],
+        txn_id: str,
+        mark: bool = True,
+        event_type: str = "m.room.message",
+    ) -> str | None:
+        """Send one event; its id, or None when it was not sent (tried again later)."""
         while True:
             if item.id and not await asyncio.to_thread(self.claims.hold, item.id):
-                return False  # another instance has it now
+                return None  # another instance has it now
             resp = await self.client.room_send(
                 item.conversation_id,
-                "m.room.message",
+                event_type,
                 content,
                 tx_id=txn_id,
                 ignore_unverified_devices=True,
@@ -192,14 +222,16 @@ class MatrixSender:
                     continue
                 log.warning("Could not send outbox item %s: %s", item.id, resp)
                 await asyncio.to_thread(self._attempted, item.id)
-                return False
+                return None
             if mark:
                 await asyncio.to_thread(self._sent, item, resp.event_id)
-            return True
+            return str(resp.event_id)
 
     def _content(self, item: OutboxItem) -> dict[str, Any]:
         p = item.payload
         text = str(p.get("text", ""))
+        if p.get("react"):
+            text = with_reaction_choices(text, choices(p))
         mention = p.get("mention")
         content = message_content(
             text,
@@ -245,6 +277,11 @@ class MatrixSender:
                 key = f"matrix:reply:{asked}"
                 if asked and tx.adapter.get(key) is None:  # the first reply to a message
                     tx.adapter.put(key, event_id, now)
+            if item.payload.get("react") and choices(item.payload):
+                # a 1️⃣ 2️⃣ … on it says what that choice says, about what the message asked
+                said = {"says": [says for _, _, says in choices(item.payload)]}
+                said["about"] = item.payload.get("about")  # type: ignore[assignment]
+                tx.adapter.put(f"matrix:choice-event:{event_id}", json.dumps(said), now)
             if item.payload.get("asks_feedback") or item.payload.get("offers_route"):
                 # a 👍/👎 on it answers what it asked
                 about = str(item.payload.get("about") or "1")
@@ -253,6 +290,23 @@ class MatrixSender:
     def _attempted(self, item_id: int) -> None:
         with self.store.transaction() as tx:
             tx.outbox.mark_attempt(item_id)
+
+
+def choices(payload: dict[str, Any]) -> list[tuple[int, str, str]]:
+    """A payload's choices as (number, label, what choosing it says)."""
+    return [
+        (int(c[0]), str(c[1]), str((c[3:4] or [None])[0] or c[0]))
+        for c in payload.get("choices") or []
+    ]
+
+
+def with_reaction_choices(text: str, offered: list[tuple[int, str, str]]) -> str:
+    """``text`` with a line naming the reactions that choose, unless it lists the
+    choices itself ("1. Nöjd …": the reactions then carry the same numbers)."""
+    if not offered or all(f"{n}. {label}" in text for n, label, _ in offered):
+        return text
+    line = " · ".join(f"{KEYCAPS[n - 1]} {label}" for n, label, _ in offered if n <= len(KEYCAPS))
+    return f"{text}\n\n{line}"
 
 
 def _replacing(content: dict[str, Any], event_id: str, mentions: Any = None) -> dict[str, Any]:

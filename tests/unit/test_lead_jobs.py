@@ -66,7 +66,7 @@ def test_the_weeks_suggestions_reach_the_area_room_once_with_buttons(lead: Lead)
     assert push_suggestions(lead.service, "2026-W49", NOW) == []  # a restart: not twice
     posts = {i.channel: i for i in lead.posted()}
     matrix = posts["matrix"].payload
-    assert "1 formuleringar ur verkliga frågor väntar" in str(matrix["text"])
+    assert "Veckans förslag för **HR** (1 väntar)" in str(matrix["text"])
     assert "vem betalar vad nu? ring [telefon]" in str(matrix["text"])
     assert matrix["mention"] == HR_LEAD and matrix["react"] is True
     accept, skip = (c[3] for c in matrix["choices"])  # type: ignore[union-attr]

@@ -32,6 +32,7 @@ class Person:
         self.client.user_id = user_id
         self.client.device_id = "TEST"
         self.events: list[dict[str, Any]] = []  # raw message events seen, all rooms
+        self.reactions: list[dict[str, Any]] = []  # raw m.reaction events seen, all rooms
         self.since: str | None = None
         self.join_invites = True  # off for someone who stays only invited
 
@@ -43,6 +44,8 @@ class Person:
             for ev in info.timeline.events:
                 if isinstance(ev, RoomMessageText) or ev.source.get("type") == "m.room.message":
                     self.events.append({"room": room_id, **ev.source})
+                elif ev.source.get("type") == "m.reaction":
+                    self.reactions.append({"room": room_id, **ev.source})
         for room_id in resp.rooms.invite:
             if self.join_invites:
                 await self.client.join(room_id)
@@ -71,6 +74,20 @@ class Person:
                     if e["room"] == room
                 ]
                 raise AssertionError(f"no message with {contains!r} in {room}; saw {bodies}")
+            await self.sync(timeout=500)
+
+    async def reactions_on(self, event_id: str, count: int, timeout: float = 20) -> list[str]:
+        """The keys of the first ``count`` reactions on ``event_id``, in order."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            keys = [
+                r["content"]["m.relates_to"]["key"]
+                for r in self.reactions
+                if r["content"].get("m.relates_to", {}).get("event_id") == event_id
+            ]
+            if len(keys) >= count or loop.time() > deadline:
+                return keys
             await self.sync(timeout=500)
 
     def bodies(self, room: str) -> list[str]:
