@@ -11,6 +11,13 @@ the running base stays as it was. A changed organisation file needs a restart
 
 Each process checks for itself (``stodbot serve`` and its Teams worker), so two
 instances on one shared folder both follow it.
+
+After a reload that changed what is matched (a phrasing, a new article), the answer
+model in the calibration file no longer fits the base. ``serve``'s watch (``refit``)
+then fits it again, in a thread, while the bot goes on answering with the old model;
+the written file is a change like any other, so every process loads it at its next
+check. Two instances may both fit it; the result is the same and the file is replaced
+whole. A base with no calibration file is left without one (its owner chose that).
 """
 
 from __future__ import annotations
@@ -24,6 +31,10 @@ from pathlib import Path
 from bot.service import ConversationService
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase, default_calibration_file, load_knowledge_base
+from knowledge.confidence import fingerprint as base_fingerprint
+from knowledge.confidence import refit
+from knowledge.normalise import Analyzer
+from knowledge.synonyms import read_groups
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +69,10 @@ class KnowledgeWatch:
         services: Sequence[ConversationService],
         settings: Settings,
         build: Callable[[Settings], KnowledgeBase] | None = None,
+        refit: bool = False,
     ) -> None:
         self.services = list(services)
+        self.refit = refit
         self.settings = settings
         self.build = build or self._build
         self.seen = fingerprint(settings)
@@ -106,10 +119,36 @@ class KnowledgeWatch:
         log.warning("Knowledge base reloaded: %d articles", len(kb.articles))
         return "reloaded"
 
+    def calibration_file(self) -> Path:
+        return self.settings.calibration_file or default_calibration_file(
+            self.settings.articles_dir
+        )
+
+    def refit_if_stale(self) -> bool:
+        """Fit the answer model again when the running base's file holds one fitted on
+        another version of it; True when a new model was written. Blocking (a minute or
+        two with the semantic model for a hundred articles): run it in a thread."""
+        kb = self.services[0].kb
+        path = self.calibration_file()
+        if not path.is_file() or kb.matcher.calibration.fingerprint == base_fingerprint(
+            kb.articles
+        ):
+            return False
+        groups = read_groups(self.settings.synonyms_file) if self.settings.synonyms_file else []
+        meaning = kb.matcher.semantic.embeddings if kb.matcher.semantic else None
+        try:
+            model = refit(kb.articles, lambda: Analyzer(groups), meaning, path)
+        except ValueError:  # too few articles with phrasings: the old model stays
+            log.warning("The answer model could not be fitted again: too few phrasings")
+            return False
+        log.warning("Answer model fitted again (%s, %d samples)", model.mode, model.samples)
+        return True
+
     async def run(self, every: float) -> None:
         while True:
             await asyncio.sleep(every)
             try:
-                await asyncio.to_thread(self.check)
+                if await asyncio.to_thread(self.check) == "reloaded" and self.refit:
+                    await asyncio.to_thread(self.refit_if_stale)  # loaded at the next check
             except Exception:  # a reload failing must not stop the bot; the old base stays
                 log.exception("Reloading the knowledge base failed")

@@ -487,6 +487,27 @@ def calibrate(
     )
 
 
+def refit(
+    articles: Sequence[Article],
+    make_analyzer: Callable[[], Analyzer],
+    embeddings: Embeddings | None,
+    out: Path,
+) -> Calibration:
+    """Fit the answer model for ``articles`` and write it to ``out`` (``stodbot kb
+    calibrate``, and the running bot after its base changed). The other mode's model
+    in the file is kept when it was fitted on this same base; an unreadable file is
+    replaced. Raises ValueError when the base is too small to fit."""
+    model = calibrate(articles, make_analyzer, embeddings)
+    try:
+        models = read_models(out) if out.is_file() else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        models = {}
+    models = {m: c for m, c in models.items() if c.fingerprint == model.fingerprint}
+    models[model.mode] = model
+    write_models(out, models)
+    return model
+
+
 def _fit(x: np.ndarray, y: np.ndarray) -> Logistic:
     weights, bias = fit_logistic(x, y)
     return Logistic(tuple(float(w) for w in weights), bias)

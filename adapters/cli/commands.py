@@ -177,7 +177,7 @@ def kb_calibrate(args: argparse.Namespace) -> int:
     import time
 
     from knowledge.base import default_calibration_file
-    from knowledge.confidence import calibrate, read_models, write_models
+    from knowledge.confidence import refit
 
     settings = _settings(args)
     kb = _kb(settings)
@@ -190,19 +190,11 @@ def kb_calibrate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     semantic = kb.matcher.semantic.embeddings if kb.matcher.semantic else None
     try:
-        model = calibrate(kb.articles, lambda: Analyzer(groups), semantic)
+        model = refit(kb.articles, lambda: Analyzer(groups), semantic, out)
     except ValueError as exc:
         raise CliError(
             "för få artiklar med minst tre formuleringar för att lära svarsmodellen"
         ) from exc
-    try:
-        models = read_models(out) if out.is_file() else {}
-    except (OSError, ValueError, KeyError, TypeError):
-        models = {}
-    # The other mode's model is kept when it was fitted on this same base.
-    models = {m: c for m, c in models.items() if c.fingerprint == model.fingerprint}
-    models[model.mode] = model
-    write_models(out, models)
     kind = "med semantisk modell" if model.mode == "semantic" else "lexikalt"
     print(
         f"{len(kb.articles)} artiklar, {model.samples} provfrågor ur artiklarnas egna "

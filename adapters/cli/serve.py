@@ -109,7 +109,7 @@ def _teams_worker(settings_json: str) -> None:
     adapter = TeamsAdapter(settings, service)
 
     async def work() -> None:
-        watch = _watch([service], settings)
+        watch = _watch([service], settings, refit=False)  # serve's own watch refits
         try:
             await adapter.run_worker()
         finally:
@@ -120,11 +120,14 @@ def _teams_worker(settings_json: str) -> None:
         asyncio.run(work())
 
 
-def _watch(services: list[ConversationService], settings: Settings) -> asyncio.Task[None] | None:
-    """Follow the knowledge base's files (``adapters.knowledge_watch``), unless switched off."""
+def _watch(
+    services: list[ConversationService], settings: Settings, refit: bool = True
+) -> asyncio.Task[None] | None:
+    """Follow the knowledge base's files (``adapters.knowledge_watch``), unless switched
+    off; ``refit``: also fit the answer model again after a change (one process does)."""
     if not settings.kb_reload_seconds:
         return None
-    watch = KnowledgeWatch(services, settings)
+    watch = KnowledgeWatch(services, settings, refit=refit)
     return asyncio.create_task(watch.run(settings.kb_reload_seconds), name="stodbot-kb-watch")
 
 

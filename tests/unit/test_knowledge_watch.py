@@ -14,6 +14,7 @@ from adapters.compose import conversation_service, knowledge_base, store
 from adapters.knowledge_watch import KnowledgeWatch
 from bot.messages import ConversationRef, IncomingMessage, ReplyKind
 from bot.settings import EXAMPLE_DIR, Settings
+from knowledge.confidence import fingerprint, read_models
 from knowledge.phrasings import add_phrasing
 
 NEW = "vill plugga på halvtid nästa termin, vad gäller"  # tjänstledighet, unanswered today
@@ -85,3 +86,37 @@ def test_a_reload_that_failed_is_tried_again(settings: Settings) -> None:
     with pytest.raises(OSError):
         watch.check()
     assert watch.check() == "reloaded"  # not lost until some other file changes
+
+
+def test_after_a_change_the_answer_model_is_fitted_again_and_loaded(
+    settings: Settings,
+) -> None:
+    service = conversation_service(settings, knowledge_base(settings), store(settings))
+    watch = KnowledgeWatch([service], settings, refit=True)
+    calibration = settings.calibration_file
+    assert calibration is not None
+    assert not watch.refit_if_stale()  # fitted on this base: nothing to do
+    before = read_models(calibration)["lexical"]
+    assert before.fingerprint == fingerprint(service.kb.articles)
+    _touch_later(add_phrasing(settings.articles_dir, "hr-tjanstledighet", NEW))
+    assert watch.check() == "reloaded"
+    assert service.kb.matcher.calibration.fingerprint != fingerprint(service.kb.articles)
+    assert watch.refit_if_stale()
+    after = read_models(calibration)["lexical"]
+    assert after.fingerprint == fingerprint(service.kb.articles) != before.fingerprint
+    _touch_later(calibration)
+    assert watch.check() == "reloaded"  # the new model, loaded as any change is
+    assert service.kb.matcher.calibration.fingerprint == after.fingerprint
+    assert not any("calibration" in str(p.path) for p in service.kb.problems)
+    assert not watch.refit_if_stale()  # and not fitted again and again
+
+
+def test_a_base_without_an_answer_model_is_not_given_one(settings: Settings) -> None:
+    assert settings.calibration_file is not None
+    settings.calibration_file.unlink()
+    service = conversation_service(settings, knowledge_base(settings), store(settings))
+    watch = KnowledgeWatch([service], settings, refit=True)
+    _touch_later(add_phrasing(settings.articles_dir, "hr-tjanstledighet", NEW))
+    assert watch.check() == "reloaded"
+    assert not watch.refit_if_stale()
+    assert not settings.calibration_file.exists()
