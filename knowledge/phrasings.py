@@ -123,7 +123,7 @@ def write_phrasing(path: Path, article_id: str, phrasing: str) -> Path:
     """Write ``phrasing`` into ``path``, the file of ``article_id``; the file written.
     Raises ``PhrasingError`` and leaves the file as it was when it cannot."""
     wanted = phrasing.strip()
-    return _edit(
+    return _write(
         path,
         article_id,
         lambda text: with_phrasing(text, phrasing),
@@ -135,28 +135,13 @@ def write_phrasing(path: Path, article_id: str, phrasing: str) -> Path:
 def mark_reviewed(path: Path, article_id: str, day: date) -> Path:
     """Set the ``reviewed:`` date of ``article_id`` (in ``path``) to ``day``; as
     ``write_phrasing``, the file is parsed before it replaces the old one."""
-    return _edit(
+    return _write(
         path,
         article_id,
         lambda text: with_reviewed(text, day),
         lambda article: article.reviewed == day,
         "datumet kom inte med",
     )
-
-
-def _edit(
-    path: Path,
-    article_id: str,
-    change: Callable[[str], str],
-    done: Callable[[Article], bool],
-    missing: str,
-) -> Path:
-    try:
-        return _write(path, article_id, change, done, missing)
-    except (OSError, UnicodeError) as exc:  # gone, not UTF-8, not writable
-        raise PhrasingError(
-            f"{path.name} gick inte att läsa eller skriva ({type(exc).__name__})."
-        ) from exc
 
 
 def _write(
@@ -166,29 +151,36 @@ def _write(
     done: Callable[[Article], bool],
     missing: str,
 ) -> Path:
-    parsed = parse_article(path)
-    if isinstance(parsed, ParsedArticle) and parsed.article.id != article_id:
-        raise PhrasingError(f"{path.name} är nu artikeln {parsed.article.id}, inte {article_id}.")
-    if isinstance(parsed, ParsedArticle) and done(parsed.article):
-        return path  # done already (written before a commit that failed): not twice
-    with open(path, encoding="utf-8", newline="") as file:  # CRLF stays CRLF
-        old = file.read()
-    new = change(old)
-    fd, tmp = tempfile.mkstemp(prefix=".phrasing-", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(new)
-        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp's 0600: no one else reads
-        parsed = parse_article(Path(tmp))
-        if (
-            not isinstance(parsed, ParsedArticle)
-            or parsed.article.id != article_id
-            or not done(parsed.article)
-        ):
-            why = parsed.message if isinstance(parsed, Problem) else missing
-            raise PhrasingError(f"{path.name} gick inte att läsa efter ändringen: {why}")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+        parsed = parse_article(path)
+        if isinstance(parsed, ParsedArticle) and parsed.article.id != article_id:
+            raise PhrasingError(
+                f"{path.name} är nu artikeln {parsed.article.id}, inte {article_id}."
+            )
+        if isinstance(parsed, ParsedArticle) and done(parsed.article):
+            return path  # done already (written before a commit that failed): not twice
+        with open(path, encoding="utf-8", newline="") as file:  # CRLF stays CRLF
+            old = file.read()
+        new = change(old)
+        fd, tmp = tempfile.mkstemp(prefix=".phrasing-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                out.write(new)
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp's 0600: no one else reads
+            parsed = parse_article(Path(tmp))
+            if (
+                not isinstance(parsed, ParsedArticle)
+                or parsed.article.id != article_id
+                or not done(parsed.article)
+            ):
+                why = parsed.message if isinstance(parsed, Problem) else missing
+                raise PhrasingError(f"{path.name} gick inte att läsa efter ändringen: {why}")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+    except (OSError, UnicodeError) as exc:  # gone, not UTF-8, not writable
+        raise PhrasingError(
+            f"{path.name} gick inte att läsa eller skriva ({type(exc).__name__})."
+        ) from exc
