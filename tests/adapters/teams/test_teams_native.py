@@ -81,8 +81,14 @@ async def test_the_card_says_closed_when_the_asker_closes_it(teams: Teams) -> No
     )
     await teams.wait_sent(DM, "Det finns ingen cykelförmån")
     await teams.say("ja")
-    await teams.wait_sent(DM, "är avslutat")
+    closed = await teams.wait_sent(DM, "är avslutat")
     assert (await _updated(teams, HR_CHANNEL, "avslutat"))["actions"] == []
+    # the asker's card asks its question, and the buttons stand for the numbered lines
+    shown = card_text(_card(closed))
+    assert "Hur nöjd är du med hjälpen i ärende 1?" in shown
+    assert "Inte alls nöjd" not in shown  # a button, not a line of text too
+    titles = [a["title"] for a in _card(closed)["actions"]]
+    assert titles[0] == "1. Inte alls nöjd" and len(titles) == 5
 
 
 async def test_buttons_follow_the_persons_language(teams: Teams) -> None:
