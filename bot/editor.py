@@ -69,7 +69,7 @@ def suggestion_reply(
             title=article.title if article else s.article_id,
             source=t(f"suggestion_from_{s.source}"),
         ),
-        f"> {s.text}",
+        f"”{s.text}”",  # the light markup has no quote blocks: a "> " stayed text
         t("suggestion_check"),
     ]
     accept, skip = ("accept", "skip") if t.language == "en" else ("godkänn", "hoppa över")
@@ -237,7 +237,9 @@ def _show_draft(service: ConversationService, turn: Turn, areas: list[str]) -> N
     )
     lines = [
         t("draft", n=1, of=len(waiting), title=d.title, article=d.id),
-        *(f"> {line}" if line.strip() else ">" for line in d.answer.strip().splitlines()[:12]),
+        "",
+        *d.answer.strip().splitlines()[:12],  # as the article will show it
+        "",
         t("draft_edit", path=waiting[0].path.relative_to(service.drafts_dir.parent)),  # type: ignore[union-attr]
         t("draft_hint", publish=f"{publish} {d.id}", discard=f"{discard} {d.id}"),
     ]
