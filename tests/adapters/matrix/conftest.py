@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -197,15 +198,25 @@ async def make_world(hs: Homeserver, example_kb: KnowledgeBase, tmp_path: Path) 
     return world
 
 
+@asynccontextmanager
+async def world_of(hs: Homeserver, kb: KnowledgeBase, tmp_path: Path) -> AsyncIterator[World]:
+    """A world on ``kb`` (a copy of the example base, for a test that writes its
+    files), its bots stopped and clients closed afterwards."""
+    w = await make_world(hs, kb, tmp_path)
+    try:
+        yield w
+    finally:
+        await w.stop_bots()
+        for p in (w.manager, *w.staff):
+            await p.client.close()
+
+
 @pytest.fixture
 async def world(
     homeserver: Homeserver, example_kb: KnowledgeBase, tmp_path: Path
 ) -> AsyncIterator[World]:
-    w = await make_world(homeserver, example_kb, tmp_path)
-    yield w
-    await w.stop_bots()
-    for p in (w.manager, *w.staff):
-        await p.client.close()
+    async with world_of(homeserver, example_kb, tmp_path) as w:
+        yield w
 
 
 async def open_dm(world: World) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.jobs import push_suggestions
-from tests.adapters.matrix.conftest import World, make_world, open_dm
+from bot.jobs import push_suggestions, remind_reviews
+from tests.adapters.matrix.conftest import World, open_dm, world_of
 from tests.adapters.matrix.homeserver import Homeserver
 from tests.conftest import example_copy, load_copy
 
@@ -58,8 +58,7 @@ async def test_the_lead_accepts_the_weeks_wording_with_a_reaction(
     homeserver: Homeserver, tmp_path: Path
 ) -> None:
     base = example_copy(tmp_path)
-    world = await make_world(homeserver, load_copy(base), tmp_path)
-    try:
+    async with world_of(homeserver, load_copy(base), tmp_path) as world:
         bot = await world.start_bot()
         dm = await open_dm(world)
         ticket = await _ticket(world, dm)
@@ -77,9 +76,26 @@ async def test_the_lead_accepts_the_weeks_wording_with_a_reaction(
         await other.wait_for(world.hr_room, "områdesansvariga")
         await lead.react(world.hr_room, post["event_id"], "1️⃣")
         await lead.wait_for(world.hr_room, "Inskrivet i artikeln")
-    finally:
-        await world.stop_bots()
-        for p in (world.manager, *world.staff):
-            await p.client.close()
     written = (base / "articles" / "hr" / "friskvardsbidrag.md").read_text(encoding="utf-8")
     assert HR_QUESTION in written
+
+
+async def test_staff_mark_the_months_reviews_with_a_reaction(
+    homeserver: Homeserver, tmp_path: Path
+) -> None:
+    base = example_copy(tmp_path)
+    path = base / "articles" / "hr" / "sjuklon.md"
+    text = path.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("reviewed:"))
+    path.write_text(text.replace(old, "reviewed: 2025-06-01"), encoding="utf-8")
+    async with world_of(homeserver, load_copy(base), tmp_path) as world:
+        bot = await world.start_bot()
+        assert remind_reviews(bot.service, "2026-12") == [f"matrix:{world.hr_room}"]
+        staff = world.staff[1]
+        post = await staff.wait_for(world.hr_room, "Dags att granska HR")
+        assert "granskad 2025-06-01" in post["content"]["body"]
+        assert "1️⃣ Granskade i dag" in post["content"]["body"]
+        assert await staff.reactions_on(post["event_id"], 1) == KEYCAPS[:1]
+        await staff.react(world.hr_room, post["event_id"], "1️⃣")
+        await staff.wait_for(world.hr_room, "Markerade som granskade i dag")
+    assert "reviewed: 2025-06-01" not in path.read_text(encoding="utf-8")
