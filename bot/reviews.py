@@ -79,7 +79,10 @@ def reviewed(service: ConversationService, turn: Turn, rest: str) -> None:
     ids = list(dict.fromkeys(rest.replace(",", " ").split()))
     mine = set(service.roles.staff_areas(turn.user))
     today = turn.now.date()
-    done, problems = [], []
+    done: list[str] = []
+    problems: list[str] = []
+    if len(ids) > LISTED * 2:  # a button lists at most LISTED: this was typed
+        problems.append(turn.t("reviewed_too_many", n=LISTED * 2, left=len(ids) - LISTED * 2))
     for article_id in ids[: LISTED * 2]:
         article = service.kb.article(article_id)
         if article is None or article.area not in mine:  # another area's: as if none

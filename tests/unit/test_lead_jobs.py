@@ -136,3 +136,10 @@ def test_the_monthly_list_waits_for_the_months_first_business_day() -> None:
     assert scheduled_month(datetime(2027, 1, 4, 6, 0, tzinfo=UTC)) is None  # 07:00 Stockholm
     assert scheduled_month(datetime(2027, 1, 4, 6, 31, tzinfo=UTC)) == "2027-01"
     assert scheduled_month(datetime(2027, 1, 20, 6, 0, tzinfo=UTC)) == "2027-01"
+
+
+def test_a_long_typed_list_is_marked_up_to_its_limit_and_says_so(lead: Lead) -> None:
+    ids = " ".join(f"hr-okand-{n}" for n in range(25))
+    [reply] = lead.say(HR_STAFF, f"granskad {ids}")
+    assert "Högst 20 artiklar åt gången; de övriga 5 är inte markerade." in reply.text
+    assert reply.text.count("finns inte i dina områden") == 20
