@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.service import ConversationService
-from tests.adapters.teams.conftest import HR1, HR2, HR_CHANNEL, running_teams, teams_kb
+from tests.adapters.teams.conftest import HR1, HR_CHANNEL, running_teams, teams_kb
 from tests.adapters.teams.fake_cloud import FakeCloud, card_text
 from tests.conftest import example_copy, load_copy, sqlite_store
 
@@ -28,10 +28,8 @@ async def test_answer_with_an_article_then_the_lead_accepts_the_wording(
     async with running_teams(cloud, service, monkeypatch) as teams:
         await teams.route(HR_QUESTION)
         await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
-        for text in ("ta 1", "svara 1 #hr-friskvardsbidrag Se förmånsportalen."):
-            await teams.say(
-                text, user=HR2, conversation=HR_CHANNEL, personal=False, mention_bot=True
-            )
+        await teams.staff("ta 1")
+        await teams.staff("svara 1 #hr-friskvardsbidrag Se förmånsportalen.")
         answer = await teams.wait_sent(DM, "Svar på ditt ärende")
         assert "Se förmånsportalen." in str(answer)
         await teams.say("förslag", user=HR1, conversation=LEAD_DM)
@@ -55,14 +53,9 @@ async def test_publish_a_ticket_as_a_draft_and_the_lead_publishes_it(
     async with running_teams(cloud, service, monkeypatch) as teams:
         await teams.route(HR_QUESTION)
         await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
-        for text in (
-            "ta 1",
-            "svara 1 Cykelförmånen kräver ett avtal om bruttolöneavdrag.",
-            "publicera 1",
-        ):
-            await teams.say(
-                text, user=HR2, conversation=HR_CHANNEL, personal=False, mention_bot=True
-            )
+        await teams.staff("ta 1")
+        await teams.staff("svara 1 Cykelförmånen kräver ett avtal om bruttolöneavdrag.")
+        await teams.staff("publicera 1")
         await teams.wait_sent(HR_CHANNEL, "Nytt utkast till artikel")
         await teams.say("utkast", user=HR1, conversation=LEAD_DM)
         shown = await teams.wait_sent(LEAD_DM, "Utkast 1 av 1")
