@@ -1,21 +1,29 @@
 """The knowledge loop in Teams (issue 13): HR answers a ticket from its channel with an
 article, and the HR lead accepts the manager's wording from a card in their chat with
-the bot. On a copy of the example base, since accepting writes its file."""
+the bot. On a copy of the example base, since accepting writes its file.
+
+And a ticket's life cycle as the asker and HR see it in Teams: HR asks the asker
+(``fråga``), whose plain reply goes on the ticket, or who is reminded and then closed by
+the job; a duplicate merged (``slå ihop``) whose asker gets the answer; a closed ticket
+rated by button, commented, and counted in the weekly post."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.jobs import chase_waiting
 from bot.service import ConversationService
-from tests.adapters.teams.conftest import HR1, HR_CHANNEL, running_teams, teams_kb
+from tests.adapters.teams.conftest import HR1, HR_CHANNEL, Teams, running_teams, teams_kb
 from tests.adapters.teams.fake_cloud import FakeCloud, card_text
 from tests.conftest import example_copy, load_copy, sqlite_store
 
 DM = "a:dm-anna"
 LEAD_DM = "a:dm-maria"
+OMAR, OMAR_DM = "aad-omar", "a:dm-omar"  # a second asker, with the same question
 HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
 
 
@@ -67,3 +75,51 @@ async def test_publish_a_ticket_as_a_draft_and_the_lead_publishes_it(
     assert len(published) == 1
     assert "bruttolöneavdrag" in published[0].read_text(encoding="utf-8")
     assert not list((base / "drafts").rglob("*.md"))
+
+
+# -- a ticket's life cycle: waiting for the asker, merged, rated ---------------------------
+
+
+async def test_an_asker_who_never_replies_is_reminded_then_the_ticket_closes(
+    teams: Teams,
+) -> None:
+    service = teams.adapter.service
+    ticket = await teams.ticket(HR_QUESTION)
+    await teams.staff(f"fråga {ticket} Gäller det en elcykel?")
+    await teams.wait_sent(DM, "behöver veta mer om ärende")
+    asked, days = datetime.now(UTC), service.desk.calendar.add_business_days
+
+    chase_waiting(service, now=days(asked, 1))
+    await teams.adapter.flush_outbox()
+    assert not any("Påminnelse" in str(a) for a in teams.cloud.sent(DM))  # not yet
+    chase_waiting(service, now=days(asked, 2))
+    await teams.adapter.flush_outbox()
+    reminder = await teams.wait_sent(DM, "Påminnelse: HR väntar på ditt svar")
+    assert f"ärende <strong>{ticket}</strong>" in reminder["text"]
+    chase_waiting(service, now=days(asked, 5))
+    await teams.adapter.flush_outbox()
+    closed = await teams.wait_sent(DM, "avslutat eftersom HR inte fick svar")
+    assert f"Ärende <strong>{ticket}</strong>" in closed["text"]
+    card = await teams.wait_updated(HR_CHANNEL, f"Ärende {ticket} – HR – avslutat")
+    assert card["attachments"][0]["content"]["actions"] == []  # nothing left to press
+    assert sum("Påminnelse" in str(a) for a in teams.cloud.sent(DM)) == 1
+
+
+async def test_a_merged_duplicates_asker_is_told_and_gets_the_answer(teams: Teams) -> None:
+    first = await teams.ticket(HR_QUESTION)
+    second = await teams.ticket(HR_QUESTION, user=OMAR, conversation=OMAR_DM)
+    await teams.staff(f"ta {first}")
+    await teams.staff(f"slå ihop {second} {first}")
+    await teams.wait_sent(
+        HR_CHANNEL,
+        f"Ärende <strong>{second}</strong> är ihopslaget med ärende <strong>{first}</strong>",
+    )
+    told = await teams.wait_sent(OMAR_DM, "hanteras tillsammans")
+    assert f"ärende <strong>{first}</strong> hos HR" in told["text"]
+    await teams.wait_updated(HR_CHANNEL, f"Ärende {second} – HR – avslutat")
+
+    await teams.staff(f"svara {first} Cykelförmån kräver ett avtal om bruttolöneavdrag.")
+    await teams.wait_sent(DM, "Cykelförmån kräver ett avtal")
+    answer = await teams.wait_sent(OMAR_DM, "Cykelförmån kräver ett avtal")
+    assert f"Svar på ditt ärende <strong>{second}</strong>" in str(answer)
+    assert f"hanteras tillsammans med ärende {first}" in str(answer)
