@@ -80,6 +80,26 @@ async def test_publish_a_ticket_as_a_draft_and_the_lead_publishes_it(
 # -- a ticket's life cycle: waiting for the asker, merged, rated ---------------------------
 
 
+async def test_staff_ask_the_asker_and_the_plain_reply_goes_on_the_ticket(teams: Teams) -> None:
+    ticket = await teams.ticket(HR_QUESTION)
+    await teams.staff(f"ta {ticket}")
+    await teams.wait_updated(HR_CHANNEL, f"Ärende {ticket} – HR – handläggs av")
+    await teams.staff(f"fråga {ticket} Gäller det en elcykel?")
+    await teams.wait_sent(HR_CHANNEL, f"ärende <strong>{ticket}</strong> väntar på svar")
+    asked = await teams.wait_sent(DM, "behöver veta mer om ärende")
+    assert "Gäller det en elcykel?" in asked["text"] and "Skriv ditt svar här" in asked["text"]
+    waiting = await teams.wait_updated(HR_CHANNEL, f"Ärende {ticket} – HR – väntar på")
+    assert "väntar på frågeställaren" in card_text(waiting["attachments"][0]["content"])
+
+    await teams.say("Ja, en elcykel för att pendla.")
+    await teams.wait_sent(DM, f"lagt till det i ärende {ticket}, och handläggaren ser det")
+    back = await teams.wait_updated(HR_CHANNEL, f"Ärende {ticket} – HR – handläggs av")
+    assert "handläggs av Hasse Konsult" in card_text(back["attachments"][0]["content"])
+    await teams.staff(f"ärende {ticket}")
+    shown = await teams.wait_sent(HR_CHANNEL, "Ja, en elcykel för att pendla.")
+    assert "handläggs av" in shown["text"]
+
+
 async def test_an_asker_who_never_replies_is_reminded_then_the_ticket_closes(
     teams: Teams,
 ) -> None:
