@@ -194,5 +194,14 @@ async def teams(
         yield running
 
 
+def leadership_channel(teams: Teams, channel: str) -> ConversationService:
+    """The service behind ``teams``, its organisation given a leadership ``channel``
+    (where the weekly summary is posted)."""
+    service = teams.adapter.service
+    org = replace(service.org, leadership_channel=channel)
+    service.org, service.kb = org, replace(service.kb, organisation=org)
+    return service
+
+
 def clarify_always(teams: Teams) -> None:
     teams.adapter.service.thresholds = Thresholds(answer=1.01, clarify=0.3)

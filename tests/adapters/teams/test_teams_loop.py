@@ -9,21 +9,33 @@ rated by button, commented, and counted in the weekly post."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.jobs import chase_waiting
+from adapters.reports.post import renderer
+from bot.jobs import chase_waiting, post_weekly
 from bot.service import ConversationService
-from tests.adapters.teams.conftest import HR1, HR_CHANNEL, Teams, running_teams, teams_kb
+from routing.report import week_of
+from tests.adapters.teams.conftest import (
+    HR1,
+    HR_CHANNEL,
+    MANAGER,
+    Teams,
+    leadership_channel,
+    running_teams,
+    teams_kb,
+)
 from tests.adapters.teams.fake_cloud import FakeCloud, card_text
 from tests.conftest import example_copy, load_copy, sqlite_store
 
 DM = "a:dm-anna"
 LEAD_DM = "a:dm-maria"
 OMAR, OMAR_DM = "aad-omar", "a:dm-omar"  # a second asker, with the same question
+LEADERSHIP = "19:ledning@thread.tacv2"
 HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
 
 
@@ -143,3 +155,48 @@ async def test_a_merged_duplicates_asker_is_told_and_gets_the_answer(teams: Team
     answer = await teams.wait_sent(OMAR_DM, "Cykelförmån kräver ett avtal")
     assert f"Svar på ditt ärende <strong>{second}</strong>" in str(answer)
     assert f"hanteras tillsammans med ärende {first}" in str(answer)
+
+
+async def test_a_closed_ticket_is_rated_by_button_and_the_comment_reaches_hr(
+    teams: Teams,
+) -> None:
+    ticket = await teams.ticket(HR_QUESTION)
+    await teams.staff(f"ta {ticket}")
+    await teams.staff(f"svara {ticket} Vi har ingen cykelförmån ännu.")
+    answer = await teams.wait_sent(DM, "Vi har ingen cykelförmån ännu.")
+    helped = next(
+        a for a in answer["attachments"][0]["content"]["actions"] if a["title"] == "Ja, det hjälpte"
+    )
+    before = len(teams.cloud.sent(DM))
+    await teams.press(MANAGER, DM, helped["data"], reply_to=answer["id"])
+
+    rating = await teams.wait_sent(DM, "Hur nöjd är du")
+    card = rating["attachments"][0]["content"]
+    said = card_text(card)  # one message says both: closed, and how satisfied
+    assert f"Tack! Ärende {ticket} är avslutat." in said
+    assert f"Hur nöjd är du med hjälpen i ärende {ticket}?" in said
+    assert [a["title"] for a in card["actions"]] == [
+        "1. Inte alls nöjd",
+        "2. Inte särskilt nöjd",
+        "3. Varken eller",
+        "4. Nöjd",
+        "5. Mycket nöjd",
+    ]
+    await asyncio.sleep(0.3)
+    assert len(teams.cloud.sent(DM)) == before + 1
+    pressed = await teams.press(MANAGER, DM, card["actions"][3]["data"], reply_to=rating["id"])
+    assert pressed["value"]["actions"] == []  # the card again, answered: ✓ 4. Nöjd
+    assert card_text(pressed["value"]).endswith("✓ 4. Nöjd")
+    await teams.wait_sent(DM, f"kommentar {ticket} …")
+    await teams.say(f"kommentar {ticket} Snabbt, men svaret var kort.")
+    await teams.wait_sent(DM, "HR ser din kommentar")
+
+    await teams.staff(f"ärende {ticket}")
+    shown = await teams.wait_sent(HR_CHANNEL, "svaret var kort")
+    assert "4/5" in shown["text"]
+    service = leadership_channel(teams, LEADERSHIP)
+    now = datetime.now(UTC)
+    post_weekly(service, week_of(now), render=renderer(service.org.municipality), now=now)
+    await teams.adapter.flush_outbox()
+    post = await teams.wait_sent(LEADERSHIP, "Nöjdhet:")
+    assert "Nöjdhet: – (&lt;5 betyg)" in post["text"]  # one rating: counted, its mean hidden
