@@ -66,7 +66,7 @@ def my_tickets(service: ConversationService, turn: Turn, rest: str) -> None:
             + t(
                 "ticket_line",
                 ticket=ticket.id,
-                status=status_text(t, ticket, turn.name),
+                status=status_text(t, ticket, turn.name, asker=True),
                 area=area.name if area else ticket.area_id,
                 question=preview(ticket.question)[:80],
             )
@@ -95,7 +95,7 @@ def show_ticket(service: ConversationService, turn: Turn, rest: str) -> None:
             "ticket_view",
             ticket=ticket.id,
             area=area.name if area else ticket.area_id,
-            status=status_text(t, ticket, turn.name),
+            status=status_text(t, ticket, turn.name, asker=ticket.asker_id == turn.user),
             question=ticket.question or "",
         )
     ]

@@ -25,10 +25,14 @@ def state_key(channel: str, conversation_id: str, user_id: str) -> str:
 Names = Callable[[str], str]  # a user id to the name others are shown (``Turn.name``)
 
 
-def status_text(t: Texts, ticket: Ticket, name: Names = str) -> str:
+def status_text(t: Texts, ticket: Ticket, name: Names = str, asker: bool = False) -> str:
+    """The ticket's status in words, as staff read it; ``asker``: as its asker does
+    (a waiting ticket waits on them: "väntar på svar från dig")."""
     key = f"status_{ticket.status.value}"
     if ticket.status is Status.CLAIMED:
         return t(key, who=name(ticket.claimed_by) if ticket.claimed_by else "")
+    if ticket.status is Status.WAITING and not asker:
+        return t("status_waiting_staff")
     return t(key)
 
 

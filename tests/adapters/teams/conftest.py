@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +21,7 @@ from bot.service import ConversationService
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.matcher import Thresholds
-from tests.adapters.teams.fake_cloud import ISSUER, FakeCloud
+from tests.adapters.teams.fake_cloud import ISSUER, FakeCloud, card_text
 from tests.conftest import sqlite_store
 
 APP_ID = "app-stodbot"
@@ -64,6 +66,18 @@ class Teams:
         await self.wait_sent(conversation, "skickar frågan")
         await self.say("ja", **{k: v for k, v in kw.items() if k != "activity_id"})
 
+    async def ticket(self, question: str, **kw: Any) -> int:
+        """``route`` the question; the number of the ticket the asker is told it became."""
+        await self.route(question, **kw)
+        routed = await self.wait_sent(kw.get("conversation", "a:dm-anna"), "som ärende")
+        found = re.search(r"ärende <strong>(\d+)</strong>", routed["text"])
+        assert found, routed["text"]
+        return int(found.group(1))
+
+    async def staff(self, text: str, user: str = HR2) -> None:
+        """Staff write ``text`` to the bot in the HR channel (mentioning it, as there)."""
+        await self.say(text, user=user, conversation=HR_CHANNEL, personal=False, mention_bot=True)
+
     async def press(
         self,
         user: str,
@@ -89,20 +103,42 @@ class Teams:
     async def wait_sent(
         self, conversation: str, contains: str, timeout: float = 10
     ) -> dict[str, Any]:
-        import asyncio
+        """The first activity sent to ``conversation`` containing ``contains``, not
+        returned before."""
+        return await _wait(lambda: self.cloud.sent(conversation), conversation, contains, timeout)
 
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while loop.time() < deadline:
-            for act in self.cloud.sent(conversation):
-                if contains in str(act) and not act.get("_seen"):
-                    act["_seen"] = True
-                    return act
-            await asyncio.sleep(0.05)
-        raise AssertionError(
-            f"nothing with {contains!r} sent to {conversation}: "
-            f"{[str(a)[:120] for a in self.cloud.sent(conversation)]}"
-        )
+    async def wait_updated(
+        self, conversation: str, contains: str, timeout: float = 10
+    ) -> dict[str, Any]:
+        """The first edit of an activity in ``conversation`` (a ticket card redrawn)
+        containing ``contains``, not returned before."""
+
+        def updates() -> list[dict[str, Any]]:
+            return [u for u in self.cloud.updates if u["conversation"] == conversation]
+
+        return await _wait(updates, conversation, contains, timeout)
+
+
+async def _wait(
+    seen: Callable[[], list[dict[str, Any]]], conversation: str, contains: str, timeout: float
+) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        for act in seen():
+            if contains in str(act) and not act.get("_seen"):
+                act["_seen"] = True
+                return act
+        await asyncio.sleep(0.05)
+    raise AssertionError(
+        f"nothing with {contains!r} in {conversation}: {[_said(a) for a in seen()]}"
+    )
+
+
+def _said(act: dict[str, Any]) -> str:
+    """What a person reads in an activity: its text, or its card's (for a failure)."""
+    cards = [a.get("content") or {} for a in act.get("attachments") or []]
+    return str(act.get("text") or " | ".join(card_text(c) for c in cards))[:200]
 
 
 def teams_kb(example_kb: KnowledgeBase) -> KnowledgeBase:
@@ -156,6 +192,15 @@ async def teams(
     service = ConversationService(teams_kb(example_kb), sqlite_store(tmp_path / "teams.db"))
     async with running_teams(cloud, service, monkeypatch) as running:
         yield running
+
+
+def leadership_channel(teams: Teams, channel: str) -> ConversationService:
+    """The service behind ``teams``, its organisation given a leadership ``channel``
+    (where the weekly summary is posted)."""
+    service = teams.adapter.service
+    org = replace(service.org, leadership_channel=channel)
+    service.org, service.kb = org, replace(service.kb, organisation=org)
+    return service
 
 
 def clarify_always(teams: Teams) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 from sqlalchemy import func, select
 
@@ -60,9 +59,7 @@ async def test_clarify_by_button(teams: Teams) -> None:
 
 
 async def test_thumbs_down_to_ticket_card_claim_race_answer_and_hidden_note(teams: Teams) -> None:
-    await teams.route(HR_QUESTION)
-    routed = await teams.wait_sent(DM, "som ärende")
-    ticket = int(re.search(r"ärende <strong>(\d+)</strong>", routed["text"]).group(1))  # type: ignore[union-attr]
+    ticket = await teams.ticket(HR_QUESTION)
     card = await teams.wait_sent(HR_CHANNEL, "Ta ärendet")
     content = card["attachments"][0]["content"]
     assert "cykelförmån" in card_text(content)

@@ -6,7 +6,6 @@ import asyncio
 import io
 import json
 import zipfile
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from bot.service import ConversationService
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from routing.ports import Outgoing
-from tests.adapters.teams.conftest import Teams
+from tests.adapters.teams.conftest import Teams, leadership_channel
 from tests.conftest import sqlite_store
 
 
@@ -66,11 +65,8 @@ def test_without_app_id_only_in_development(example_kb: KnowledgeBase, tmp_path:
 
 
 async def test_weekly_summary_to_the_leadership_channel_once(teams: Teams) -> None:
-    service = teams.adapter.service
-    org = replace(service.org, leadership_channel="19:ledning@thread.tacv2")
-    service.org = org
-    service.kb = replace(service.kb, organisation=org)
-    render = renderer(org.municipality)
+    service = leadership_channel(teams, "19:ledning@thread.tacv2")
+    render = renderer(service.org.municipality)
     assert post_weekly(service, "2026-W47", "https://stod.example", "k", render=render) == [
         "teams:19:ledning@thread.tacv2"
     ]
