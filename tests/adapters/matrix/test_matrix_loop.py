@@ -25,9 +25,8 @@ async def test_answer_with_an_article_then_the_lead_accepts_the_wording(
         await world.start_bot()
         dm = await open_dm(world)
         lead, staff = world.staff  # staff[0] leads HR in this world
-        await world.manager.route(dm, HR_QUESTION)
-        card = await lead.wait_for(world.hr_room, "Nytt ärende")
-        ticket = re.search(r"Nytt ärende (\d+)", card["content"]["body"]).group(1)  # type: ignore[union-attr]
+        ticket = await world.manager.ticket(dm, HR_QUESTION)
+        await lead.wait_for(world.hr_room, f"Nytt ärende {ticket}")
         await staff.say(world.hr_room, f"!ta {ticket}")
         await staff.wait_for(world.hr_room, f"Du har tagit ärende {ticket}")
         await staff.say(world.hr_room, f"!svara {ticket} #hr-friskvardsbidrag")
@@ -56,9 +55,8 @@ async def test_an_answered_ticket_becomes_an_article_the_lead_publishes(
         await world.start_bot()
         dm = await open_dm(world)
         lead, staff = world.staff
-        await world.manager.route(dm, HR_QUESTION)
-        card = await lead.wait_for(world.hr_room, "Nytt ärende")
-        ticket = re.search(r"Nytt ärende (\d+)", card["content"]["body"]).group(1)  # type: ignore[union-attr]
+        ticket = await world.manager.ticket(dm, HR_QUESTION)
+        await lead.wait_for(world.hr_room, f"Nytt ärende {ticket}")
         await staff.say(world.hr_room, f"!ta {ticket}")
         await staff.wait_for(world.hr_room, f"Du har tagit ärende {ticket}")
         await staff.say(world.hr_room, f"!svara {ticket} Det kräver ett avtal om bruttolöneavdrag.")
