@@ -4,6 +4,7 @@ an HR area room with two staff members, and the bot."""
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -106,6 +107,14 @@ class Person:
         await self.wait_for(room, "skickar frågan")
         await self.say(room, "ja")
 
+    async def ticket(self, room: str, question: str) -> int:
+        """``route`` the question; the number of the ticket the asker is told it became."""
+        await self.route(room, question)
+        routed = await self.wait_for(room, "som ärende")
+        found = re.search(r"som ärende (\d+)", routed["content"]["body"])
+        assert found, routed["content"]["body"]
+        return int(found.group(1))
+
     async def react(self, room: str, event_id: str, key: str) -> None:
         await self.client.room_send(
             room,
@@ -128,6 +137,7 @@ class World:
     dm: str = ""
     bots: list[MatrixBot] = field(default_factory=list)
     store: SqlStore | None = None
+    others: list[Person] = field(default_factory=list)  # ``newcomer``s
 
     def settings(self, **overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -152,6 +162,13 @@ class World:
         await bot.start()
         self.bots.append(bot)
         return bot
+
+    async def newcomer(self, name: str) -> Person:
+        """One more user of the homeserver, not in the organisation file."""
+        person = Person(self.hs, *self.hs.register(f"{name}{uuid.uuid4().hex[:6]}"))
+        await person.sync()
+        self.others.append(person)
+        return person
 
     async def stop_bots(self) -> None:
         for bot in self.bots:
@@ -207,7 +224,7 @@ async def world_of(hs: Homeserver, kb: KnowledgeBase, tmp_path: Path) -> AsyncIt
         yield w
     finally:
         await w.stop_bots()
-        for p in (w.manager, *w.staff):
+        for p in (w.manager, *w.staff, *w.others):
             await p.client.close()
 
 
@@ -219,15 +236,22 @@ async def world(
         yield w
 
 
-async def open_dm(world: World) -> str:
-    """The manager opens a direct chat with the bot; the bot joins on invite."""
-    created = await world.manager.client.room_create(is_direct=True, invite=[world.bot_id])
-    assert isinstance(created, RoomCreateResponse), created
-    world.dm = created.room_id
-    bot = world.bots[-1]
-    for _ in range(100):  # the bot's own sync loop accepts the invite
-        if created.room_id in bot.client.rooms:
-            break
+async def bot_joined(bot: MatrixBot, room: str) -> None:
+    """Wait until ``bot`` is in ``room``: its own sync loop accepts the invite."""
+    for _ in range(100):
+        if room in bot.client.rooms:
+            return
         await asyncio.sleep(0.1)
-    assert created.room_id in bot.client.rooms
+    raise AssertionError(f"the bot has not joined {room}")
+
+
+async def open_dm(world: World, person: Person | None = None) -> str:
+    """``person`` (the manager unless named) opens a direct chat with the bot, which
+    joins on invite."""
+    person = person or world.manager
+    created = await person.client.room_create(is_direct=True, invite=[world.bot_id])
+    assert isinstance(created, RoomCreateResponse), created
+    if person is world.manager:
+        world.dm = created.room_id
+    await bot_joined(world.bots[-1], created.room_id)
     return created.room_id

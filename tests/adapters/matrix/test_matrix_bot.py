@@ -12,7 +12,7 @@ from adapters.reports.post import renderer
 from adapters.sql import tables
 from bot.jobs import post_weekly
 from knowledge.matcher import Thresholds
-from tests.adapters.matrix.conftest import World, open_dm
+from tests.adapters.matrix.conftest import World, bot_joined, open_dm
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
@@ -56,9 +56,7 @@ async def test_thumbs_down_to_ticket_claim_race_answer_note_resolve(world: World
 
     # The card reaches the area room (this is Intern service's question: no room, so
     # route an HR question too, which has one).
-    await world.manager.route(dm, HR_QUESTION)
-    routed_hr = await world.manager.wait_for(dm, "**HR**".replace("*", ""))
-    hr_ticket = routed_hr["content"]["body"].split("ärende ")[1].split(".")[0].strip()
+    hr_ticket = str(await world.manager.ticket(dm, HR_QUESTION))
     card = await hr1.wait_for(world.hr_room, f"Nytt ärende {hr_ticket}")
     assert "cykelförmån" in card["content"]["body"] and "Ta senast" in card["content"]["body"]
     assert ticket != hr_ticket
@@ -160,10 +158,7 @@ def _store(world: World):  # type: ignore[no-untyped-def]
 
 async def test_weekly_summary_is_posted_once_to_the_leadership_room(world: World) -> None:
     bot = await world.start_bot()
-    for _ in range(100):
-        if world.leadership_room in bot.client.rooms:
-            break
-        await asyncio.sleep(0.1)
+    await bot_joined(bot, world.leadership_room)
     render = renderer(world.kb.organisation.municipality)
     assert post_weekly(
         bot.service, "2026-W48", "https://stod.exempelkommun.se", "s3cret", render=render

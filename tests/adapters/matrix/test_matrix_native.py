@@ -147,13 +147,7 @@ async def test_a_room_whose_sends_hang_does_not_hold_up_answers_elsewhere(world:
     bot = await world.start_bot()
     stalled = await open_dm(world)
     asker = world.staff[0]
-    created = await asker.client.room_create(is_direct=True, invite=[world.bot_id])
-    assert isinstance(created, RoomCreateResponse), created
-    other = created.room_id
-    for _ in range(100):
-        if other in bot.client.rooms:
-            break
-        await asyncio.sleep(0.1)
+    other = await open_dm(world, asker)
     release = asyncio.Event()
     send = bot.client.room_send
 
