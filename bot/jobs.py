@@ -144,9 +144,8 @@ def _close_one(
             text = t("close_notice", ticket=ticket.id, area=area, closes=t.time(closes))
             tx.outbox.add(to_asker(ticket, text), now)
             return what
-        tx.outbox.add(to_asker(ticket, t("auto_closed", ticket=ticket.id)), now)
         _forget_ticket_feedback(tx, ticket, now)
-        ask_rating_later(tx, ticket, now)
+        ask_rating_later(tx, ticket, now, t("auto_closed", ticket=ticket.id))  # one message
         for item in ticket_card(service.org, ticket, service.texts(), kind="ticket_update"):
             tx.outbox.add(item, now)
         return what

@@ -96,15 +96,17 @@ def rating_question(t: Texts, ticket: Ticket, about: str | None, first: str | No
     )
 
 
-def ask_rating_later(tx: Tx, ticket: Ticket, at: datetime) -> None:
-    """After a ticket closed by itself: ask its asker for a rating, in a direct chat
-    only (not where others read along), and read their next 1-5 as the answer."""
+def ask_rating_later(tx: Tx, ticket: Ticket, at: datetime, closed: str) -> None:
+    """After a ticket closed by itself: tell its asker ``closed`` and, in the same
+    message in a direct chat (not where others read along), ask for a rating and read
+    their next 1-5 as the answer."""
     if ticket.shared_in is not None:
+        tx.outbox.add(to_asker(ticket, closed), at)
         return
     key = state_key(ticket.channel, ticket.conversation_id, ticket.asker_id)
     state = ConversationState(Awaiting.RATING, ticket_id=ticket.id)
     tx.states.put(key, state.to_dict(), at)
-    reply = rating_question(Texts(ticket.language), ticket, state.about)
+    reply = rating_question(Texts(ticket.language), ticket, state.about, first=closed)
     tx.outbox.add(
         Outgoing(
             channel=ticket.channel,

@@ -466,3 +466,23 @@ def test_a_duplicate_is_merged_its_asker_gets_the_answer_and_demand_counts_once(
     )
     hr = next(r for r in counted.areas if r.key == "hr")
     assert hr.weeks[-1].tickets == 1  # the same need, counted once
+
+
+def test_an_answered_ticket_left_alone_closes_with_one_message_that_asks_for_a_rating(
+    office: Office,
+) -> None:
+    from bot.jobs import close_idle
+
+    ticket = office.ticket()
+    office.say(HR1, f"ta {ticket}")
+    office.say(HR1, f"svara {ticket} Vi har ingen cykelförmån ännu.")
+    answered = office.now  # Thursday 26 November; the manager never says ja or nej
+    closed: list[int] = []
+    for day in range(1, 15):
+        closed += close_idle(office.service, 5, now=answered + timedelta(days=day)).closed
+    assert closed == [ticket]
+    [last] = [m for m in office.inbox(MANAGER) if "är avslutat" in m]
+    assert "Hur nöjd är du med hjälpen i ärende" in last  # the same message, not a second
+    office.say(MANAGER, "3")
+    with office.store.transaction() as tx:
+        assert tx.tickets.get(ticket).rating == 3  # type: ignore[union-attr]
