@@ -118,7 +118,7 @@ def add_info(service: ConversationService, turn: Turn, rest: str) -> None:
         return usage(turn, "komplettera 42 Det gäller min dator i Grannby.")
     ticket = service.desk.add_info(turn.tx, parsed[0], turn.user, parsed[1], turn.now)
     turn.say(Reply(ReplyKind.INFO, turn.t("info_added", ticket=ticket.id), ticket_id=ticket.id))
-    service.card_changed(turn, ticket)
+    service.info_added(turn, ticket, parsed[1])
 
 
 @COMMANDS.command(

@@ -28,7 +28,7 @@ from bot import staff as _staff_commands  # noqa: F401  (registers commands)
 from bot.commands import COMMANDS
 from bot.markup import from_markdown
 from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
-from bot.notify import rating_question, state_key, ticket_card, to_sender
+from bot.notify import area_notice, preview, rating_question, state_key, ticket_card, to_sender
 from bot.state import Awaiting, ConversationState
 from bot.texts import IN_SWEDISH, NO, YES, Texts
 from bot.turn import Turn
@@ -626,7 +626,7 @@ class ConversationService:
         turn.say(
             Reply(ReplyKind.INFO, turn.t("info_added_reply", ticket=ticket.id), ticket_id=ticket.id)
         )
-        self.card_changed(turn, ticket)
+        self.info_added(turn, ticket, text)
         return True
 
     def card_changed(self, turn: Turn, ticket: Ticket) -> None:
@@ -634,6 +634,15 @@ class ConversationService:
         turn.notify_all(
             ticket_card(self.org, ticket, self.texts(), kind="ticket_update", name=turn.name)
         )
+
+    def info_added(self, turn: Turn, ticket: Ticket, text: str) -> None:
+        """The asker added to ``ticket``: its card is redrawn, and the area's room and
+        channel (where its card and question already are) are told what they wrote."""
+        self.card_changed(turn, ticket)
+        area = self.org.area(ticket.area_id)
+        if area is not None:
+            said = self.texts()("info_from_asker", ticket=ticket.id, text=preview(text))
+            turn.notify_all(area_notice(area, said))
 
     def _ticket_feedback(
         self, turn: Turn, ticket_id: int, solved: bool, keep_state: bool = False

@@ -105,6 +105,8 @@ async def test_staff_ask_the_asker_and_the_plain_reply_goes_on_the_ticket(world:
 
     await world.manager.say(dm, "Ja, en elcykel för att pendla.")
     await world.manager.wait_for(dm, f"lagt till det i ärende {ticket}, och handläggaren ser det")
+    told = await staff.wait_for(world.hr_room, "Frågeställaren har kompletterat ärende")
+    assert "Ja, en elcykel för att pendla." in told["content"]["body"]  # HR is told
     await staff.wait_for(world.hr_room, f"Ärende {ticket} – HR – handläggs av")  # again
     await staff.say(world.hr_room, f"!ärende {ticket}")
     shown = await staff.wait_for(world.hr_room, "Ja, en elcykel för att pendla.")

@@ -105,6 +105,8 @@ async def test_staff_ask_the_asker_and_the_plain_reply_goes_on_the_ticket(teams:
 
     await teams.say("Ja, en elcykel för att pendla.")
     await teams.wait_sent(DM, f"lagt till det i ärende {ticket}, och handläggaren ser det")
+    told = await teams.wait_sent(HR_CHANNEL, "Frågeställaren har kompletterat ärende")
+    assert "Ja, en elcykel för att pendla." in told["text"]  # HR is told, not only the card
     back = await teams.wait_updated(HR_CHANNEL, f"Ärende {ticket} – HR – handläggs av")
     assert "handläggs av Hasse Konsult" in card_text(back["attachments"][0]["content"])
     await teams.staff(f"ärende {ticket}")
