@@ -123,6 +123,16 @@ def example_copy(root: Path) -> Path:
     return base
 
 
+def set_reviewed(path: Path, reviewed: str | None) -> Path:
+    """Give the article file ``path`` another ``reviewed:`` date (None: no date at all),
+    for tests of articles past their review; ``path`` is returned."""
+    text = path.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("reviewed:"))
+    new = f"reviewed: {reviewed}\n" if reviewed else ""
+    path.write_text(text.replace(old + "\n", new), encoding="utf-8")
+    return path
+
+
 def load_copy(base: Path) -> KnowledgeBase:
     """``base`` (an ``example_copy``) loaded as ``example_kb`` is: lexical matcher only."""
     return load_knowledge_base(

@@ -14,7 +14,7 @@ from bot.jobs import push_suggestions, remind_reviews, scheduled_month
 from bot.messages import ConversationRef, IncomingMessage, Reply
 from bot.service import ConversationService
 from routing.ports import OutboxItem
-from tests.conftest import example_copy, load_copy
+from tests.conftest import example_copy, load_copy, set_reviewed
 from tests.unit.test_knowledge_loop import _ticket_answered_with_an_article
 
 MANAGER = "@anna.chef:exempelkommun.se"
@@ -82,11 +82,7 @@ def test_the_weeks_suggestions_reach_the_area_room_once_with_buttons(lead: Lead)
 
 
 def _age(lead: Lead, name: str, reviewed: str | None) -> None:
-    path = lead.base / "articles" / "hr" / name
-    text = path.read_text(encoding="utf-8")
-    old = next(line for line in text.splitlines() if line.startswith("reviewed:"))
-    new = f"reviewed: {reviewed}" if reviewed else ""
-    path.write_text(text.replace(old + "\n", new + "\n" if new else ""), encoding="utf-8")
+    set_reviewed(lead.base / "articles" / "hr" / name, reviewed)
 
 
 def test_articles_past_review_are_listed_monthly_and_the_button_marks_them(

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.jobs import push_suggestions, remind_reviews
 from tests.adapters.matrix.conftest import World, open_dm, world_of
 from tests.adapters.matrix.homeserver import Homeserver
-from tests.conftest import example_copy, load_copy
+from tests.conftest import example_copy, load_copy, set_reviewed
 
 HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
 KEYCAPS = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣"]
@@ -84,10 +84,7 @@ async def test_staff_mark_the_months_reviews_with_a_reaction(
     homeserver: Homeserver, tmp_path: Path
 ) -> None:
     base = example_copy(tmp_path)
-    path = base / "articles" / "hr" / "sjuklon.md"
-    text = path.read_text(encoding="utf-8")
-    old = next(line for line in text.splitlines() if line.startswith("reviewed:"))
-    path.write_text(text.replace(old, "reviewed: 2025-06-01"), encoding="utf-8")
+    path = set_reviewed(base / "articles" / "hr" / "sjuklon.md", "2025-06-01")
     async with world_of(homeserver, load_copy(base), tmp_path) as world:
         bot = await world.start_bot()
         assert remind_reviews(bot.service, "2026-12") == [f"matrix:{world.hr_room}"]

@@ -14,7 +14,7 @@ from bot.jobs import push_suggestions, remind_reviews
 from bot.service import ConversationService
 from tests.adapters.teams.conftest import HR1, HR2, HR_CHANNEL, running_teams, teams_kb
 from tests.adapters.teams.fake_cloud import FakeCloud, card_text
-from tests.conftest import example_copy, load_copy, sqlite_store
+from tests.conftest import example_copy, load_copy, set_reviewed, sqlite_store
 
 DM = "a:dm-anna"
 HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
@@ -51,10 +51,7 @@ async def test_the_months_reviews_are_marked_from_the_hr_channel(
     cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = example_copy(tmp_path)
-    path = base / "articles" / "hr" / "sjuklon.md"
-    text = path.read_text(encoding="utf-8")
-    old = next(line for line in text.splitlines() if line.startswith("reviewed:"))
-    path.write_text(text.replace(old, "reviewed: 2025-06-01"), encoding="utf-8")
+    path = set_reviewed(base / "articles" / "hr" / "sjuklon.md", "2025-06-01")
     service = ConversationService(teams_kb(load_copy(base)), sqlite_store(tmp_path / "r.db"))
     async with running_teams(cloud, service, monkeypatch) as teams:
         assert remind_reviews(service, "2026-12") == [f"teams:{HR_CHANNEL}"]
