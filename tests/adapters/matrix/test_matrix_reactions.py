@@ -5,7 +5,6 @@ the area room. On a copy of the example base, since accepting writes its file.""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bot.jobs import push_suggestions, remind_reviews
@@ -17,11 +16,9 @@ HR_QUESTION = "Vilka regler gäller för cykelförmån via bruttolöneavdrag?"
 KEYCAPS = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣"]
 
 
-async def _ticket(world: World, dm: str) -> str:
-    lead = world.staff[0]
-    await world.manager.route(dm, HR_QUESTION)
-    card = await lead.wait_for(world.hr_room, "Nytt ärende")
-    ticket = re.search(r"Nytt ärende (\d+)", card["content"]["body"]).group(1)  # type: ignore[union-attr]
+async def _ticket(world: World, dm: str) -> int:
+    """The manager's question becomes a ticket (``Person.ticket``) that HR claims."""
+    ticket = await world.manager.ticket(dm, HR_QUESTION)
     await world.staff[1].say(world.hr_room, f"!ta {ticket}")
     await world.staff[1].wait_for(world.hr_room, f"Du har tagit ärende {ticket}")
     return ticket
@@ -43,7 +40,7 @@ async def test_the_asker_rates_a_closed_ticket_with_a_reaction(world: World) -> 
     await world.manager.react(dm, question["event_id"], "4️⃣")
     await world.manager.wait_for(dm, "Tack! Vill du säga något mer")
     with bot.store.transaction() as tx:
-        rated = tx.tickets.get(int(ticket))
+        rated = tx.tickets.get(ticket)
     assert rated is not None and rated.rating == 4
     # a number on a message that offered none says nothing; a second press is not a
     # second rating
@@ -51,7 +48,7 @@ async def test_the_asker_rates_a_closed_ticket_with_a_reaction(world: World) -> 
     await world.manager.say(dm, "hej")
     await world.manager.wait_for(dm, "Hej")
     with bot.store.transaction() as tx:
-        assert tx.tickets.get(int(ticket)).rating == 4  # type: ignore[union-attr]
+        assert tx.tickets.get(ticket).rating == 4  # type: ignore[union-attr]
 
 
 async def test_the_lead_accepts_the_weeks_wording_with_a_reaction(
