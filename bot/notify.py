@@ -120,6 +120,40 @@ def ask_rating_later(tx: Tx, ticket: Ticket, at: datetime, closed: str) -> None:
     )
 
 
+def to_person(
+    tx: Tx,
+    user_id: str,
+    reply: Reply,
+    at: datetime,
+    state: ConversationState | None = None,
+    dedupe_key: str | None = None,
+) -> bool:
+    """A message a job starts, to ``user_id`` in their direct chat with the bot (where
+    they last wrote to it alone); with ``state``, their next message is read as the
+    answer to it. False when there is no such chat, or ``dedupe_key`` was used before
+    (so that a job run twice, or by two instances, sends it once)."""
+    where = tx.people.direct(user_id)
+    if where is None:
+        return False
+    if dedupe_key is not None and tx.outbox.exists(dedupe_key):
+        return False
+    item = Outgoing(
+        channel=where.channel,
+        conversation_id=where.conversation_id,
+        address=where.address,
+        user_id=user_id,
+        kind="notice",
+        payload=replace(reply, kind=ReplyKind.NOTICE).to_payload(),
+        dedupe_key=dedupe_key,
+    )
+    if tx.outbox.add(item, at) is None:
+        return False
+    if state is not None:
+        key = state_key(where.channel, where.conversation_id, user_id)
+        tx.states.put(key, state.to_dict(), at)
+    return True
+
+
 def await_ticket_info(tx: Tx, ticket: Ticket, at: object) -> None:
     """After staff asked the asker something: their next plain message is the reply."""
     key = state_key(ticket.channel, ticket.conversation_id, ticket.asker_id)

@@ -40,7 +40,7 @@ from knowledge.model import Area, Article
 from knowledge.phrasings import PhrasingError
 from routing.calendar import BusinessCalendar
 from routing.desk import Desk
-from routing.ports import QuestionEntry, Store, StoreUnavailable, Tx
+from routing.ports import Direct, QuestionEntry, Store, StoreUnavailable, Tx
 from routing.roles import OrganisationRoles, Roles
 from routing.router import AreaRouter
 from routing.tickets import Ticket, TicketError
@@ -164,10 +164,16 @@ class ConversationService:
             return out
 
     def _remember_name(self, turn: Turn) -> None:
-        """The sender's display name, for others to read instead of an id."""
+        """The sender's display name, for others to read instead of an id, and their
+        direct chat with the bot, where a job may write to them first."""
         name = " ".join((turn.msg.display_name or "").split())[:100]
         if name and name != turn.tx.people.display_name(turn.user):
             turn.tx.people.set_display_name(turn.user, name, turn.now)
+        where = turn.msg.conversation
+        if turn.msg.shared_in is None:
+            turn.tx.people.set_direct(
+                turn.user, Direct(where.channel, where.conversation_id, where.address), turn.now
+            )
 
     def _dispatch(self, turn: Turn, text: str) -> None:
         try:

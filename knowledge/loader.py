@@ -16,8 +16,19 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from knowledge.model import SLA, Area, Article, Link, Organisation, Partner, Unit
-from knowledge.schema import ArticleIn, OrganisationIn
+from knowledge.model import (
+    SLA,
+    Area,
+    Article,
+    Commitments,
+    Intro,
+    Link,
+    Organisation,
+    Partner,
+    Person,
+    Unit,
+)
+from knowledge.schema import ArticleIn, OrganisationIn, PersonIn
 
 log = logging.getLogger(__name__)
 # libyaml's loader where PyYAML was built with it: parsing 20,000 articles in seconds.
@@ -116,6 +127,7 @@ def parse_article(path: Path) -> ParsedArticle | Problem:
         follow_up=tuple(meta.follow_up),
         owner=meta.owner,
         reviewed=meta.reviewed,
+        intro=Intro(meta.intro.week, meta.intro.order) if meta.intro else None,
         source=path,
     )
     return ParsedArticle(article, keys, qlines)
@@ -177,9 +189,12 @@ def load_organisation(path: Path) -> Organisation:
     if org.triage_area is not None and org.triage_area not in ids:
         raise OrganisationError(f"{path}: triage_area '{org.triage_area}' is not an area")
     unit_ids = {u.id for u in org.units}
-    for user, unit in org.people.items():
-        if unit not in unit_ids:
-            raise OrganisationError(f"{path}: people.{user}: unknown unit '{unit}'")
+    persons = []
+    for user, entry in sorted(org.people.items()):
+        person = entry if isinstance(entry, PersonIn) else PersonIn(unit=entry)
+        if person.unit is not None and person.unit not in unit_ids:
+            raise OrganisationError(f"{path}: people.{user}: unknown unit '{person.unit}'")
+        persons.append(Person(user, person.unit, person.role, person.start))
     return Organisation(
         municipality=org.municipality,
         example=org.example,
@@ -198,6 +213,17 @@ def load_organisation(path: Path) -> Organisation:
                 channel=a.channel,
                 staff=tuple(a.staff),
                 lead_user=a.lead_user,
+                serves=tuple(a.serves),
+                commitments=Commitments(
+                    a.commitments.claim_hours or a.sla.claim_hours,
+                    a.commitments.resolve_hours or a.sla.resolve_hours,
+                    a.commitments.answered_share,
+                    a.commitments.satisfaction,
+                )
+                if a.commitments
+                else None,
+                plan=Link(a.plan.title, a.plan.url) if a.plan else None,
+                survey_month=a.survey_month or org.survey_month,
             )
             for a in org.areas
         ),
@@ -205,5 +231,6 @@ def load_organisation(path: Path) -> Organisation:
         leadership=tuple(org.leadership),
         leadership_room=org.leadership_room,
         leadership_channel=org.leadership_channel,
-        people=tuple(sorted(org.people.items())),
+        people=tuple((p.user_id, p.unit) for p in persons if p.unit is not None),
+        persons=tuple(persons),
     )

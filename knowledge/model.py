@@ -14,6 +14,14 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Intro:
+    """An article's place on the new manager's path: week 1 is the first week."""
+
+    week: int
+    order: int = 1
+
+
+@dataclass(frozen=True)
 class Article:
     """One process article. ``answer`` is the Markdown body of the file."""
 
@@ -27,6 +35,7 @@ class Article:
     follow_up: tuple[str, ...] = ()
     owner: str | None = None
     reviewed: date | None = None
+    intro: Intro | None = None
     source: Path | None = field(default=None, compare=False)
 
     @property
@@ -50,6 +59,17 @@ class SLA:
 
 
 @dataclass(frozen=True)
+class Commitments:
+    """What an area promises (``None``: no promise on that point). Hours are business
+    hours, ``answered_share`` 0..1, ``satisfaction`` the askers' mean rating 1-5."""
+
+    claim_hours: float | None = None
+    resolve_hours: float | None = None
+    answered_share: float | None = None
+    satisfaction: float | None = None
+
+
+@dataclass(frozen=True)
 class Area:
     id: str
     name: str
@@ -63,6 +83,10 @@ class Area:
     channel: str | None = None
     staff: tuple[str, ...] = ()  # platform user ids of the area's support staff
     lead_user: str | None = None  # the lead's platform user id, for escalations
+    serves: tuple[str, ...] = ()  # unit ids or roles it is there for
+    commitments: Commitments | None = None
+    plan: Link | None = None  # the area's verksamhetsplan
+    survey_month: int = 11  # when the people it served are asked how it went (1-12)
 
     @property
     def responsible(self) -> str:
@@ -77,6 +101,17 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone listed in the organisation file: their unit, and for a new manager the
+    role and start date that enrol them on the introduction path."""
+
+    user_id: str
+    unit: str | None = None
+    role: str | None = None
+    start: date | None = None
+
+
+@dataclass(frozen=True)
 class Organisation:
     municipality: str
     areas: tuple[Area, ...]
@@ -87,6 +122,7 @@ class Organisation:
     leadership_room: str | None = None
     leadership_channel: str | None = None
     people: tuple[tuple[str, str], ...] = ()  # (user id, unit id) known in advance
+    persons: tuple[Person, ...] = ()  # everyone listed under people:, with role and start
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)

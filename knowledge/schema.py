@@ -28,6 +28,7 @@ class ArticleIn(_Strict):
     follow_up: list[str] = []
     owner: str | None = None
     reviewed: date | None = None
+    intro: IntroIn | None = None
 
     @field_validator("questions")
     @classmethod
@@ -35,6 +36,14 @@ class ArticleIn(_Strict):
         if any(not q.strip() for q in value):
             raise ValueError("empty question")
         return value
+
+
+class IntroIn(_Strict):
+    """Where an article sits on a new manager's path: the week (1 = the first) and its
+    order within the week."""
+
+    week: int = Field(ge=1, le=52)
+    order: int = Field(default=1, ge=1, le=99)
 
 
 class PartnerIn(_Strict):
@@ -45,6 +54,17 @@ class PartnerIn(_Strict):
 class SLAIn(_Strict):
     claim_hours: float = Field(default=8, gt=0)
     resolve_hours: float = Field(default=24, gt=0)
+
+
+class CommitmentsIn(_Strict):
+    """What an area promises the people it serves, in public: business hours to claim
+    and to resolve a ticket (default: its SLA), the share of questions answered without
+    a ticket, and the askers' mean rating (1-5)."""
+
+    claim_hours: float | None = Field(default=None, gt=0)
+    resolve_hours: float | None = Field(default=None, gt=0)
+    answered_share: float | None = Field(default=None, ge=0, le=1)
+    satisfaction: float | None = Field(default=None, ge=1, le=5)
 
 
 class AreaIn(_Strict):
@@ -60,11 +80,24 @@ class AreaIn(_Strict):
     channel: str | None = None
     staff: list[str] = []
     lead_user: str | None = None
+    serves: list[str] = []  # the units (ids) or roles it is there for
+    commitments: CommitmentsIn | None = None
+    plan: LinkIn | None = None  # its verksamhetsplan
+    survey_month: int | None = Field(default=None, ge=1, le=12)  # else the organisation's
 
 
 class UnitIn(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: str
+
+
+class PersonIn(_Strict):
+    """Someone known in advance. A ``chef`` with a ``start`` date is enrolled on the new
+    manager's path from that date."""
+
+    unit: str | None = None
+    role: str | None = None
+    start: date | None = None
 
 
 class OrganisationIn(_Strict):
@@ -77,4 +110,6 @@ class OrganisationIn(_Strict):
     leadership: list[str] = []
     leadership_room: str | None = None
     leadership_channel: str | None = None
-    people: dict[str, str] = {}  # user id -> unit id
+    # user id -> unit id, or the person: {unit: bou, role: chef, start: 2026-12-07}
+    people: dict[str, str | PersonIn] = {}
+    survey_month: int = Field(default=11, ge=1, le=12)  # the yearly question to askers

@@ -95,6 +95,15 @@ class InboundRepo(Protocol):
         """Record an inbound event; False if it was seen before (a redelivery)."""
 
 
+@dataclass(frozen=True)
+class Direct:
+    """A person's direct chat with the bot: where a job may write to them first."""
+
+    channel: str
+    conversation_id: str
+    address: str = ""
+
+
 class PeopleRepo(Protocol):
     def unit(self, user_id: str) -> str | None: ...
 
@@ -109,6 +118,11 @@ class PeopleRepo(Protocol):
         """The name the person's client showed last, for others to read; never for access."""
 
     def set_display_name(self, user_id: str, name: str, at: datetime) -> None: ...
+
+    def direct(self, user_id: str) -> Direct | None:
+        """Where the person last wrote to the bot alone (not in a shared room), or None."""
+
+    def set_direct(self, user_id: str, where: Direct, at: datetime) -> None: ...
 
 
 class StateRepo(Protocol):

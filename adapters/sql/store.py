@@ -20,6 +20,7 @@ from adapters.sql.leases import SqlLeases
 from adapters.sql.tables import as_utc
 from routing.ports import (
     AuditEntry,
+    Direct,
     FailedInboxItem,
     InboxItem,
     NewTicket,
@@ -80,6 +81,27 @@ class SqlPeople:
 
     def set_display_name(self, user_id: str, name: str, at: datetime) -> None:
         self._set(user_id, at, display_name=name)
+
+    def direct(self, user_id: str) -> Direct | None:
+        p = t.people.c
+        row = self.conn.execute(
+            select(p.direct_channel, p.direct_conversation, p.direct_address).where(
+                p.user_id == user_id
+            )
+        ).one_or_none()
+        if row is None or not row.direct_channel or not row.direct_conversation:
+            return None
+        return Direct(row.direct_channel, row.direct_conversation, row.direct_address or "")
+
+    def set_direct(self, user_id: str, where: Direct, at: datetime) -> None:
+        if self.direct(user_id) != where:
+            self._set(
+                user_id,
+                at,
+                direct_channel=where.channel,
+                direct_conversation=where.conversation_id,
+                direct_address=where.address,
+            )
 
     def _set(self, user_id: str, at: datetime, **values: str) -> None:
         done = self.conn.execute(

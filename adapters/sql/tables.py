@@ -76,6 +76,10 @@ people = Table(
     Column("unit_id", String(64)),
     Column("language", String(8)),
     Column("display_name", String(255)),  # as the client shows it; never for access
+    # where they last wrote to the bot alone, for the jobs that write to them first
+    Column("direct_channel", String(16)),
+    Column("direct_conversation", String(512)),
+    Column("direct_address", Text),
     Column("updated_at", UTC_TIME, nullable=False),
 )
 

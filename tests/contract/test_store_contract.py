@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from adapters.sql.store import SqlStore
-from routing.ports import AuditEntry, NewTicket, Outgoing, QuestionEntry
+from routing.ports import AuditEntry, Direct, NewTicket, Outgoing, QuestionEntry
 from routing.tickets import Status
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -44,6 +44,18 @@ def test_inbound_event_is_recorded_once(any_store: SqlStore) -> None:
         assert tx.inbound.first_time("teams", "$ev1", NOW) is True  # unique per channel
     with any_store.transaction() as tx:
         assert tx.inbound.first_time("matrix", "$ev1", NOW) is False
+
+
+def test_a_persons_direct_chat_is_the_last_one_they_wrote_in(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        assert tx.people.direct("@anna:k") is None
+        tx.people.set_language("@anna:k", "sv", NOW)  # a row without a direct chat yet
+        assert tx.people.direct("@anna:k") is None
+        tx.people.set_direct("@anna:k", Direct("matrix", "!dm1:k"), NOW)
+        tx.people.set_direct("@anna:k", Direct("teams", "a:1", '{"serviceUrl": "x"}'), NOW)
+    with any_store.transaction() as tx:
+        assert tx.people.direct("@anna:k") == Direct("teams", "a:1", '{"serviceUrl": "x"}')
+        assert tx.people.language("@anna:k") == "sv"  # the other columns stay
 
 
 def test_a_created_ticket_reads_back_as_it_was_returned(any_store: SqlStore) -> None:
