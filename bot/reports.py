@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.service import ConversationService
+from knowledge.masking import known_names, mask
+from routing.policy import Role
+from routing.ports import AuditEntry
 from routing.report import week_bounds
 from routing.summary import Summary, build_summary
 from routing.tally import COME_BACK, previous_weeks
+from routing.yearly import Yearly, build_yearly, year_bounds
 
 
 def load_summary(
@@ -38,3 +43,71 @@ def load_summary(
         normalise=lambda text: " ".join(analyzer.surface(text)),
         viewer_areas=viewer_areas,
     )
+
+
+class NotAllowed(Exception):
+    """The viewer may not read this area's yearly analysis."""
+
+
+def load_yearly(
+    service: ConversationService,
+    area_id: str,
+    year: int,
+    now: datetime | None = None,
+    viewer: str | None = None,
+    lead_version: bool = False,
+) -> Yearly:
+    """An area's yearly analysis. ``viewer``: the person reading it in chat or on the
+    dashboard, who must be the area's lead (the lead's version) or leadership (counts
+    only), as the access policy decides and audits; None: the operator's terminal,
+    which gets leadership's version unless ``lead_version``."""
+    now = now or service.clock()
+    first, _ = year_bounds(year - 1)
+    _, end = year_bounds(year)
+    with service.store.transaction() as tx:
+        if viewer is not None:
+            decision = service.desk.policy.yearly(viewer, area_id)
+            if decision.audit:
+                tx.audit.append(
+                    AuditEntry(
+                        now,
+                        viewer,
+                        "read" if decision.allowed else "refused",
+                        "yearly",
+                        f"{area_id}:{year}",
+                    )
+                )
+            if not decision.allowed:
+                raise NotAllowed(area_id)
+            lead_version = decision.role is Role.STAFF
+        questions = tx.questions.between(first, end + COME_BACK)
+        tickets = tx.tickets.created_between(first, end)
+    matcher = service.kb.matcher
+    analyzer = matcher.analyzer
+
+    def closest(text: str) -> str | None:
+        best = matcher.match(text).best
+        return best.article.title if best is not None else None
+
+    yearly = build_yearly(
+        service.org,
+        area_id,
+        year,
+        service.desk.calendar,
+        questions,
+        tickets,
+        service.kb.articles,
+        now,
+        normalise=lambda text: " ".join(analyzer.surface(text)),
+        closest=closest,
+        lead_version=lead_version,
+    )
+    if lead_version:  # the free text of the lead's version, masked for personal data
+        names = known_names(service.org)
+        yearly = replace(
+            yearly,
+            gaps=tuple(
+                replace(g, example=mask(g.example, names)) if g.example else g for g in yearly.gaps
+            ),
+        )
+    return yearly

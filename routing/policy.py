@@ -133,6 +133,19 @@ class AccessPolicy:
                 return True
         return False
 
+    def yearly(self, actor: str, area_id: str) -> Decision:
+        """May ``actor`` read an area's yearly analysis, and which? The area's lead (its
+        ``lead_user``) gets the lead's version, with the survey's comments and an example
+        per gap group (``Role.STAFF``); leadership the counts of every area
+        (``Role.NONE``: no free text); anyone else nothing. The lead's read of a
+        confidential area is audited, as is every refusal."""
+        area = self.org.area(area_id)
+        if area is not None and area.lead_user is not None and actor == area.lead_user:
+            return Decision(True, Role.STAFF, area.confidential)
+        if area is not None and self.roles.is_leadership(actor):
+            return Decision(True, Role.NONE, False)
+        return Decision(False, Role.NONE, True)
+
     def area_text(self, actor: str, area_id: str) -> Decision:
         """May ``actor`` read question text logged for ``area_id`` (a report's example
         questions)? Only that area's staff; audited where the area is confidential."""

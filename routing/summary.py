@@ -132,12 +132,16 @@ class Summary:
 Key = tuple[str, str, int, str]  # level, row key, week index, count name
 
 
-def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
+def publish(
+    counted: Counted, sums: Sequence[tuple[int, Sequence[int]]] = ()
+) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
     """The areas, units and total as leadership may see them (``routing.disclosure``):
     per week and count, the areas and the units each add up to the total, and within a
     row each count of ``WITHIN`` is a whole of its parts and of a rest that is never
     shown (questions = answered by the bot + the rest), and so of each part and the rest
-    of it, so that no count under five can be had by subtraction."""
+    of it, so that no count under five can be had by subtraction. ``sums``: periods
+    that are the sum of others, as (whole, parts) indices (a year of its twelve months),
+    protected the same way in every row."""
     levels = {"area": counted.areas, "unit": counted.units, "total": (counted.total,)}
     values: dict[Key, int] = {
         (level, r.key, i, name): getattr(t, name)
@@ -168,6 +172,14 @@ def publish(counted: Counted) -> tuple[tuple[Row, ...], tuple[Row, ...], Row]:
             groups.append(Group(total, [("unit", r.key, i, name) for r in counted.units]))
         for level, rows in levels.items():
             for r in rows:
+                for name in COUNTS:
+                    for whole_i, part_is in sums if i == 0 else ():
+                        groups.append(
+                            Group(
+                                (level, r.key, whole_i, name),
+                                [(level, r.key, j, name) for j in part_is],
+                            )
+                        )
                 for whole, parts in WITHIN:
                     within(level, r.key, i, whole, parts)
                     for p in parts if len(parts) > 1 else ():

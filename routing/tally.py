@@ -212,6 +212,9 @@ class Counted:
     total: Tallies
 
 
+Period = tuple[str, datetime, datetime]  # label, start (inclusive), end (exclusive)
+
+
 def count_weeks(
     org: Organisation,
     calendar: BusinessCalendar,
@@ -224,19 +227,33 @@ def count_weeks(
     """The exact numbers per area, unit and in total for ``week`` and the four before
     (see ``build_summary`` for the arguments). Never shown as they are."""
     weeks = [*previous_weeks(week), week]
-    bounds = [week_bounds(w) for w in weeks]
+    periods = [(w, *week_bounds(w)) for w in weeks]
+    return count_periods(org, calendar, periods, questions, tickets, now, normalise)
+
+
+def count_periods(
+    org: Organisation,
+    calendar: BusinessCalendar,
+    periods: Sequence[Period],
+    questions: Sequence[QuestionRow],
+    tickets: Sequence[Ticket],
+    now: datetime,
+    normalise: Callable[[str], str] = str.casefold,
+) -> Counted:
+    """The exact numbers per area, unit and in total for each period (weeks, months, a
+    year; they may overlap): questions asked and tickets created in it."""
     deflected = deflected_ids(questions, normalise)
 
-    def in_week(i: int, at: datetime) -> bool:
-        return bounds[i][0] <= at < bounds[i][1]
+    def in_period(i: int, at: datetime) -> bool:
+        return periods[i][1] <= at < periods[i][2]
 
     def row(
         key: str, name: str, q_pred: Callable[[QuestionRow], bool], t_pred: Callable[[Ticket], bool]
     ) -> Tallies:
         tallies = []
-        for i in range(len(weeks)):
-            qs = [q for q in questions if in_week(i, q.asked_at) and q_pred(q)]
-            tks = [t for t in tickets if in_week(i, t.created_at) and t_pred(t)]
+        for i in range(len(periods)):
+            qs = [q for q in questions if in_period(i, q.asked_at) and q_pred(q)]
+            tks = [t for t in tickets if in_period(i, t.created_at) and t_pred(t)]
             tallies.append(_tally(qs, tks, deflected, calendar, now))
         return Tallies(key, name, tuple(tallies))
 
@@ -262,7 +279,7 @@ def count_weeks(
 
     unit_names = {u.id: u.name for u in org.units}
     return Counted(
-        tuple(weeks),
+        tuple(p[0] for p in periods),
         tuple(area_row(a.id, a.name) for a in org.areas),
         tuple(unit_row(u.id, u.name) for u in org.units)
         + (

@@ -26,6 +26,14 @@ AREA_WEIGHTS = {
 }
 
 
+# What the last year brings that the year before did not: a need the base lacks.
+NEW_NEEDS = {
+    "hr": "AI-verktyg i rekryteringen",
+    "it": "nya inloggningen med e-legitimation",
+    "ekonomi": "nya modulen för e-handel",
+}
+
+
 def seed(
     store: SqlStore,
     kb: KnowledgeBase,
@@ -47,7 +55,7 @@ def seed(
     with store.transaction() as tx:
         for k in range(weeks - 1, -1, -1):
             monday = start_last - timedelta(weeks=k)
-            for n in range(per_week + rng.randint(-8, 8) + (weeks - k) * 3):
+            for n in range(per_week + rng.randint(-8, 8) + min(weeks - k, 6) * 3):
                 at = (
                     monday + timedelta(days=rng.randint(0, 4), hours=8 + rng.random() * 8)
                 ).astimezone(UTC)
@@ -101,7 +109,11 @@ def seed(
                             None,
                             None,
                             0.2,
-                            f"saknas i basen om {area} {n % 4}",
+                            f"hur gör vi med {NEW_NEEDS[area]} {n % 3}"
+                            if area in NEW_NEEDS
+                            and at.year == start_last.year
+                            and rng.random() < 0.3
+                            else f"saknas i basen om {area} {n % 4}",
                         )
                     )
                     sla = kb.organisation.area(area).sla  # type: ignore[union-attr]
@@ -135,6 +147,8 @@ def seed(
                     }
                     if rng.random() < 0.85:
                         changes.update(status=Status.RESOLVED, resolved_at=resolved)
+                        if weeks > 6 and rng.random() < 0.5:  # the askers' 1-5, in long seeds
+                            changes.update(rating=rng.choice([2, 3, 4, 4, 5, 5]))
                     if rng.random() < 0.05:
                         changes.update(reopened=1)
                     if claim_h >= 5 and rng.random() < 0.5:
@@ -144,7 +158,7 @@ def seed(
     return count
 
 
-if __name__ == "__main__":  # python -m tests.seed demo.db 2026-W47
+if __name__ == "__main__":  # python -m tests.seed demo.db 2026-W47 [WEEKS]
     import sys
     from pathlib import Path
 
@@ -153,7 +167,8 @@ if __name__ == "__main__":  # python -m tests.seed demo.db 2026-W47
     from tests.conftest import sqlite_store
 
     target, week = Path(sys.argv[1]), sys.argv[2]
+    weeks = int(sys.argv[3]) if len(sys.argv) > 3 else 6
     kb = load_knowledge_base(
         EXAMPLE_DIR / "articles", EXAMPLE_DIR / "organisation.yaml", EXAMPLE_DIR / "synonyms.yaml"
     )
-    print(f"{seed(sqlite_store(target), kb, week)} questions seeded into {target}")
+    print(f"{seed(sqlite_store(target), kb, week, weeks)} questions seeded into {target}")

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
-from adapters.cli import commands, inbox, kb_files, kb_report, kb_suggest
+from adapters.cli import commands, inbox, kb_files, kb_report, kb_suggest, yearly
 from adapters.compose import AuditKeyError, DatabaseUnavailable
 
 
@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="posta sammanställningen i ledningens rum/kanal nu (en gång per vecka)",
     )
     weekly.set_defaults(func=commands.report_weekly)
+    yearly.add_parser(rep_sub)
 
     sla = sub.add_parser("sla", help="servicenivåer")
     sla_sub = sla.add_subparsers(dest="sla_command", required=True, metavar="SLA-KOMMANDO")
