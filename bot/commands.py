@@ -41,6 +41,8 @@ class Command(Generic[H]):
             return bool(_NUMBER_LIKE.match(rest))
         if self.usage.startswith("["):
             return len(rest.split()) <= 1
+        if self.usage.startswith("OMRÅDE"):  # any words: the handler tells an area from
+            return bool(rest)  # a question ("vad gör HR?" / "vad gör jag om ...")
         if self.usage.startswith("ID"):  # article ids: "granskad hr-sjuklon hr-semester"
             ids = rest.replace(",", " ").split()
             return bool(ids) and all(_ARTICLE_ID.fullmatch(i) for i in ids)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot import areas as _area_commands  # noqa: F401  (registers commands)
 from bot import asker as _asker_commands  # noqa: F401  (registers commands)
 from bot import editor as _editor_commands  # noqa: F401  (registers commands)
 from bot import reviews as _review_commands  # noqa: F401  (registers commands)

@@ -155,6 +155,19 @@ SV: dict[str, str] = {
     "unknown_unit": "okänd förvaltning",
     "unknown_area": "Det finns inget område som heter {area}. Områden: {areas}.",
     "unknown_article": "Det finns ingen artikel med id {article} i kunskapsbanken. Artikelns id står i dess fil (id:).",
+    "areas_header": "Stödområdena i {municipality}:",
+    "area_line_lead": "svarar: {lead}",
+    "areas_more": "Skriv till exempel ”vad gör {example}?” för vad ett område gör och lovar.",
+    "area_serves": "Till för: {who}.",
+    "area_promises": "Området lovar:",
+    "area_promise_claim": "ett ärende tas inom {hours} arbetstimmar",
+    "area_promise_resolve": "ett ärende löses inom {hours} arbetstimmar",
+    "area_promise_answered": "minst {share} % av frågorna får svar direkt, utan ärende",
+    "area_promise_satisfaction": "nöjdhet med ärenden minst {mean} av 5",
+    "area_lead": "Ansvarig: {lead}",
+    "area_partner": "Drivs av: {partner}",
+    "area_local_contact": "Lokal kontakt, svarar för området här: {contact}",
+    "area_plan": "Verksamhetsplan: {title}: {url}",
     "suggestions_none": "Inga förslag väntar för dina områden.",
     "suggestions_not_here": "Förslagen är människors egna ord; dem visar jag inte här, där andra läser med. Skriv ”förslag” till mig direkt (eller i områdets eget rum).",
     "suggestions_leads_only": "Förslagen går områdesansvariga igenom (lead_user i organisationsfilen).",
@@ -347,6 +360,19 @@ EN: dict[str, str] = {
     "unknown_unit": "unknown department",
     "unknown_area": "There is no area called {area}. Areas: {areas}.",
     "unknown_article": "There is no article with id {article} in the knowledge base. An article's id is in its file (id:).",
+    "areas_header": "The support areas of {municipality}:",
+    "area_line_lead": "answers: {lead}",
+    "areas_more": "Write for example “what does {example} do?” for what an area does and promises.",
+    "area_serves": "For: {who}.",
+    "area_promises": "The area promises:",
+    "area_promise_claim": "a ticket is claimed within {hours} business hours",
+    "area_promise_resolve": "a ticket is resolved within {hours} business hours",
+    "area_promise_answered": "at least {share} % of questions answered at once, without a ticket",
+    "area_promise_satisfaction": "satisfaction with tickets at least {mean} of 5",
+    "area_lead": "Lead: {lead}",
+    "area_partner": "Run by: {partner}",
+    "area_local_contact": "Local contact, answers for the area here: {contact}",
+    "area_plan": "Business plan: {title}: {url}",
     "suggestions_none": "No suggestions are waiting for your areas.",
     "suggestions_not_here": "The suggestions are people's own words; I do not show them here, where others read along. Write “suggestions” to me directly (or in the area's own room).",
     "suggestions_leads_only": "Area leads go through the suggestions (lead_user in the organisation file).",
@@ -435,3 +461,8 @@ class Texts:
 
     def time(self, value: datetime) -> str:
         return english_time(value) if self.language == "en" else swedish_time(value)
+
+    def number(self, value: float) -> str:
+        """4 -> "4", 4.5 -> "4,5" in Swedish ("4.5" in English)."""
+        text = f"{value:g}"
+        return text if self.language == "en" else text.replace(".", ",")

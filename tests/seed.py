@@ -110,7 +110,8 @@ def seed(
                             None,
                             0.2,
                             f"hur gör vi med {NEW_NEEDS[area]} {n % 3}"
-                            if area in NEW_NEEDS
+                            if weeks > 6  # long seeds only: the short ones stay as they were
+                            and area in NEW_NEEDS
                             and at.year == start_last.year
                             and rng.random() < 0.3
                             else f"saknas i basen om {area} {n % 4}",

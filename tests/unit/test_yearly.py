@@ -41,8 +41,7 @@ def _year(kb: KnowledgeBase, **kw: object):  # type: ignore[no-untyped-def]
     ]
     # claimed after 1, 2, 3, 6 and 7 business hours; resolved after 5 h, three of them
     tickets = [
-        ticket(100 + i, "hr", MARCH, h, 5 if i < 3 else None)
-        for i, h in enumerate((1, 2, 3, 6, 7))
+        ticket(100 + i, "hr", MARCH, h, 5 if i < 3 else None) for i, h in enumerate((1, 2, 3, 6, 7))
     ]
     return build_yearly(
         kb.organisation,

@@ -93,3 +93,17 @@ async def test_staff_mark_the_months_reviews_with_a_reaction(
         await staff.react(world.hr_room, post["event_id"], "1️⃣")
         await staff.wait_for(world.hr_room, "Markerade som granskade i dag")
     assert "reviewed: 2025-06-01" not in path.read_text(encoding="utf-8")
+
+
+async def test_a_manager_reads_what_an_area_does_in_element(world: World) -> None:
+    """Issue 14: ``vad gör HR?`` and ``områden`` in the DM, as Element shows them."""
+    await world.start_bot()
+    dm = await open_dm(world)
+    await world.manager.say(dm, "vad gör HR?")
+    shown = await world.manager.wait_for(dm, "Området lovar")
+    body = shown["content"]["body"]
+    assert "ett ärende tas inom 4 arbetstimmar" in body and "Maria Lindqvist" in body
+    assert "Verksamhetsplan 2026: https://intranat.exempelkommun.se/verksamhetsplan/hr" in body
+    await world.manager.say(dm, "områden")
+    listed = await world.manager.wait_for(dm, "Stödområdena i Exempelkommun")
+    assert "IT-samordnare Karin Dahl" in listed["content"]["body"]

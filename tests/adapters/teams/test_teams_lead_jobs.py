@@ -64,3 +64,19 @@ async def test_the_months_reviews_are_marked_from_the_hr_channel(
         assert "hr-sjuklon" in str(done)
     assert "reviewed: 2025-06-01" not in path.read_text(encoding="utf-8")
     assert load_copy(base).article("hr-sjuklon").reviewed is not None  # type: ignore[union-attr]
+
+
+async def test_a_manager_reads_what_it_does_and_promises_in_teams(
+    cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_kb: Any
+) -> None:
+    """Issue 14: ``vad gör IT?`` in Teams shows the partner and the local contact, and
+    the plan's address, not Markdown source."""
+    service = ConversationService(teams_kb(example_kb), sqlite_store(tmp_path / "a.db"))
+    async with running_teams(cloud, service, monkeypatch) as teams:
+        await teams.say("vad gör IT?")
+        shown = await teams.wait_sent(DM, "Lokal kontakt")
+        text = shown["text"]
+        assert "IT-samordnare Karin Dahl" in text and "Gemensam IT-drift" in text
+        assert "ett ärende tas inom 2 arbetstimmar" in text
+        assert "https://intranat.exempelkommun.se/verksamhetsplan/it" in text
+        assert "](" not in text  # no Markdown source shown
