@@ -186,6 +186,8 @@ def load_organisation(path: Path) -> Organisation:
     ids = [a.id for a in org.areas]
     if len(set(ids)) != len(ids):
         raise OrganisationError(f"{path}: area ids must be unique")
+    if "alla" in ids:  # the yearly analysis' scope for leadership (bot.links.LEADERSHIP)
+        raise OrganisationError(f"{path}: 'alla' is reserved and cannot be an area id")
     if org.triage_area is not None and org.triage_area not in ids:
         raise OrganisationError(f"{path}: triage_area '{org.triage_area}' is not an area")
     unit_ids = {u.id for u in org.units}

@@ -196,8 +196,10 @@ async def serve(settings: Settings) -> None:
             running.append(WorkerProcess(settings))
     if settings.dashboard_secret:
         from adapters.web.dashboard import add_dashboard
+        from adapters.web.yearly import add_yearly
 
         add_dashboard(app, service, settings.dashboard_secret, settings.public_url)
+        add_yearly(app)
     if not running and not settings.dashboard_secret:
         raise NothingToServe(
             "inget att starta: sätt STODBOT_MATRIX_HOMESERVER, STODBOT_MATRIX_USER_ID och "

@@ -33,6 +33,11 @@ def decimal(value: float | None, places: int = 1) -> str:
     return "–" if value is None else f"{value:.{places}f}".replace(".", ",")
 
 
+def number(value: float) -> str:
+    """4.0 -> "4", 4.5 -> "4,5": a target as the organisation file states it."""
+    return f"{value:g}".replace(".", ",")
+
+
 def hours(median: float | None, p90: float | None) -> str:
     if median is None:
         return "–"
@@ -75,13 +80,13 @@ COMMITMENT_LABELS = {
 def _commitment(c: Commitment) -> tuple[str, str, str, str]:
     met = "–" if c.met is None else "ja" if c.met else "nej"
     if c.key in ("claim", "resolve"):
-        target = f"{decimal(c.target)} arbetstimmar"
+        target = f"{number(c.target)} arbetstimmar"
         actual = f"median {decimal(c.actual)} h" if c.actual is not None else "–"
         actual += f", {share(c.within)} inom målet" if c.within is not None else ""
     elif c.key == "answered_share":
         target, actual = share(c.target), share(c.actual)
     else:
-        target, actual = decimal(c.target), decimal(c.actual)
+        target, actual = number(c.target), decimal(c.actual)
     return (COMMITMENT_LABELS[c.key], target, actual, met)
 
 
