@@ -150,4 +150,7 @@ def conversation_service(
         max_chars=settings.max_message_chars,
         clock=clock,
         drafts_dir=settings.drafts_dir,
+        dashboard=(settings.public_url, settings.dashboard_secret)
+        if settings.public_url and settings.dashboard_secret
+        else None,
     )

@@ -39,8 +39,8 @@ class Command(Generic[H]):
         rest = rest.strip()
         if self.usage.startswith("NR"):
             return bool(_NUMBER_LIKE.match(rest))
-        if self.usage.startswith("["):
-            return len(rest.split()) <= 1
+        if self.usage.startswith("["):  # "[OMRÅDE]": one word at most, "[OMRÅDE ÅR]": two
+            return len(rest.split()) <= len(self.usage.split("]")[0].split())
         if self.usage.startswith("OMRÅDE"):  # any words: the handler tells an area from
             return bool(rest)  # a question ("vad gör HR?" / "vad gör jag om ...")
         if self.usage.startswith("ID"):  # article ids: "granskad hr-sjuklon hr-semester"

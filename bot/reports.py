@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.service import ConversationService
 from knowledge.masking import known_names, mask
 from routing.policy import Role
-from routing.ports import AuditEntry
+from routing.ports import AuditEntry, QuestionRow, Tx
 from routing.report import week_bounds
 from routing.summary import Summary, build_summary
 from routing.tally import COME_BACK, previous_weeks
+from routing.tickets import Ticket
 from routing.yearly import Yearly, build_yearly, year_bounds
+
+if TYPE_CHECKING:
+    from bot.service import ConversationService
 
 
 def load_summary(
@@ -56,32 +60,22 @@ def load_yearly(
     now: datetime | None = None,
     viewer: str | None = None,
     lead_version: bool = False,
+    tx: Tx | None = None,
 ) -> Yearly:
     """An area's yearly analysis. ``viewer``: the person reading it in chat or on the
     dashboard, who must be the area's lead (the lead's version) or leadership (counts
-    only), as the access policy decides and audits; None: the operator's terminal,
-    which gets leadership's version unless ``lead_version``."""
+    only), as the access policy decides and audits (a refusal too); None: the
+    operator's terminal, which gets leadership's version unless ``lead_version``.
+    ``tx``: the caller's open transaction (a chat turn), else one of its own."""
     now = now or service.clock()
-    first, _ = year_bounds(year - 1)
-    _, end = year_bounds(year)
-    with service.store.transaction() as tx:
-        if viewer is not None:
-            decision = service.desk.policy.yearly(viewer, area_id)
-            if decision.audit:
-                tx.audit.append(
-                    AuditEntry(
-                        now,
-                        viewer,
-                        "read" if decision.allowed else "refused",
-                        "yearly",
-                        f"{area_id}:{year}",
-                    )
-                )
-            if not decision.allowed:
-                raise NotAllowed(area_id)
-            lead_version = decision.role is Role.STAFF
-        questions = tx.questions.between(first, end + COME_BACK)
-        tickets = tx.tickets.created_between(first, end)
+    if tx is None:
+        with service.store.transaction() as own:
+            read = _yearly_rows(service, own, area_id, year, now, viewer, lead_version)
+    else:
+        read = _yearly_rows(service, tx, area_id, year, now, viewer, lead_version)
+    if read is None:  # raised only now: the refusal's audit entry is committed
+        raise NotAllowed(area_id)
+    lead_version, questions, tickets = read
     matcher = service.kb.matcher
     analyzer = matcher.analyzer
 
@@ -111,3 +105,27 @@ def load_yearly(
             ),
         )
     return yearly
+
+
+def _yearly_rows(
+    service: ConversationService,
+    tx: Tx,
+    area_id: str,
+    year: int,
+    now: datetime,
+    viewer: str | None,
+    lead_version: bool,
+) -> tuple[bool, list[QuestionRow], list[Ticket]] | None:
+    """(lead's version?, the demand log, the tickets) of the two years; None: refused."""
+    if viewer is not None:
+        decision = service.desk.policy.yearly(viewer, area_id)
+        if decision.audit:
+            action = "read" if decision.allowed else "refused"
+            tx.audit.append(AuditEntry(now, viewer, action, "yearly", f"{area_id}:{year}"))
+        if not decision.allowed:
+            return None
+        lead_version = decision.role is Role.STAFF
+    first, _ = year_bounds(year - 1)
+    _, end = year_bounds(year)
+    questions = tx.questions.between(first, end + COME_BACK)
+    return lead_version, questions, tx.tickets.created_between(first, end)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot import analysis as _analysis_commands  # noqa: F401  (registers commands)
 from bot import areas as _area_commands  # noqa: F401  (registers commands)
 from bot import asker as _asker_commands  # noqa: F401  (registers commands)
 from bot import editor as _editor_commands  # noqa: F401  (registers commands)
@@ -77,8 +78,11 @@ class ConversationService:
         calendar: BusinessCalendar | None = None,
         clock: Callable[[], datetime] = utcnow,
         drafts_dir: Path | None = None,
+        dashboard: tuple[str, str] | None = None,
     ) -> None:
         self.kb = kb
+        # (public URL, secret) of the dashboard, for signed links in chat; None: no links
+        self.dashboard = dashboard
         # draft articles from tickets (publicera 42): beside the articles by default
         self.drafts_dir = drafts_dir or (kb.root.parent / "drafts" if kb.root else None)
         self.org = kb.organisation
