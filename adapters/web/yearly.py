@@ -8,6 +8,7 @@ than the link it came from. The security headers are the dashboard's (``harden``
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -128,34 +129,29 @@ async def chart(request: web.Request) -> web.Response:
     return web.Response(body=png, content_type="image/png")
 
 
-async def docx(request: web.Request) -> web.Response:
-    y, _, year = await _load(request)
-    data = await asyncio.to_thread(to_docx, y, request.app[SERVICE].org)
-    name = f"arsanalys-{y.area.id}-{year}.docx"
-    return web.Response(
-        body=data,
-        content_type=DOCX,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+def _file(kind: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The handler of one download: ``docx`` or ``xlsx``."""
+    write, content_type = {"docx": (to_docx, DOCX), "xlsx": (to_xlsx, XLSX)}[kind]
 
+    async def download(request: web.Request) -> web.Response:
+        y, _, year = await _load(request)
+        data = await asyncio.to_thread(write, y, request.app[SERVICE].org)
+        name = f"arsanalys-{y.area.id}-{year}.{kind}"
+        return web.Response(
+            body=data,
+            content_type=content_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
-async def xlsx(request: web.Request) -> web.Response:
-    y, _, year = await _load(request)
-    data = await asyncio.to_thread(to_xlsx, y, request.app[SERVICE].org)
-    name = f"arsanalys-{y.area.id}-{year}.xlsx"
-    return web.Response(
-        body=data,
-        content_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return download
 
 
 def add_yearly(app: web.Application) -> None:
     """The yearly pages, on an app that has the dashboard (its service and secret)."""
     harden(app)
     app.router.add_get("/arsanalys", index)
-    app.router.add_get("/arsanalys/{area}.docx", docx)  # before {area}, which would match
-    app.router.add_get("/arsanalys/{area}.xlsx", xlsx)
+    app.router.add_get("/arsanalys/{area}.docx", _file("docx"))  # before {area}: it would
+    app.router.add_get("/arsanalys/{area}.xlsx", _file("xlsx"))  # match "hr.docx" too
     app.router.add_get("/arsanalys/{area}/chart.png", chart)
     app.router.add_get("/arsanalys/{area}", page)
 
