@@ -30,6 +30,7 @@ from routing.ports import AuditEntry, Tx
 USED_WITHIN = timedelta(days=365)  # "during the year": the twelve months before the run
 REMIND_AFTER = timedelta(days=7)
 REMIND_WITHIN = timedelta(days=28)  # a send older than this is not reminded any more
+TALKING = timedelta(minutes=30)  # a conversation this fresh is not interrupted
 
 
 @dataclass(frozen=True)
@@ -97,21 +98,32 @@ def _run(
     return counts
 
 
-def waiting_on(tx: Tx, user_id: str) -> ConversationState | None:
-    """The survey question the person's direct chat waits on, if any."""
+def _direct_state(tx: Tx, user_id: str) -> tuple[ConversationState, datetime | None]:
+    """What the person's direct chat waits on, and since when."""
     where = tx.people.direct(user_id)
     if where is None:
-        return None
+        return ConversationState(), None
     key = state_key(where.channel, where.conversation_id, user_id)
-    state = ConversationState.from_dict(tx.states.get(key))
+    return ConversationState.from_dict(tx.states.get(key)), tx.states.updated_at(key)
+
+
+def waiting_on(tx: Tx, user_id: str) -> ConversationState | None:
+    """The survey question the person's direct chat waits on, if any."""
+    state, _ = _direct_state(tx, user_id)
     if state.awaiting not in SURVEY_STEPS or state.area_id is None or state.year is None:
         return None
     return state
 
 
 def busy(tx: Tx, user_id: str, now: datetime, but: tuple[str, int] | None = None) -> bool:
-    """Whether the person is in the middle of an area's questions (other than ``but``,
-    an area and year): their direct chat waits on one, asked less than a week ago."""
+    """Whether the questions must wait: the person is talking with the bot right now
+    (their direct chat waits on something else, since less than ``TALKING``: a "ja"
+    meant for "shall I send it on?" must not become an answer), or is in the middle
+    of an area's questions (other than ``but``, an area and year), asked less than a
+    week ago."""
+    current, since = _direct_state(tx, user_id)
+    if current.awaiting is not Awaiting.NOTHING and current.awaiting not in SURVEY_STEPS:
+        return since is not None and since > now - TALKING
     state = waiting_on(tx, user_id)
     if state is None or state.area_id is None or state.year is None:
         return False

@@ -130,6 +130,9 @@ class StateRepo(Protocol):
 
     def put(self, key: str, state: dict[str, Any], at: datetime) -> None: ...
 
+    def updated_at(self, key: str) -> datetime | None:
+        """When the state under ``key`` was last written (None: there is none)."""
+
 
 class QuestionRepo(Protocol):
     def log(self, entry: QuestionEntry) -> int: ...

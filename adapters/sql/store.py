@@ -132,6 +132,11 @@ class SqlStates:
         if done.rowcount == 0:
             self.conn.execute(insert(tbl).values(key=key, state=raw, updated_at=at))
 
+    def updated_at(self, key: str) -> datetime | None:
+        c = t.conversation_states.c
+        found = self.conn.execute(select(c.updated_at).where(c.key == key)).scalar_one_or_none()
+        return as_utc(found)
+
 
 class SqlQuestions:
     def __init__(self, conn: Connection) -> None:

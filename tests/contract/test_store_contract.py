@@ -66,6 +66,15 @@ def test_a_persons_direct_chat_is_the_last_one_they_wrote_in(any_store: SqlStore
         assert tx.people.language("@anna:k") == "sv"  # the other columns stay
 
 
+def test_a_conversation_state_says_when_it_was_written(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        assert tx.states.updated_at("matrix|!dm|@anna:k") is None
+        tx.states.put("matrix|!dm|@anna:k", {"awaiting": "feedback"}, NOW)
+        tx.states.put("matrix|!dm|@anna:k", {"awaiting": ""}, NOW + timedelta(minutes=5))
+    with any_store.transaction() as tx:
+        assert tx.states.updated_at("matrix|!dm|@anna:k") == NOW + timedelta(minutes=5)
+
+
 def test_a_created_ticket_reads_back_as_it_was_returned(any_store: SqlStore) -> None:
     stockholm = timezone(timedelta(hours=1))  # an aware time in another zone comes back in UTC
     new = replace(new_ticket(), created_at=NOW.astimezone(stockholm))

@@ -5,7 +5,7 @@ her, its free text masked."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.sql.store import SqlStore
@@ -15,20 +15,14 @@ from knowledge.base import KnowledgeBase
 from routing.ports import SurveyAnswer
 from tests.conftest import sqlite_store
 from tests.e2e.test_terminal_proof import MANAGER, run
-from tests.unit.test_survey import months
-
-
-def _a_day_next_month(after: datetime) -> datetime:
-    """The 20th of the month after ``after``: past any month's first business day."""
-    later = after + timedelta(days=32)
-    return datetime(later.year, later.month, 20, 9, 0, tzinfo=UTC)
+from tests.unit.test_survey import a_day_next_month, months
 
 
 def test_the_survey_in_the_terminal(tmp_path: Path, example_kb: KnowledgeBase) -> None:
     db = tmp_path / "stodbot.db"
     first = run(["chat", "--as", MANAGER], db, "hur bokar jag poolbil\nja\n")
     assert "Boka en gemensam bil" in first
-    when = _a_day_next_month(datetime.now(UTC))
+    when = a_day_next_month(datetime.now(UTC))
     store: SqlStore = sqlite_store(db)
     kb = months(example_kb, service=when.month)  # Intern service asks then
     assert ask_surveys(ConversationService(kb, store), when).sent == 1

@@ -38,6 +38,21 @@ def months(kb: KnowledgeBase, **month: int) -> KnowledgeBase:
     return replace(kb, organisation=replace(org, areas=areas))
 
 
+def a_day_next_month(after: datetime) -> datetime:
+    """The 20th of the month after ``after``, 09.00 UTC: past any month's first business
+    day, and within a year of ``after`` (for tests on the real clock)."""
+    later = after + timedelta(days=32)
+    return datetime(later.year, later.month, 20, 9, 0, tzinfo=UTC)
+
+
+def asks_in(service: ConversationService, area_id: str, month: int) -> None:
+    """The running ``service``'s area ``area_id`` asks in ``month`` from now on."""
+    org = service.org
+    areas = tuple(replace(a, survey_month=month) if a.id == area_id else a for a in org.areas)
+    service.org = replace(org, areas=areas)
+    service.kb = replace(service.kb, organisation=service.org)
+
+
 class Office:
     """Managers and staff talking to one bot (``restart`` starts a new instance on the
     same database), the job run at ``now``."""
@@ -348,3 +363,24 @@ def test_the_next_area_goes_a_week_after_a_reminder_nobody_answered(office: Offi
     office.job(NOV2 + timedelta(days=16))  # a week after the reminder: the next area
     [service] = office.got(ANNA, "Intern service")
     assert service["about"] == "survey:2026:service:q1"
+
+
+def test_a_conversation_in_progress_is_not_interrupted(office: Office) -> None:
+    office.say(ANNA, POOLBIL)
+    office.now = NOV2
+    [offer] = office.say(ANNA, HR_QUESTION)  # "shall I send it on?" waits for her ja
+    assert offer.offers_route
+    office.job(NOV2 + timedelta(minutes=1))
+    assert office.got(ANNA) == []  # not now: her "ja" is for the offer
+    [routed] = office.say(ANNA, "ja")
+    assert routed.ticket_id is not None
+    office.job(NOV2 + timedelta(minutes=2))
+    assert len(office.got(ANNA)) == 1  # the conversation waits on nothing now
+    office.now = NOV2 + timedelta(days=30)
+    office.say(OMAR, POOLBIL)  # an answer waits on his ja/nej, never given
+    office.job(NOV2 + timedelta(days=30, hours=1))
+    assert office.got(OMAR) == []  # a new run is a year away; but an old offer is no bar:
+    with office.store.transaction() as tx:
+        tx.surveys.queue(OMAR, "it", 2026)
+    office.job(NOV2 + timedelta(days=30, hours=1))
+    assert office.got(OMAR, "IT-drift") != []
