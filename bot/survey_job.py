@@ -121,13 +121,12 @@ def busy(tx: Tx, user_id: str, now: datetime, but: tuple[str, int] | None = None
     meant for "shall I send it on?" must not become an answer), or is in the middle
     of an area's questions (other than ``but``, an area and year), asked less than a
     week ago."""
-    current, since = _direct_state(tx, user_id)
-    if current.awaiting is not Awaiting.NOTHING and current.awaiting not in SURVEY_STEPS:
-        return since is not None and since > now - TALKING
-    state = waiting_on(tx, user_id)
-    if state is None or state.area_id is None or state.year is None:
+    state, since = _direct_state(tx, user_id)
+    if state.awaiting is Awaiting.NOTHING:
         return False
-    if (state.area_id, state.year) == but:
+    if state.awaiting not in SURVEY_STEPS:
+        return since is not None and since > now - TALKING
+    if state.area_id is None or state.year is None or (state.area_id, state.year) == but:
         return False
     send = tx.surveys.send(user_id, state.area_id, state.year)
     if send is None or send.finished or send.sent_at is None:

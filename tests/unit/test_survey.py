@@ -384,3 +384,55 @@ def test_a_conversation_in_progress_is_not_interrupted(office: Office) -> None:
         tx.surveys.queue(OMAR, "it", 2026)
     office.job(NOV2 + timedelta(days=30, hours=1))
     assert office.got(OMAR, "IT-drift") != []
+
+
+def test_retention_clears_the_free_text_once_the_cutoff_has_left_its_year(
+    example_kb: KnowledgeBase, any_store: SqlStore
+) -> None:
+    from bot.jobs import apply_retention
+
+    with any_store.transaction() as tx:
+        for n, year in enumerate((2025, 2026)):
+            tx.surveys.queue(f"@u{n}:k", "hr", year)
+            tx.surveys.mark_sent(f"@u{n}:k", "hr", year, NOV2)
+            tx.surveys.finish(
+                f"@u{n}:k", "hr", year, SurveyAnswer("hr", "bou", year, 4, 4, f"Text {year}")
+            )
+    now = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+    service = ConversationService(example_kb, any_store, clock=lambda: now)
+    result = apply_retention(service, days=90, decision="KS 2026-05-12 § 45")  # cutoff 2026
+    assert result.detail["survey_answers.improve"] == 1
+    with any_store.transaction() as tx:
+        assert [a.improve for a in tx.surveys.answers("hr", 2025)] == [None]  # counts stay
+        assert [a.improve for a in tx.surveys.answers("hr", 2026)] == ["Text 2026"]
+
+
+def test_two_instances_running_the_job_at_once_ask_once(
+    example_kb: KnowledgeBase, any_store: SqlStore
+) -> None:
+    import threading
+
+    office = Office(example_kb, any_store)
+    office.say(ANNA, POOLBIL)
+    office.say(OMAR, POOLBIL)
+    barrier = threading.Barrier(4)
+    rounds: list[SurveyRound] = []
+    errors: list[BaseException] = []
+
+    def instance() -> None:
+        try:
+            service = ConversationService(example_kb, any_store, clock=lambda: NOV2)
+            barrier.wait()
+            rounds.append(ask_surveys(service, NOV2))
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=instance) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert errors == []
+    assert sum("service" in r.runs for r in rounds) == 1  # one run decided who is asked
+    assert sum(r.sent for r in rounds) == 2
+    assert len(office.got(ANNA)) == len(office.got(OMAR)) == 1
