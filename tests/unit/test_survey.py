@@ -167,19 +167,23 @@ def test_sent_once_across_runs_restarts_and_a_second_instance(office: Office) ->
 def test_one_reminder_a_week_later_and_none_once_finished(office: Office) -> None:
     office.say(ANNA, POOLBIL)
     office.say(OMAR, POOLBIL)
+    office.say(PER, POOLBIL)
     office.job(NOV2)
     _answer(office, OMAR, "5", "5", "hoppa över")  # Omar answers at once
     office.job(NOV2 + timedelta(days=6))
     assert office.got(ANNA, "Påminnelse") == []
+    office.now = NOV2 + timedelta(days=6, hours=23)
+    office.say(PER, "4")  # Per begins just before the week is up: not started over
     office.job(NOV2 + timedelta(days=7, hours=1))
     office.restart()
     office.job()
     office.job(NOV2 + timedelta(days=20))
     [reminder] = office.got(ANNA, "Påminnelse")
     assert "**Intern service**" in reminder["text"] and "Fråga 1 av 3" in reminder["text"]
-    assert office.got(OMAR, "Påminnelse") == []
+    assert office.got(OMAR, "Påminnelse") == [] and office.got(PER, "Påminnelse") == []
     _answer(office, ANNA, "2", "3", "Fler bilar")
-    assert len(office.rows()) == 2
+    _answer(office, PER, "2", "-")
+    assert len(office.rows()) == 3
 
 
 def test_finishing_stores_one_row_without_the_person_and_nothing_before(
