@@ -76,10 +76,11 @@ class CommandRegistry(Generic[H]):
         return register
 
     def find(self, text: str) -> tuple[Command[H], str] | None:
-        """The command a message starts with (one or two words), and the rest of it."""
+        """The command a message starts with (one to three words: "ja till enkäter"),
+        and the rest of it."""
         lowered = text.strip().lstrip("!/").casefold()
-        parts = lowered.split(maxsplit=2)
-        for n in (2, 1):
+        parts = lowered.split(maxsplit=3)
+        for n in (3, 2, 1):
             if len(parts) >= n:
                 word = " ".join(parts[:n])
                 if word in self._by_word:

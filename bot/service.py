@@ -27,11 +27,12 @@ from bot import asker as _asker_commands  # noqa: F401  (registers commands)
 from bot import editor as _editor_commands  # noqa: F401  (registers commands)
 from bot import reviews as _review_commands  # noqa: F401  (registers commands)
 from bot import staff as _staff_commands  # noqa: F401  (registers commands)
+from bot import survey
 from bot.commands import COMMANDS
 from bot.markup import from_markdown
 from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
 from bot.notify import area_notice, preview, rating_question, state_key, ticket_card, to_sender
-from bot.state import Awaiting, ConversationState
+from bot.state import SURVEY_STEPS, Awaiting, ConversationState
 from bot.texts import IN_SWEDISH, NO, YES, Texts
 from bot.turn import Turn
 from knowledge.base import KnowledgeBase
@@ -212,6 +213,8 @@ class ConversationService:
             return self._ticket_info(turn, text)
         if state.awaiting is Awaiting.RATING:
             return self._rating(turn, word)
+        if state.awaiting in SURVEY_STEPS:
+            return survey.answer(self, turn, text)
         if state.awaiting is Awaiting.UNIT:
             unit = self._unit_from(word, state)
             if unit is None:

@@ -17,6 +17,13 @@ class Awaiting(StrEnum):
     TICKET_FEEDBACK = "ticket_feedback"  # staff answered a ticket: "did it solve it?"
     TICKET_INFO = "ticket_info"  # staff asked the asker: the next message is the reply
     RATING = "rating"  # a ticket closed: "how satisfied, 1-5?"
+    # the yearly question to the people an area served (bot/survey.py): its three steps
+    SURVEY_SUPPORTED = "survey_supported"  # 1-5
+    SURVEY_FINDABLE = "survey_findable"  # 1-5
+    SURVEY_IMPROVE = "survey_improve"  # free text, or skipped
+
+
+SURVEY_STEPS = (Awaiting.SURVEY_SUPPORTED, Awaiting.SURVEY_FINDABLE, Awaiting.SURVEY_IMPROVE)
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,11 @@ class ConversationState:
     question_id: int | None = None  # the demand-log row of the question
     ticket_id: int | None = None
     picked: bool = False  # the article was picked from a clarify list (its "ja" teaches)
+    # a survey under way (``area_id``'s of ``year``) and its answers so far: kept here,
+    # with the person's key, only until they finish, then written without it
+    year: int | None = None
+    supported: int | None = None
+    findable: int | None = None
 
     @property
     def about(self) -> str | None:
@@ -40,6 +52,9 @@ class ConversationState:
             return f"rating:{self.ticket_id}"
         if self.awaiting in (Awaiting.FEEDBACK, Awaiting.CLARIFY, Awaiting.ROUTE_OFFER):
             return f"question:{self.question_id}"
+        if self.awaiting in SURVEY_STEPS:
+            step = SURVEY_STEPS.index(self.awaiting) + 1
+            return f"survey:{self.year}:{self.area_id}:q{step}"
         return None
 
     def to_dict(self) -> dict[str, Any]:

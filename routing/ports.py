@@ -130,6 +130,9 @@ class StateRepo(Protocol):
 
     def put(self, key: str, state: dict[str, Any], at: datetime) -> None: ...
 
+    def updated_at(self, key: str) -> datetime | None:
+        """When the state under ``key`` was last written (None: there is none)."""
+
 
 class QuestionRepo(Protocol):
     def log(self, entry: QuestionEntry) -> int: ...
@@ -302,6 +305,77 @@ class SuggestionRepo(Protocol):
         clears the text in the database."""
 
 
+@dataclass(frozen=True)
+class SurveyAnswer:
+    """One person's answers to an area's yearly questions, without who gave them: no
+    user id and no time finer than the year (``supported`` and ``findable`` 1-5 or None,
+    ``improve`` masked free text or None)."""
+
+    area_id: str
+    unit_id: str | None
+    year: int
+    supported: int | None
+    findable: int | None
+    improve: str | None
+
+
+@dataclass(frozen=True)
+class SurveySend:
+    """That ``user_id`` is to be, or was, asked ``area_id``'s questions of ``year``:
+    queued (``sent_at`` None), sent, reminded once, finished (answered or skipped)."""
+
+    user_id: str
+    area_id: str
+    year: int
+    sent_at: datetime | None = None
+    reminded_at: datetime | None = None
+    finished: bool = False
+
+
+class SurveyRepo(Protocol):
+    """The yearly question to the people an area served. The yearly analysis reads
+    ``answers`` and ``asked``; the rest is the job's and the conversation's."""
+
+    def answers(self, area_id: str, year: int) -> list[SurveyAnswer]:
+        """The finished answers of ``area_id``'s survey of ``year``, in no meaningful order."""
+
+    def asked(self, area_id: str, year: int) -> int:
+        """How many people were sent ``area_id``'s questions of ``year``."""
+
+    def start_run(self, area_id: str, year: int, at: datetime) -> bool:
+        """Conditional: True only for the first caller per area and year (the run that
+        decides who is asked)."""
+
+    def queue(self, user_id: str, area_id: str, year: int) -> bool:
+        """A send to make, once per person, area and year; False if there is one."""
+
+    def queued(self, user_id: str | None = None) -> list[SurveySend]:
+        """Sends not made yet (of ``user_id`` only, when given), oldest first."""
+
+    def send(self, user_id: str, area_id: str, year: int) -> SurveySend | None: ...
+
+    def open_sends(self, user_id: str) -> list[SurveySend]:
+        """The person's sends that were made and are not finished."""
+
+    def mark_sent(self, user_id: str, area_id: str, year: int, at: datetime) -> bool:
+        """Conditional: True only the first time."""
+
+    def due_reminders(self, sent_before: datetime) -> list[SurveySend]:
+        """Sends made before ``sent_before``, not finished and not reminded yet."""
+
+    def mark_reminded(self, user_id: str, area_id: str, year: int, at: datetime) -> bool:
+        """Conditional: True only the first time, and only while not finished."""
+
+    def finish(self, user_id: str, area_id: str, year: int, answer: SurveyAnswer | None) -> bool:
+        """Conditional: mark the send finished and store ``answer`` (apart from the send:
+        nothing joins them) in one step; False, storing nothing, when it was already."""
+
+    def opted_out(self, user_id: str) -> bool:
+        """The person wrote ``inga enkäter``."""
+
+    def set_opted_out(self, user_id: str, off: bool, at: datetime) -> None: ...
+
+
 class AdapterStateRepo(Protocol):
     def get(self, key: str) -> str | None: ...
 
@@ -323,6 +397,7 @@ class Tx:
     inbox: InboxRepo
     leases: LeaseRepo
     suggestions: SuggestionRepo
+    surveys: SurveyRepo
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -31,6 +31,7 @@ from bot.jobs import (
 )
 from bot.service import ConversationService
 from bot.settings import Settings
+from bot.survey_job import ask_surveys
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ class NothingToServe(Exception):
 async def _jobs(service: ConversationService, settings: Settings, every: float = 60.0) -> None:
     """Escalations, closing answered tickets left alone, reminding and then closing
     tickets whose asker never replied, the weekly post and each area lead's suggestions
-    at the scheduled time (once per week: outbox key), and the articles due for review
-    on the month's first business day (once per month)."""
+    at the scheduled time (once per week: outbox key), the articles due for review
+    on the month's first business day (once per month), and each area's yearly
+    question to the people it served, in its survey month (``bot.survey_job``)."""
     render = renderer(service.org.municipality)
     while True:
         try:
@@ -78,6 +80,11 @@ async def _jobs(service: ConversationService, settings: Settings, every: float =
                 queued = await asyncio.to_thread(remind_reviews, service, month)
                 if queued:
                     log.warning("Reviews due in %s queued for %s", month, ", ".join(queued))
+            asked = await asyncio.to_thread(ask_surveys, service, None, settings.weekly_post_time)
+            for area, counts in asked.runs.items():
+                log.warning("Yearly survey of %s: %s", area, counts)
+            if asked.sent or asked.reminded:
+                log.warning("Surveys sent %d, reminders %d", asked.sent, asked.reminded)
         except Exception:  # a job failing must not stop the bot
             log.exception("Scheduled jobs failed")
         await asyncio.sleep(every)

@@ -17,7 +17,9 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from adapters.sql import tables as t
 from adapters.sql.audit_chain import entry_hash, key_id, next_link
 from adapters.sql.leases import SqlLeases
+from adapters.sql.surveys import SqlSurveys
 from adapters.sql.tables import as_utc
+from routing.calendar import STOCKHOLM
 from routing.ports import (
     AuditEntry,
     Direct,
@@ -130,6 +132,11 @@ class SqlStates:
         if done.rowcount == 0:
             self.conn.execute(insert(tbl).values(key=key, state=raw, updated_at=at))
 
+    def updated_at(self, key: str) -> datetime | None:
+        c = t.conversation_states.c
+        found = self.conn.execute(select(c.updated_at).where(c.key == key)).scalar_one_or_none()
+        return as_utc(found)
+
 
 class SqlQuestions:
     def __init__(self, conn: Connection) -> None:
@@ -185,9 +192,10 @@ class SqlQuestions:
         """Everything that can hold what people wrote, older than ``cutoff``: question
         text; closed tickets' question and history; platform events (handled ones are
         emptied, never-handled ones deleted); messages (sent ones emptied, unsent ones
-        deleted, so nothing empty is ever sent); conversation state. The column list
-        is checked by tests/hostile/test_retention_reach.py."""
+        deleted, so nothing empty is ever sent); conversation state; the free text of
+        survey answers. The column list is checked by tests/hostile/test_retention_reach.py."""
         q, ib, ob, tk, ev = t.questions, t.inbox, t.outbox, t.tickets, t.ticket_events
+        sa = t.survey_answers
         closed = select(tk.c.id).where(
             and_(tk.c.created_at < cutoff, tk.c.status == Status.CLOSED.value)
         )
@@ -223,6 +231,11 @@ class SqlQuestions:
             "conversation_states": delete(t.conversation_states).where(
                 t.conversation_states.c.updated_at < cutoff
             ),
+            # an answer carries only its year: its text goes once the cutoff has left
+            # that year (up to a year later than a dated text would)
+            "survey_answers.improve": update(sa)
+            .where(and_(sa.c.year < cutoff.astimezone(STOCKHOLM).year, sa.c.improve.is_not(None)))
+            .values(improve=None),
         }
         return {name: int(self.conn.execute(stmt).rowcount or 0) for name, stmt in steps.items()}
 
@@ -781,6 +794,7 @@ class SqlStore:
                     inbox=SqlInbox(conn),
                     leases=SqlLeases(conn),
                     suggestions=SqlSuggestions(conn),
+                    surveys=SqlSurveys(conn),
                 )
                 audit.flush()  # last, just before the commit
         except (OperationalError, InterfaceError) as exc:

@@ -250,3 +250,47 @@ inbox = Table(
     UniqueConstraint("channel", "event_id", name="uq_inbox_channel_event"),
     Index("ix_inbox_pending", "channel", "processed_at"),
 )
+
+# The yearly question to the people an area served (issue 14). Who was asked is kept
+# apart from what was answered: the answers carry no user id, no time finer than the
+# year and no key that joins them to a send.
+survey_runs = Table(  # the run that decided who is asked, once per area and year
+    "survey_runs",
+    metadata,
+    Column("area_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("ran_at", UTC_TIME, nullable=False),
+)
+
+survey_sends = Table(
+    "survey_sends",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", String(255), nullable=False),
+    Column("area_id", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("sent_at", UTC_TIME),  # None: queued (one area's questions at a time)
+    Column("reminded_at", UTC_TIME),
+    Column("finished", Boolean, nullable=False, default=False),
+    UniqueConstraint("user_id", "area_id", "year", name="uq_survey_sends_user_id"),
+    Index("ix_survey_sends_area_year", "area_id", "year"),
+)
+
+survey_answers = Table(  # no primary key, no user id, no timestamp: nothing to join on
+    "survey_answers",
+    metadata,
+    Column("area_id", String(64), nullable=False),
+    Column("unit_id", String(64)),
+    Column("year", Integer, nullable=False),
+    Column("supported", Integer),  # 1-5, None: skipped
+    Column("findable", Integer),  # 1-5, None: skipped
+    Column("improve", Text),  # masked free text; cleared by retention
+    Index("ix_survey_answers_area_year", "area_id", "year"),
+)
+
+survey_opt_outs = Table(  # people who wrote "inga enkäter"
+    "survey_opt_outs",
+    metadata,
+    Column("user_id", String(255), primary_key=True),
+    Column("updated_at", UTC_TIME, nullable=False),
+)

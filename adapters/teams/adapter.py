@@ -60,7 +60,8 @@ from routing.tickets import NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
 CHANNEL = "teams"
-ABOUT = re.compile(r"(ticket|question):[0-9]{1,10}")
+# what a button may say it answers; a survey question: "survey:2026:hr:q1"
+ABOUT = re.compile(r"(ticket|question):[0-9]{1,10}|survey:[0-9]{4}:[a-z0-9-]{1,64}:q[1-3]")
 MAX_BODY = 256 * 1024
 
 

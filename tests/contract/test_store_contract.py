@@ -11,7 +11,15 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from adapters.sql.store import SqlStore
-from routing.ports import AuditEntry, Direct, NewTicket, Outgoing, QuestionEntry
+from routing.ports import (
+    AuditEntry,
+    Direct,
+    NewTicket,
+    Outgoing,
+    QuestionEntry,
+    SurveyAnswer,
+    SurveySend,
+)
 from routing.tickets import Status
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -56,6 +64,15 @@ def test_a_persons_direct_chat_is_the_last_one_they_wrote_in(any_store: SqlStore
     with any_store.transaction() as tx:
         assert tx.people.direct("@anna:k") == Direct("teams", "a:1", '{"serviceUrl": "x"}')
         assert tx.people.language("@anna:k") == "sv"  # the other columns stay
+
+
+def test_a_conversation_state_says_when_it_was_written(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        assert tx.states.updated_at("matrix|!dm|@anna:k") is None
+        tx.states.put("matrix|!dm|@anna:k", {"awaiting": "feedback"}, NOW)
+        tx.states.put("matrix|!dm|@anna:k", {"awaiting": ""}, NOW + timedelta(minutes=5))
+    with any_store.transaction() as tx:
+        assert tx.states.updated_at("matrix|!dm|@anna:k") == NOW + timedelta(minutes=5)
 
 
 def test_a_created_ticket_reads_back_as_it_was_returned(any_store: SqlStore) -> None:
@@ -175,3 +192,113 @@ def test_escalation_mark_is_once(any_store: SqlStore) -> None:
         assert tx.tickets.mark_escalated(ticket.id, later) is True
         assert tx.tickets.mark_escalated(ticket.id, later) is False
         assert tx.tickets.unclaimed_past_due(later) == []
+
+
+def test_a_survey_is_run_sent_reminded_and_finished_once(any_store: SqlStore) -> None:
+    """The yearly question (issue 14): each step happens once, asked() counts the sends
+    made, and answers() gives the finished answers without anyone's id."""
+    later = NOW + timedelta(days=8)
+    with any_store.transaction() as tx:
+        assert tx.surveys.start_run("hr", 2026, NOW) is True
+        assert tx.surveys.start_run("hr", 2026, NOW) is False  # a second instance, a restart
+        assert tx.surveys.start_run("it", 2026, NOW) is True
+        assert tx.surveys.queue("@anna:k", "hr", 2026) is True
+        assert tx.surveys.queue("@anna:k", "hr", 2026) is False
+        assert tx.surveys.queue("@anna:k", "it", 2026) is True
+        assert tx.surveys.queue("@omar:k", "hr", 2026) is True
+    with any_store.transaction() as tx:
+        assert [(s.user_id, s.area_id) for s in tx.surveys.queued()] == [
+            ("@anna:k", "hr"),
+            ("@anna:k", "it"),
+            ("@omar:k", "hr"),
+        ]
+        assert [s.area_id for s in tx.surveys.queued("@anna:k")] == ["hr", "it"]
+        assert tx.surveys.asked("hr", 2026) == 0  # queued is not asked
+        assert tx.surveys.mark_sent("@anna:k", "hr", 2026, NOW) is True
+        assert tx.surveys.mark_sent("@anna:k", "hr", 2026, later) is False
+        assert tx.surveys.mark_sent("@omar:k", "hr", 2026, NOW) is True
+    with any_store.transaction() as tx:
+        assert tx.surveys.asked("hr", 2026) == 2 and tx.surveys.asked("hr", 2025) == 0
+        assert tx.surveys.send("@anna:k", "hr", 2026) == SurveySend("@anna:k", "hr", 2026, NOW)
+        assert [s.area_id for s in tx.surveys.open_sends("@anna:k")] == ["hr"]
+        assert tx.surveys.due_reminders(NOW) == []
+        assert [s.user_id for s in tx.surveys.due_reminders(later)] == ["@anna:k", "@omar:k"]
+        assert tx.surveys.mark_reminded("@anna:k", "hr", 2026, later) is True
+        assert tx.surveys.mark_reminded("@anna:k", "hr", 2026, later) is False
+        first = SurveyAnswer("hr", "bou", 2026, 4, None, "Snabbare svar")
+        assert tx.surveys.finish("@anna:k", "hr", 2026, first) is True
+        assert tx.surveys.finish("@anna:k", "hr", 2026, first) is False  # not a second row
+        assert tx.surveys.finish("@anna:k", "it", 2026, first) is False  # not sent: nothing
+        assert tx.surveys.finish("@omar:k", "hr", 2026, None) is True  # skipped all three
+        assert tx.surveys.mark_reminded("@omar:k", "hr", 2026, later) is False  # finished
+    with any_store.transaction() as tx:
+        assert tx.surveys.answers("hr", 2026) == [first]
+        assert tx.surveys.answers("it", 2026) == [] and tx.surveys.answers("hr", 2025) == []
+        assert tx.surveys.due_reminders(later + timedelta(days=30)) == []
+        assert tx.surveys.open_sends("@anna:k") == []
+        sent = tx.surveys.send("@anna:k", "hr", 2026)
+        assert sent is not None and sent.finished and sent.reminded_at == later
+
+
+def test_survey_answers_are_read_in_an_order_that_says_nothing_of_when(
+    any_store: SqlStore,
+) -> None:
+    given = [
+        SurveyAnswer("hr", "soc", 2026, 5, 5, None),
+        SurveyAnswer("hr", None, 2026, None, 2, "Å"),
+        SurveyAnswer("hr", "bou", 2026, 3, None, None),
+        SurveyAnswer("hr", "bou", 2026, 1, 4, "Kortare väntan"),
+    ]
+    with any_store.transaction() as tx:
+        for n, answer in enumerate(given):
+            tx.surveys.queue(f"@u{n}:k", "hr", 2026)
+            tx.surveys.mark_sent(f"@u{n}:k", "hr", 2026, NOW)
+            tx.surveys.finish(f"@u{n}:k", "hr", 2026, answer)
+    with any_store.transaction() as tx:
+        read = tx.surveys.answers("hr", 2026)
+    assert sorted(read, key=repr) == sorted(given, key=repr)
+    assert read == [given[1], given[3], given[2], given[0]]  # by unit and answers
+
+
+def test_concurrent_finishes_store_one_answer(any_store: SqlStore) -> None:
+    """The same survey finished at once from two places (two instances, two chats):
+    one answer row, whichever wins."""
+    with any_store.transaction() as tx:
+        tx.surveys.queue("@anna:k", "hr", 2026)
+        tx.surveys.mark_sent("@anna:k", "hr", 2026, NOW)
+    barrier = threading.Barrier(6)
+    wins: list[int] = []
+    errors: list[BaseException] = []
+
+    def finish(n: int) -> None:
+        try:
+            barrier.wait()
+            with any_store.transaction() as tx:
+                answer = SurveyAnswer("hr", "bou", 2026, n % 5 + 1, None, None)
+                if tx.surveys.finish("@anna:k", "hr", 2026, answer):
+                    wins.append(n)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=finish, args=(n,)) for n in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert errors == [] and len(wins) == 1
+    with any_store.transaction() as tx:
+        assert [a.supported for a in tx.surveys.answers("hr", 2026)] == [wins[0] % 5 + 1]
+
+
+def test_a_survey_opt_out_is_kept_until_taken_back(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        assert tx.surveys.opted_out("@anna:k") is False
+        tx.surveys.set_opted_out("@anna:k", True, NOW)
+        tx.surveys.set_opted_out("@anna:k", True, NOW)  # twice is once
+    with any_store.transaction() as tx:
+        assert tx.surveys.opted_out("@anna:k") is True
+        assert tx.surveys.opted_out("@omar:k") is False
+        tx.surveys.set_opted_out("@anna:k", False, NOW)
+        tx.surveys.set_opted_out("@omar:k", False, NOW)  # never opted out: nothing to undo
+    with any_store.transaction() as tx:
+        assert tx.surveys.opted_out("@anna:k") is False

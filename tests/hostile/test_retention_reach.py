@@ -38,6 +38,7 @@ CLEARED = {
     "conversation_states.state": "the conversation's memory (the row is deleted)",
     "conversation_states.key": "deleted with its row",
     "suggestions.text": "a person's wording, masked, while it waits for the area lead (then cleared: an accepted one is in the article file)",
+    "survey_answers.improve": "the one thing to improve, masked, in an answer without anyone's id (cleared once the cutoff has left the answer's year)",
 }
 KEPT = {
     "inbound_events.channel": "platform name; dedupes redelivered events",
@@ -100,6 +101,15 @@ KEPT = {
     "leases.name": "what is leased (the Matrix syncer), a fixed name",
     "leases.owner": "the instance holding the lease (host and process), no personal data",
     "inbox.error": "exception class and code line of a dead letter, never its message (bot/deadletter.py describe)",
+    "people.direct_channel": "platform name of the person's direct chat with the bot, where a job writes to them first",
+    "people.direct_conversation": "platform conversation id of that direct chat, no text",
+    "people.direct_address": "platform routing of that direct chat (service URL, tenant), no text",
+    "survey_runs.area_id": "an area id: its yearly survey ran (once per area and year)",
+    "survey_sends.user_id": "who was asked which area's questions in which year: asked once, reminded once, never again; nothing joins it to an answer",
+    "survey_sends.area_id": "an area id from the organisation file",
+    "survey_answers.area_id": "an area id from the organisation file",
+    "survey_answers.unit_id": "a unit id from the organisation file (the analysis masks small counts)",
+    "survey_opt_outs.user_id": "the person who wrote 'inga enkäter': never asked again",
 }
 
 
