@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from knowledge.masking import known_names, mask
 from routing.policy import Role
@@ -75,7 +75,7 @@ def load_yearly(
         read = _yearly_rows(service, tx, area_id, year, now, viewer, lead_version)
     if read is None:  # raised only now: the refusal's audit entry is committed
         raise NotAllowed(area_id)
-    lead_version, questions, tickets = read
+    lead_version, questions, tickets, surveys = read
     matcher = service.kb.matcher
     analyzer = matcher.analyzer
 
@@ -95,6 +95,7 @@ def load_yearly(
         normalise=lambda text: " ".join(analyzer.surface(text)),
         closest=closest,
         lead_version=lead_version,
+        **surveys,
     )
     if lead_version:  # the free text of the lead's version, masked for personal data
         names = known_names(service.org)
@@ -115,8 +116,9 @@ def _yearly_rows(
     now: datetime,
     viewer: str | None,
     lead_version: bool,
-) -> tuple[bool, list[QuestionRow], list[Ticket]] | None:
-    """(lead's version?, the demand log, the tickets) of the two years; None: refused."""
+) -> tuple[bool, list[QuestionRow], list[Ticket], dict[str, Any]] | None:
+    """(lead's version?, the demand log, the tickets, the surveys) of the two years;
+    None: refused."""
     if viewer is not None:
         decision = service.desk.policy.yearly(viewer, area_id)
         if decision.audit:
@@ -128,4 +130,10 @@ def _yearly_rows(
     first, _ = year_bounds(year - 1)
     _, end = year_bounds(year)
     questions = tx.questions.between(first, end + COME_BACK)
-    return lead_version, questions, tx.tickets.created_between(first, end)
+    surveys = {
+        "survey": tx.surveys.answers(area_id, year),
+        "survey_asked": tx.surveys.asked(area_id, year),
+        "previous_survey": tx.surveys.answers(area_id, year - 1),
+        "previous_asked": tx.surveys.asked(area_id, year - 1),
+    }
+    return lead_version, questions, tx.tickets.created_between(first, end), surveys

@@ -26,8 +26,8 @@ from datetime import date, datetime, time, timedelta
 
 from knowledge.model import Area, Article, Commitments, Organisation
 from routing.calendar import STOCKHOLM, BusinessCalendar
-from routing.disclosure import NONE, SMALL, Count, count, rate
-from routing.ports import QuestionRow
+from routing.disclosure import SMALL, Count, count, rate
+from routing.ports import QuestionRow, SurveyAnswer
 from routing.report import group_gaps
 from routing.summary import DEFLECTION_RULE, ArticleFlag, Figures, publish
 from routing.tally import COME_BACK, Period, count_periods
@@ -56,18 +56,6 @@ def month_periods(year: int) -> list[Period]:
         nxt = date(year + (m == 12), m % 12 + 1, 1)
         out.append((MONTHS_SV[m - 1], start, datetime.combine(nxt, time(0), STOCKHOLM)))
     return out
-
-
-@dataclass(frozen=True)
-class SurveyAnswer:
-    """One person's three answers, without who they are: the area, the unit, the year."""
-
-    area_id: str
-    unit_id: str | None
-    year: int
-    supported: int | None  # 1-5: how well supported they felt
-    findable: int | None  # 1-5: how easy it was to find the right way
-    improve: str | None = None  # one thing to improve, masked, or None
 
 
 @dataclass(frozen=True)
@@ -156,7 +144,9 @@ def _survey(answers: Sequence[SurveyAnswer], asked: int, lead: bool) -> SurveyFi
     find = [a.findable for a in answers if a.findable is not None]
     comments: tuple[str, ...] = ()
     if lead and n >= SMALL:
-        comments = tuple(sorted(a.improve for a in answers if a.improve))[:MAX_COMMENTS]
+        said = Counter(a.improve for a in answers if a.improve)  # each once, the most said
+        comments = tuple(c for c, _ in sorted(said.items(), key=lambda cn: (-cn[1], cn[0])))
+        comments = comments[:MAX_COMMENTS]
     return SurveyFigures(
         asked=count(asked),
         answered=count(n) if asked - n == 0 or asked - n >= SMALL else Count(None),
@@ -358,20 +348,3 @@ def intro_figures(enrolled: int, finished: int, done: Sequence[int], length: int
     """The path's exact numbers as they may be shown."""
     half = sum(d * 2 >= length for d in done) if length else 0
     return IntroFigures(count(enrolled), count(finished), count(half), length)
-
-
-__all__ = [
-    "NONE",
-    "ArticleUse",
-    "Commitment",
-    "IntroFigures",
-    "SurveyAnswer",
-    "SurveyFigures",
-    "UnitYear",
-    "YearGap",
-    "Yearly",
-    "build_yearly",
-    "intro_figures",
-    "month_periods",
-    "year_bounds",
-]

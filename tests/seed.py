@@ -4,12 +4,12 @@ their tickets claimed and resolved on business-hour timings, and feedback."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from adapters.sql.store import SqlStore
 from knowledge.base import KnowledgeBase
 from routing.calendar import BusinessCalendar
-from routing.ports import NewTicket, QuestionEntry
+from routing.ports import NewTicket, QuestionEntry, SurveyAnswer, Tx
 from routing.report import week_bounds
 from routing.tickets import Status
 
@@ -156,7 +156,41 @@ def seed(
                         changes.update(escalated_at=cal.add_business_hours(at, sla.claim_hours))
                     tx.tickets.update(ticket, **changes)
                 count += 1
+        if weeks > 6:
+            _surveys(tx, rng, units, start_last.year)
     return count
+
+
+COMMENTS = (
+    "Svara snabbare när det gäller rehabilitering",
+    "Fler mallar för anställningsavtal",
+    "Tydligare vem man ska ringa",
+    "Bra stöd, fortsätt så",
+    "Svårt att hitta rätt blankett på intranätet",
+    "Ring mig på [telefon] om det behövs",  # as the bot stored it: masked
+)
+
+
+def _surveys(tx: Tx, rng: random.Random, units: list[str], year: int) -> None:
+    """The yearly question as if asked in November of both years: per area some sent,
+    most answered (without who they are)."""
+    for area in AREA_WEIGHTS:
+        for y in (year - 1, year):
+            asked = 4 + AREA_WEIGHTS[area] // 2 + rng.randint(0, 6)
+            for n in range(asked):
+                user = f"@chef{n}:exempelkommun.se"
+                tx.surveys.queue(user, area, y)
+                tx.surveys.mark_sent(user, area, y, datetime(y, 11, 2, 8, tzinfo=UTC))
+                if rng.random() < 0.7:
+                    answer = SurveyAnswer(
+                        area,
+                        rng.choice(units),
+                        y,
+                        rng.choice([2, 3, 4, 4, 5, 5]),
+                        rng.choice([2, 3, 3, 4, 4, 5]),
+                        rng.choice(COMMENTS) if rng.random() < 0.4 else None,
+                    )
+                    tx.surveys.finish(user, area, y, answer)
 
 
 if __name__ == "__main__":  # python -m tests.seed demo.db 2026-W47 [WEEKS]

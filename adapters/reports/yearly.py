@@ -205,11 +205,12 @@ def sections(y: Yearly, org: Organisation) -> list[Section]:
     out.append(
         Section(
             "enkat",
-            "Vad de vi är till för säger",
+            "Vad de som använt området säger",
             ("", str(y.year), str(y.year - 1)),
             _survey_rows(y.survey, y.previous_survey),
             intro="Den årliga frågan till dem som använt området: svaren sparas utan namn, "
-            f"bara med område och förvaltning. Medelvärden visas från {SMALL} svar.",
+            f"bara med område och förvaltning. Medelvärden visas från {SMALL} svar, "
+            "kommentarerna (maskerade, var och en en gång) bara i områdesansvarigas version.",
             notes=tuple(f"– {c}" for c in comments),
         )
     )

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from knowledge.base import KnowledgeBase
 from knowledge.model import Commitments
 from routing.calendar import BusinessCalendar
-from routing.yearly import SurveyAnswer, build_yearly, intro_figures
+from routing.ports import SurveyAnswer
+from routing.yearly import build_yearly, intro_figures
 from tests.unit.test_report import ticket
 from tests.unit.test_summary import q
 

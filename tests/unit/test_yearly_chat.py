@@ -6,6 +6,7 @@ is in the audit log."""
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,9 +120,13 @@ def test_the_terminal_report_as_leadership_and_as_the_lead(
     text = capsys.readouterr().out
     assert text.startswith("Årsanalys 2026: HR – Exempelkommun")
     assert "Ledningens version" in text and "hur gör vi med" not in text
+    survey = text.split("Vad de som använt området säger", 1)[1].split("\n\n", 1)[0]
+    assert re.search(r"Tillfrågade\s+21\s+21", survey) and re.search(r"Svarade\s+15\s+12", survey)
+    assert "Fler mallar" not in text  # the survey's comments: the lead's version only
     assert main(["report", "yearly", "--area", "hr", "--year", "2026", "--lead"]) == 0
     lead = capsys.readouterr().out
     assert "Exempel (maskerat)" in lead and "hur gör vi med AI-verktyg" in lead
+    assert lead.count("– Svara snabbare när det gäller rehabilitering") == 1  # each once
     assert main(["report", "yearly", "--area", "hr", "--as", ANNA]) == 2
     assert "får inte läsa årsanalysen" in capsys.readouterr().err
     assert main(["report", "yearly", "--area", "nej"]) == 2
