@@ -26,6 +26,7 @@ from bot import editor as _editor_commands  # noqa: F401  (registers commands)
 from bot import reviews as _review_commands  # noqa: F401  (registers commands)
 from bot import staff as _staff_commands  # noqa: F401  (registers commands)
 from bot.commands import COMMANDS
+from bot.intro import chat as _intro
 from bot.markup import from_markdown
 from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
 from bot.notify import area_notice, preview, rating_question, state_key, ticket_card, to_sender
@@ -207,6 +208,8 @@ class ConversationService:
             return self._ticket_info(turn, text)
         if state.awaiting is Awaiting.RATING:
             return self._rating(turn, word)
+        if state.awaiting is Awaiting.INTRO:
+            return _intro.pending(self, turn, word)
         if state.awaiting is Awaiting.UNIT:
             unit = self._unit_from(word, state)
             if unit is None:

@@ -17,6 +17,7 @@ class Awaiting(StrEnum):
     TICKET_FEEDBACK = "ticket_feedback"  # staff answered a ticket: "did it solve it?"
     TICKET_INFO = "ticket_info"  # staff asked the asker: the next message is the reply
     RATING = "rating"  # a ticket closed: "how satisfied, 1-5?"
+    INTRO = "intro"  # a new manager's checklist: its number opens an article
 
 
 @dataclass(frozen=True)
