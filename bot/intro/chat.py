@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.commands import COMMANDS
 from bot.intro import people, views
 from bot.intro.path import Path, done, path_week
-from bot.intro.progress import HR_AREA, masked_view, progress
+from bot.intro.progress import HR_AREA, masked_view, progress_in
 from bot.messages import Reply, ReplyKind
 from bot.state import ConversationState
 from bot.turn import Turn
@@ -208,7 +208,7 @@ def introductions(service: ConversationService, turn: Turn, rest: str) -> None:
         area = service.org.area(HR_AREA)
         _info(turn, "intro_hr_only", area=area.name if area else HR_AREA)
         return
-    figures = progress(service, turn.now)
+    figures = progress_in(turn.tx, service, turn.now)
     turn.say(Reply(ReplyKind.INFO, masked_view(turn.t, figures)))
 
 

@@ -11,6 +11,7 @@ from bot.intro.path import Path, path_week
 from bot.intro.people import file_managers
 from bot.texts import Texts
 from routing.disclosure import Group, protect
+from routing.ports import Tx
 
 if TYPE_CHECKING:
     from bot.service import ConversationService
@@ -34,18 +35,24 @@ class IntroProgress:
 
 
 def progress(service: ConversationService, now: datetime | None = None) -> IntroProgress:
-    """The path's figures at ``now``, exact. Reads only: the organisation file's
-    managers whose start week has come count as enrolled even before the bot has
-    written them into its tables."""
+    """The path's figures at ``now``, exact, in a transaction of their own."""
     now = now or service.clock()
-    path = Path.of(service.kb.articles)
     with service.store.transaction() as tx:
-        starts = {p.user_id: p.start for p in tx.intro.everyone() if p.left_at is None}
-        left = {p.user_id for p in tx.intro.everyone() if p.left_at is not None}
-        for person in file_managers(service.org, now):
-            if person.user_id not in left and person.start is not None:
-                starts.setdefault(person.user_id, person.start)
-        done = sorted(path.done_count(tx.intro.items(user)) for user in starts)
+        return progress_in(tx, service, now)
+
+
+def progress_in(tx: Tx, service: ConversationService, now: datetime) -> IntroProgress:
+    """``progress`` in an open transaction. Reads only: the organisation file's managers
+    whose start week has come count as enrolled before the bot has written them into
+    its tables (unless they left the path)."""
+    path = Path.of(service.kb.articles)
+    everyone = tx.intro.everyone()
+    starts = {p.user_id: p.start for p in everyone if p.left_at is None}
+    left = {p.user_id for p in everyone if p.left_at is not None}
+    for person in file_managers(service.org, now):
+        if person.user_id not in left and person.start is not None:
+            starts.setdefault(person.user_id, person.start)
+    done = sorted(path.done_count(tx.intro.items(user)) for user in starts)
     weeks = [0] * path.length
     for start in starts.values():
         week = path_week(start, now)

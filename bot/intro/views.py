@@ -37,7 +37,7 @@ def checklist(
     )
     choices = tuple(c for n, a in enumerate(articles, 1) for c in buttons(t, n, a))
     state = ConversationState(Awaiting.INTRO, choices=tuple(a.id for a in articles))
-    return Reply(ReplyKind.INFO, text, choices=choices), state
+    return Reply(ReplyKind.INFO, text, choices=choices, each=True), state
 
 
 def article(t: Texts, text: str, n: int, item: Article) -> Reply:
