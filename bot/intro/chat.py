@@ -77,7 +77,10 @@ def new_manager(service: ConversationService, turn: Turn, rest: str) -> None:
         if person is not None:
             weeks = path_of(service).length
             show_week(service, turn, person, first=t("intro_welcome", weeks=weeks))
-        return
+            return
+        known = tx.intro.get(turn.user)  # enrolled by another instance just now
+        if known is None:
+            return
     if known.left_at is not None:
         people.rejoin(tx, turn.user, turn.now)
         show_week(service, turn, known, first=t("intro_back"))
@@ -173,7 +176,12 @@ def remind(service: ConversationService, turn: Turn, rest: str) -> None:
     if done(article.id, turn.tx.intro.items(turn.user)):
         _info(turn, "intro_already_done", title=article.title)
         return
-    week = max(path_week(person.start, turn.now), 1) + 1
+    now = max(path_week(person.start, turn.now), 1)
+    due = path.week_of(article, turn.tx.intro.items(turn.user))
+    if due > now:  # a later week's article: it comes then anyway
+        _info(turn, "intro_not_yet", title=article.title, week=due)
+        return
+    week = now + 1
     if week > path.length:
         _info(turn, "intro_no_later", title=article.title)
         return

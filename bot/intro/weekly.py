@@ -46,7 +46,13 @@ def send_checklists(
         return []
     with service.store.transaction() as tx:
         people.sync_file(tx, service.org, now)
-        waiting = [p.user_id for p in tx.intro.everyone() if p.left_at is None and not p.ended_at]
+        waiting = [
+            p.user_id
+            for p in tx.intro.everyone()
+            if p.left_at is None
+            and p.ended_at is None
+            and p.shown_week < path_week(p.start, now)  # not shown this week yet
+        ]
     path = Path.of(service.kb.articles)
     if not path.length:
         return []

@@ -122,6 +122,7 @@ def test_a_typed_number_opens_the_article_with_its_buttons(world: World) -> None
 
 def test_a_postponed_article_comes_the_next_week(world: World) -> None:
     world.say(NEW, "jag är ny chef")
+    assert "kommer i vecka 12" in world.text(NEW, "påminn hr-mbl-forhandling")  # not earlier
     assert "vecka 2" in world.text(NEW, "påminn 1")
     assert "flyttad till vecka 2" in world.text(NEW, "min introduktion")
     world.now = MONDAY + WEEK
