@@ -16,6 +16,8 @@ H = TypeVar("H", bound=Callable[..., object])
 # "1e9", "1.5". Such a message is the command (and gets its usage line when the number
 # is not one); "ta bort ett konto" stays a question.
 _NUMBER_LIKE = re.compile(r"[#+\-−–]*[0-9]")
+# The longest command phrase, in words ("i am a new manager").
+MAX_WORDS = 5
 _ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # knowledge.schema.ID_PATTERN
 
 
@@ -79,10 +81,12 @@ class CommandRegistry(Generic[H]):
         """The command a message starts with (one to three words: "ja till enkäter"),
         and the rest of it."""
         lowered = text.strip().lstrip("!/").casefold()
-        parts = lowered.split(maxsplit=3)
-        for n in (3, 2, 1):
+        parts = lowered.split(maxsplit=MAX_WORDS)
+        for n in range(MAX_WORDS, 0, -1):
             if len(parts) >= n:
                 word = " ".join(parts[:n])
+                if n >= 3 and len(parts) == n:  # a phrase said alone: "jag är ny chef."
+                    word = word.rstrip(" ?!.")
                 if word in self._by_word:
                     split = text.strip().lstrip("!/").split(maxsplit=n)
                     rest = split[n] if len(split) > n else ""

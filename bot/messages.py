@@ -87,6 +87,9 @@ class Reply:
     language: str = "sv"  # the language the reply is written in: its buttons follow it
     # Matrix, which has no buttons: offer the choices as reactions (1️⃣ 2️⃣ …) on the message
     react: bool = False
+    # A checklist: each number's choices answer on their own, so a press leaves the
+    # other numbers' buttons (Teams draws the card again without the pressed number's)
+    each: bool = False
 
     def to_payload(self) -> dict[str, object]:
         return {
@@ -101,6 +104,7 @@ class Reply:
             "about": self.about,
             "language": self.language,
             "react": self.react,
+            "each": self.each,
         }
 
     @classmethod
@@ -120,4 +124,5 @@ class Reply:
             about=str(payload["about"]) if payload.get("about") else None,
             language=str(payload.get("language") or "sv"),
             react=bool(payload.get("react")),
+            each=bool(payload.get("each")),
         )

@@ -29,6 +29,7 @@ from bot import reviews as _review_commands  # noqa: F401  (registers commands)
 from bot import staff as _staff_commands  # noqa: F401  (registers commands)
 from bot import survey
 from bot.commands import COMMANDS
+from bot.intro import chat as _intro
 from bot.markup import from_markdown
 from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
 from bot.notify import area_notice, preview, rating_question, state_key, ticket_card, to_sender
@@ -215,6 +216,8 @@ class ConversationService:
             return self._rating(turn, word)
         if state.awaiting in SURVEY_STEPS:
             return survey.answer(self, turn, text)
+        if state.awaiting is Awaiting.INTRO:
+            return _intro.pending(self, turn, word)
         if state.awaiting is Awaiting.UNIT:
             unit = self._unit_from(word, state)
             if unit is None:

@@ -21,6 +21,7 @@ class Awaiting(StrEnum):
     SURVEY_SUPPORTED = "survey_supported"  # 1-5
     SURVEY_FINDABLE = "survey_findable"  # 1-5
     SURVEY_IMPROVE = "survey_improve"  # free text, or skipped
+    INTRO = "intro"  # a new manager's checklist: its number opens an article
 
 
 SURVEY_STEPS = (Awaiting.SURVEY_SUPPORTED, Awaiting.SURVEY_FINDABLE, Awaiting.SURVEY_IMPROVE)

@@ -254,6 +254,53 @@ SV: dict[str, str] = {
     "survey_done": "Frågorna om {area} är redan besvarade, så jag sparar inget mer.",
     "survey_off": "Okej, jag skickar inga fler enkäter till dig. Skriv ”enkäter” om du ändrar dig.",
     "survey_on": "Okej, du får enkäterna igen: en gång om året för varje område som hjälpt dig. Skriv ”inga enkäter” för att slippa dem.",
+    # the new manager's introduction (bot.intro)
+    "intro_welcome": (
+        "Välkommen som ny chef! Under {weeks} veckor får du varje måndag 2–3 artiklar "
+        "om det en ny chef behöver veta, som en kort checklista. Tryck Klart när du har "
+        "läst en, eller Påminn mig nästa vecka. ”min introduktion” visar hur långt du har "
+        "kommit, och ”avsluta introduktion” tar dig ur den. Här är vecka 1:"
+    ),
+    "intro_back": "Välkommen tillbaka till introduktionen. Du fortsätter där du var:",
+    "intro_already": "Du går redan introduktionen för nya chefer och är i vecka {week}. Veckans lista:",
+    "intro_already_ended": "Du har gått igenom hela introduktionen. Skriv ”min introduktion” för att se den.",
+    "intro_not_on": "Du går inte introduktionen för nya chefer. Skriv ”jag är ny chef”, så börjar den.",
+    "intro_not_here": "Introduktionen visar jag bara när du skriver till mig direkt. Skriv till mig i ett direktmeddelande.",
+    "intro_week": "**Din introduktion – vecka {week} av {of}**",
+    "intro_week_hint": (
+        "Skriv numret för att läsa artikeln. ”klart 1” när du är klar med den, "
+        "”påminn 1” så kommer den igen nästa vecka."
+    ),
+    "intro_week_empty": "Vecka {week} av {of}: du har inget kvar den här veckan. Skriv ”min introduktion” för att se hela vägen.",
+    "intro_article_hint": "Skriv ”klart {n}” när du är klar med den, eller ”påminn {n}” för nästa vecka.",
+    "intro_button_done": "Klart",
+    "intro_button_later": "Påminn mig nästa vecka",
+    "intro_done": "Bra! **{title}** är klar. Du har gjort {done} av {total}.",
+    "intro_done_all": "Bra! **{title}** är klar, och därmed hela introduktionen: {done} av {total}.",
+    "intro_already_done": "**{title}** har du redan markerat som klar.",
+    "intro_later": "Okej, **{title}** kommer igen i vecka {week}.",
+    "intro_not_yet": "**{title}** kommer i vecka {week}, så den behöver du inte flytta.",
+    "intro_no_later": "Det här är introduktionens sista vecka, så **{title}** kan inte flyttas. Den finns kvar i ”min introduktion”.",
+    "intro_which": "Vilken artikel? Skriv ett nummer mellan 1 och {n} från den senaste listan, till exempel ”klart 1”.",
+    "intro_which_none": "Vilken artikel? Skriv ”min introduktion” för att se dem.",
+    "intro_left": "Du har lämnat introduktionen för nya chefer och får inga fler veckolistor. Skriv ”jag är ny chef” om du vill fortsätta.",
+    "intro_overview": "**Din introduktion** – vecka {week} av {of}, {done} av {total} artiklar klara.",
+    "intro_week_label": "Vecka {week}",
+    "intro_now": "(nu)",
+    "intro_behind": "(efter)",
+    "intro_moved": "flyttad till vecka {week}",
+    "intro_legend": "✓ klar · ○ kvar · → flyttad",
+    "intro_overview_hint": "Skriv ”klart” och artikelns nummer i veckans lista när du har läst den.",
+    "intro_ended": "Introduktionen är slut. Artiklarna finns kvar: ställ en fråga som vanligt.",
+    "intro_final": "Nu har du gått introduktionens alla veckor – {done} av {total} artiklar är klara. Lycka till som chef!",
+    "intro_final_left": "Kvar att läsa (fråga mig när du vill):",
+    "intro_hr_only": "Det här visar jag bara för {area}.",
+    "intro_hr_header": "**Introduktionen för nya chefer** ({total} artiklar). Antal under 5 visas som <5.",
+    "intro_hr_enrolled": "Går introduktionen",
+    "intro_hr_all": "Har gjort alla artiklar",
+    "intro_hr_half": "Har gjort hälften eller mer",
+    "intro_hr_under_half": "Har gjort under hälften",
+    "intro_hr_none": "Har inte börjat",
 }
 
 EN: dict[str, str] = {
@@ -501,6 +548,53 @@ EN: dict[str, str] = {
     "survey_done": "The questions about {area} are answered already, so I store nothing more.",
     "survey_off": "All right, I will send you no more surveys. Write “surveys” if you change your mind.",
     "survey_on": "All right, you will get the surveys again: once a year for each area that helped you. Write “no surveys” to stop them.",
+    # the new manager's introduction (bot.intro)
+    "intro_welcome": (
+        "Welcome as a new manager! For {weeks} weeks you get 2–3 articles every Monday "
+        "on what a new manager needs to know, as a short checklist. Press Done when you "
+        "have read one, or Remind me next week. “my introduction” shows how far you have "
+        "come, and “leave introduction” takes you off it. Here is week 1:"
+    ),
+    "intro_back": "Welcome back to the introduction. You go on where you were:",
+    "intro_already": "You are on the new manager's introduction already, in week {week}. This week's list:",
+    "intro_already_ended": "You have been through the whole introduction. Write “my introduction” to see it.",
+    "intro_not_on": "You are not on the new manager's introduction. Write “I am a new manager” to start it.",
+    "intro_not_here": "I show the introduction only when you write to me directly. Send me a direct message.",
+    "intro_week": "**Your introduction – week {week} of {of}**",
+    "intro_week_hint": (
+        "Write the number to read the article, “done 1” when you are done with it, "
+        "“remind 1” to get it again next week. The articles are in Swedish."
+    ),
+    "intro_week_empty": "Week {week} of {of}: nothing left this week. Write “my introduction” to see the whole path.",
+    "intro_article_hint": "Write “done {n}” when you are done with it, or “remind {n}” for next week.",
+    "intro_button_done": "Done",
+    "intro_button_later": "Remind me next week",
+    "intro_done": "Good! **{title}** is done. You have done {done} of {total}.",
+    "intro_done_all": "Good! **{title}** is done, and with it the whole introduction: {done} of {total}.",
+    "intro_already_done": "You have marked **{title}** as done already.",
+    "intro_later": "All right, **{title}** comes again in week {week}.",
+    "intro_not_yet": "**{title}** comes in week {week}, so there is no need to move it.",
+    "intro_no_later": "This is the introduction's last week, so **{title}** cannot be moved. It stays in “my introduction”.",
+    "intro_which": "Which article? Write a number from 1 to {n} from the latest list, for example “done 1”.",
+    "intro_which_none": "Which article? Write “my introduction” to see them.",
+    "intro_left": "You have left the new manager's introduction and get no more weekly lists. Write “I am a new manager” to go on.",
+    "intro_overview": "**Your introduction** – week {week} of {of}, {done} of {total} articles done.",
+    "intro_week_label": "Week {week}",
+    "intro_now": "(now)",
+    "intro_behind": "(behind)",
+    "intro_moved": "moved to week {week}",
+    "intro_legend": "✓ done · ○ left · → moved",
+    "intro_overview_hint": "Write “done” and the article's number in this week's list when you have read it.",
+    "intro_ended": "The introduction is over. The articles stay: ask a question as usual.",
+    "intro_final": "You have now been through all the introduction's weeks – {done} of {total} articles are done. Good luck as a manager!",
+    "intro_final_left": "Left to read (ask me any time):",
+    "intro_hr_only": "I show this only to {area}.",
+    "intro_hr_header": "**The new manager's introduction** ({total} articles). Counts under 5 are shown as <5.",
+    "intro_hr_enrolled": "On the introduction",
+    "intro_hr_all": "Have done every article",
+    "intro_hr_half": "Have done half or more",
+    "intro_hr_under_half": "Have done less than half",
+    "intro_hr_none": "Have not started",
 }
 
 LANGUAGES = {"sv": SV, "en": EN}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from knowledge.loader import ParsedArticle, Problem
 
 NEAR_DUPLICATE = 88  # token_sort_ratio on normalised phrasings, 0..100
 REVIEW_INTERVAL = timedelta(days=365)
+INTRO_WEEK_MOST = 3  # articles a week on the new manager's path (bot.intro)
 
 
 def _line(parsed: ParsedArticle, question_index: int | None = None, key: str = "id") -> int:
@@ -110,4 +112,42 @@ def lint(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
                     "warning",
                 )
             )
+    problems += _intro_path(parsed)
     return sorted(problems, key=lambda pr: (str(pr.path), pr.line, pr.message))
+
+
+def _intro_path(parsed: Sequence[ParsedArticle]) -> list[Problem]:
+    """Warnings on the new manager's path (``intro:``): a week with more articles than
+    a Monday's checklist should hold, and a week without any before the last one."""
+    weeks: dict[int, list[ParsedArticle]] = {}
+    for p in parsed:
+        if p.article.intro is not None:
+            weeks.setdefault(p.article.intro.week, []).append(p)
+    problems = []
+    for week, on in sorted(weeks.items()):
+        if len(on) > INTRO_WEEK_MOST:
+            ids = ", ".join(sorted(p.article.id for p in on))
+            for p in on:
+                problems.append(
+                    Problem(
+                        _path(p),
+                        _line(p, key="intro"),
+                        f"intro week {week} has {len(on)} articles (at most "
+                        f"{INTRO_WEEK_MOST} read well in a week): {ids}",
+                        "warning",
+                    )
+                )
+    last = max(weeks, default=0)
+    for week in range(1, last):
+        if week not in weeks:
+            first = min(weeks[last], key=lambda p: p.article.id)
+            problems.append(
+                Problem(
+                    _path(first),
+                    _line(first, key="intro"),
+                    f"intro week {week} has no articles: that Monday sends no checklist "
+                    f"(the path has {last} weeks)",
+                    "warning",
+                )
+            )
+    return problems

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from routing.tickets import Status, Ticket, TicketEvent
@@ -123,6 +123,60 @@ class PeopleRepo(Protocol):
         """Where the person last wrote to the bot alone (not in a shared room), or None."""
 
     def set_direct(self, user_id: str, where: Direct, at: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class IntroPerson:
+    """A new manager on the introduction path: week 1 is the week of ``start``.
+    ``shown``: the article ids of the last checklist they got, in its order (what a
+    typed ``klart 2`` means), ``shown_week`` its path week; ``source``: "file" (the
+    organisation file) or "chat"."""
+
+    user_id: str
+    start: date
+    source: str
+    enrolled_at: datetime
+    left_at: datetime | None = None
+    ended_at: datetime | None = None
+    shown: tuple[str, ...] = ()
+    shown_week: int = 0  # the path week of that checklist (0: none yet)
+
+
+@dataclass(frozen=True)
+class IntroItem:
+    """One path article of one manager: done, or postponed to a path week."""
+
+    article_id: str
+    done_at: datetime | None = None
+    later_week: int | None = None
+
+
+class IntroRepo(Protocol):
+    def enrol(self, user_id: str, start: date, source: str, at: datetime) -> bool:
+        """Put ``user_id`` on the path; False (and nothing changes) if they were on it."""
+
+    def get(self, user_id: str) -> IntroPerson | None: ...
+
+    def everyone(self) -> list[IntroPerson]:
+        """Everyone ever enrolled, also those who left or finished."""
+
+    def set_left(self, user_id: str, at: datetime | None) -> None:
+        """Off the path at ``at`` (``avsluta introduktion``); None: back on it."""
+
+    def set_ended(self, user_id: str, at: datetime) -> bool:
+        """The path is over (after its last week); False if it was already."""
+
+    def set_shown(self, user_id: str, article_ids: Sequence[str], week: int) -> None:
+        """The checklist they were just shown (of path week ``week``), in its order."""
+
+    def items(self, user_id: str) -> dict[str, IntroItem]:
+        """The articles they marked done or postponed, by id."""
+
+    def mark_done(self, user_id: str, article_id: str, at: datetime) -> bool:
+        """False if it was done already (the first time stands)."""
+
+    def postpone(self, user_id: str, article_id: str, week: int) -> None:
+        """Show it again in path week ``week`` (not if done)."""
 
 
 class StateRepo(Protocol):
@@ -398,6 +452,7 @@ class Tx:
     leases: LeaseRepo
     suggestions: SuggestionRepo
     surveys: SurveyRepo
+    intro: IntroRepo
     extra: dict[str, Any] = field(default_factory=dict)
 
 

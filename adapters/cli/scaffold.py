@@ -175,6 +175,7 @@ keywords: [mötesrum, rumsbokning]   # frivilligt
 follow_up: [service-bilbokning]     # frivilligt: id som visas under "Se också"
 owner: Servicechef Förnamn Efternamn # frivilligt
 reviewed: 2026-12-01                 # frivilligt; kb lint varnar ett år senare
+intro: {week: 1, order: 1}           # frivilligt: på nya chefers väg, vecka 1
 ---
 Konferensrummen bokas i Outlook ...
 ```

@@ -19,6 +19,7 @@ from adapters.compose import conversation_service, knowledge_base, store, thresh
 from adapters.knowledge_watch import KnowledgeWatch
 from adapters.reports.post import renderer
 from adapters.web.dashboard import harden
+from bot.intro.weekly import send_checklists
 from bot.jobs import (
     chase_waiting,
     close_idle,
@@ -43,9 +44,11 @@ class NothingToServe(Exception):
 async def _jobs(service: ConversationService, settings: Settings, every: float = 60.0) -> None:
     """Escalations, closing answered tickets left alone, reminding and then closing
     tickets whose asker never replied, the weekly post and each area lead's suggestions
-    at the scheduled time (once per week: outbox key), the articles due for review
-    on the month's first business day (once per month), and each area's yearly
-    question to the people it served, in its survey month (``bot.survey_job``)."""
+    at the scheduled time (once per week: outbox key), the new managers' checklists on
+    the week's first business day from the post time (once per person and week), the
+    articles due for review on the month's first business day (once per month), and
+    each area's yearly question to the people it served, in its survey month
+    (``bot.survey_job``)."""
     render = renderer(service.org.municipality)
     while True:
         try:
@@ -75,6 +78,11 @@ async def _jobs(service: ConversationService, settings: Settings, every: float =
                 queued = await asyncio.to_thread(push_suggestions, service, week)
                 if queued:
                     log.warning("Suggestions of %s queued for %s", week, ", ".join(queued))
+            sent = await asyncio.to_thread(
+                send_checklists, service, None, settings.weekly_post_time
+            )
+            if sent:
+                log.warning("Introduction checklists queued for %d new managers", len(sent))
             month = scheduled_month(service.clock(), settings.weekly_post_time)
             if month:
                 queued = await asyncio.to_thread(remind_reviews, service, month)

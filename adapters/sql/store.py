@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from adapters.sql import tables as t
 from adapters.sql.audit_chain import entry_hash, key_id, next_link
+from adapters.sql.intro import SqlIntro
 from adapters.sql.leases import SqlLeases
 from adapters.sql.surveys import SqlSurveys
 from adapters.sql.tables import as_utc
@@ -795,6 +796,7 @@ class SqlStore:
                     leases=SqlLeases(conn),
                     suggestions=SqlSuggestions(conn),
                     surveys=SqlSurveys(conn),
+                    intro=SqlIntro(conn),
                 )
                 audit.flush()  # last, just before the commit
         except (OperationalError, InterfaceError) as exc:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -293,4 +294,26 @@ survey_opt_outs = Table(  # people who wrote "inga enkäter"
     metadata,
     Column("user_id", String(255), primary_key=True),
     Column("updated_at", UTC_TIME, nullable=False),
+)
+
+intro_people = Table(  # new managers on the introduction path (bot.intro)
+    "intro_people",
+    metadata,
+    Column("user_id", String(255), primary_key=True),
+    Column("start", Date, nullable=False),  # week 1 is the ISO week of this day
+    Column("source", String(8), nullable=False),  # "file" or "chat"
+    Column("enrolled_at", UTC_TIME, nullable=False),
+    Column("left_at", UTC_TIME),  # avsluta introduktion
+    Column("ended_at", UTC_TIME),  # the path's last message was sent
+    Column("shown", Text, nullable=False, default="[]"),  # JSON: the last checklist's ids
+    Column("shown_week", Integer, nullable=False, default=0),  # the path week it was for
+)
+
+intro_items = Table(  # per manager and path article: done, or postponed to a week
+    "intro_items",
+    metadata,
+    Column("user_id", String(255), primary_key=True),
+    Column("article_id", String(128), primary_key=True),
+    Column("done_at", UTC_TIME),
+    Column("later_week", Integer),
 )

@@ -291,19 +291,45 @@ class TeamsAdapter:
         if drawn is None:
             return None
         card = dict(drawn)
+        said = data.get("text")
         pressed = next(
             (
                 a.get("title", "")
                 for a in card.get("actions", [])
-                if (a.get("data") or {}).get("text") == data.get("text")
+                if (a.get("data") or {}).get("text") == said
             ),
             None,
         )
+        marks = [pressed] if pressed else []
         card["actions"] = []
-        if pressed:
-            mark = {"type": "TextRun", "text": f"✓ {pressed}", "weight": "Bolder"}
+        if payload and payload.get("each") and pressed:
+            marks, card["actions"] = self._checklist_pressed(conversation, reply_to, drawn, said)
+        for text in marks:
+            mark = {"type": "TextRun", "text": f"✓ {text}", "weight": "Bolder"}
             card["body"] = [*card.get("body", []), {"type": "RichTextBlock", "inlines": [mark]}]
         return card
+
+    def _checklist_pressed(
+        self, conversation: str, reply_to: str, drawn: dict[str, Any], said: object
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """A checklist card (``Reply.each``) after a press: the buttons of every number
+        pressed so far gone (remembered per card), the others still there; and the
+        titles pressed, for the marks."""
+        key = f"teams:pressed:{conversation}:{reply_to}"[:255]
+        with self.store.transaction() as tx:
+            before = json.loads(tx.adapter.get(key) or "[]")
+            pressed = [*before, said] if said not in before else before
+            tx.adapter.put(key, json.dumps(pressed), utcnow())
+        actions = list(drawn.get("actions", []))
+
+        def number(action: dict[str, Any]) -> str:
+            return str(action.get("title", "")).split(".", 1)[0]
+
+        done = {number(a) for a in actions if (a.get("data") or {}).get("text") in pressed}
+        titles = [
+            str(a.get("title", "")) for a in actions if (a.get("data") or {}).get("text") in pressed
+        ]
+        return titles, [a for a in actions if number(a) not in done]
 
     def _about(self, body: dict[str, Any], data: dict[str, Any]) -> str | None:
         """What a pressed button answers: what the message it is on asked (recorded when
