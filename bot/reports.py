@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.intro.progress import HR_AREA, progress_in
 from knowledge.masking import known_names, mask
 from routing.policy import Role
 from routing.ports import AuditEntry, QuestionRow, Tx
@@ -14,7 +15,7 @@ from routing.report import week_bounds
 from routing.summary import Summary, build_summary
 from routing.tally import COME_BACK, previous_weeks
 from routing.tickets import Ticket
-from routing.yearly import Yearly, build_yearly, year_bounds
+from routing.yearly import Yearly, build_yearly, intro_figures, year_bounds
 
 if TYPE_CHECKING:
     from bot.service import ConversationService
@@ -75,7 +76,7 @@ def load_yearly(
         read = _yearly_rows(service, tx, area_id, year, now, viewer, lead_version)
     if read is None:  # raised only now: the refusal's audit entry is committed
         raise NotAllowed(area_id)
-    lead_version, questions, tickets, surveys = read
+    lead_version, questions, tickets, more = read
     matcher = service.kb.matcher
     analyzer = matcher.analyzer
 
@@ -95,7 +96,7 @@ def load_yearly(
         normalise=lambda text: " ".join(analyzer.surface(text)),
         closest=closest,
         lead_version=lead_version,
-        **surveys,
+        **more,
     )
     if lead_version:  # the free text of the lead's version, masked for personal data
         names = known_names(service.org)
@@ -117,8 +118,8 @@ def _yearly_rows(
     viewer: str | None,
     lead_version: bool,
 ) -> tuple[bool, list[QuestionRow], list[Ticket], dict[str, Any]] | None:
-    """(lead's version?, the demand log, the tickets, the surveys) of the two years;
-    None: refused."""
+    """(lead's version?, the demand log, the tickets, the surveys and for HR the new
+    managers' path) of the two years; None: refused."""
     if viewer is not None:
         decision = service.desk.policy.yearly(viewer, area_id)
         if decision.audit:
@@ -130,10 +131,13 @@ def _yearly_rows(
     first, _ = year_bounds(year - 1)
     _, end = year_bounds(year)
     questions = tx.questions.between(first, end + COME_BACK)
-    surveys = {
+    more: dict[str, Any] = {
         "survey": tx.surveys.answers(area_id, year),
         "survey_asked": tx.surveys.asked(area_id, year),
         "previous_survey": tx.surveys.answers(area_id, year - 1),
         "previous_asked": tx.surveys.asked(area_id, year - 1),
     }
-    return lead_version, questions, tx.tickets.created_between(first, end), surveys
+    if area_id == HR_AREA:  # the new managers' path, as it stands now (HR's to follow)
+        p = progress_in(tx, service, now)
+        more["intro"] = intro_figures(p.enrolled, p.finished, p.done, p.path_length)
+    return lead_version, questions, tx.tickets.created_between(first, end), more

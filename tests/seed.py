@@ -158,7 +158,25 @@ def seed(
                 count += 1
         if weeks > 6:
             _surveys(tx, rng, units, start_last.year)
+            _new_managers(tx, rng, kb, start_last)
     return count
+
+
+def _new_managers(tx: Tx, rng: random.Random, kb: KnowledgeBase, last: datetime) -> None:
+    """Nine new managers on the introduction path, started 1 to 16 weeks before the last
+    week, each having ticked off most of what their weeks have shown them."""
+    path = sorted(
+        (a for a in kb.articles if a.intro),
+        key=lambda a: (a.intro.week, a.intro.order),  # type: ignore[union-attr]
+    )
+    for n in range(9):
+        user = f"@ny.chef{n}:exempelkommun.se"
+        weeks_in = rng.randint(1, 16)
+        start = (last - timedelta(weeks=weeks_in)).date()
+        tx.intro.enrol(user, start, "file", last)
+        for a in path:
+            if a.intro and a.intro.week <= weeks_in and rng.random() < 0.8:
+                tx.intro.mark_done(user, a.id, last)
 
 
 COMMENTS = (

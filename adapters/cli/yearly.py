@@ -48,7 +48,7 @@ def render_section(section: Section) -> list[str]:
     widths = [
         max(len(h), *(len(r[i]) for r in section.rows)) for i, h in enumerate(section.headers)
     ]
-    widths = [min(w, 48) for w in widths]
+    widths = [min(w, 64) for w in widths]
 
     def line(cells: tuple[str, ...]) -> str:
         out = []

@@ -244,7 +244,8 @@ def sections(y: Yearly, org: Organisation) -> list[Section]:
                     ("Hela vägen", str(i.finished)),
                     ("Artiklar på vägen", str(i.path_length)),
                 ),
-                intro="De tolv första veckorna för en ny chef (artiklar med intro:).",
+                intro="De tolv första veckorna för en ny chef (artiklar med intro:), som det "
+                "ser ut när analysen läses.",
             )
         )
     return out

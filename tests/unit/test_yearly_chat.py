@@ -123,6 +123,8 @@ def test_the_terminal_report_as_leadership_and_as_the_lead(
     survey = text.split("Vad de som använt området säger", 1)[1].split("\n\n", 1)[0]
     assert re.search(r"Tillfrågade\s+21\s+21", survey) and re.search(r"Svarade\s+15\s+12", survey)
     assert "Fler mallar" not in text  # the survey's comments: the lead's version only
+    assert re.search(r"Chefer på introduktionen\s+9\n", text)  # HR's: the new managers
+    assert re.search(r"Hela vägen\s+0\n", text)
     assert main(["report", "yearly", "--area", "hr", "--year", "2026", "--lead"]) == 0
     lead = capsys.readouterr().out
     assert "Exempel (maskerat)" in lead and "hur gör vi med AI-verktyg" in lead
