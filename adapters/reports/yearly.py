@@ -23,6 +23,7 @@ class Section:
     intro: str = ""  # what the table means, one or two sentences
     notes: tuple[str, ...] = field(default=())  # lines after the table (comments)
     empty: str = "Inget att visa."
+    text_cols: tuple[int, ...] = ()  # columns of words, not figures (left-aligned)
 
 
 def share(value: float | None) -> str:
@@ -120,7 +121,7 @@ def about(y: Yearly, org: Organisation) -> Section:
         rows.append(("Till för", ", ".join(units.get(s, s) for s in a.serves)))
     if a.plan:
         rows.append(("Verksamhetsplan", f"{a.plan.title}: {a.plan.url}"))
-    return Section("om", "Om området", ("", ""), tuple(rows))
+    return Section("om", "Om området", ("", ""), tuple(rows), text_cols=(1,))
 
 
 def sections(y: Yearly, org: Organisation) -> list[Section]:
@@ -195,6 +196,7 @@ def sections(y: Yearly, org: Organisation) -> list[Section]:
                 + ((g.example or "",) if y.lead_version else ())
                 for g in y.gaps
             ),
+            text_cols=(4,),
             intro="Frågor som skickades vidare eller inte fick hjälp, grupperade efter "
             "likhet och namngivna efter den närmaste artikeln i kunskapsbanken. ”Ny i år”: "
             "gruppen fanns inte året innan; ”ökar”: fler än året innan.",
@@ -229,6 +231,7 @@ def sections(y: Yearly, org: Organisation) -> list[Section]:
                 for f in y.flags
             ),
             empty="Inga artiklar behöver ses över.",
+            text_cols=(1,),
         )
     )
     if y.intro is not None:

@@ -90,7 +90,6 @@ async def page(request: web.Request) -> web.Response:
         year=year,
         years=list(range(_this_year(), FIRST_YEAR - 1, -1)),
         chart_alt=alt_text(y),
-        lead=y.lead_version,
         index=f"/arsanalys?{_query(request, scope, year)}" if scope == LEADERSHIP else None,
     )
     return web.Response(text=html, content_type="text/html", charset="utf-8")
@@ -116,7 +115,6 @@ async def index(request: web.Request) -> web.Response:
         year=year,
         years=list(range(_this_year(), FIRST_YEAR - 1, -1)),
         chart_alt="",
-        lead=False,
         index=None,
         area_links=[(a.name, f"/arsanalys/{a.id}?{query}") for a in service.org.areas],
     )
