@@ -107,3 +107,18 @@ async def test_a_manager_reads_what_an_area_does_in_element(world: World) -> Non
     await world.manager.say(dm, "områden")
     listed = await world.manager.wait_for(dm, "Stödområdena i Exempelkommun")
     assert "IT-samordnare Karin Dahl" in listed["content"]["body"]
+
+
+async def test_the_hr_lead_asks_for_the_year_in_element(world: World) -> None:
+    """Issue 14: ``årsanalys`` in the lead's DM, as Element shows it; the other HR
+    worker, not the lead, is refused."""
+    await world.start_bot()
+    lead, staff = world.staff
+    dm = await open_dm(world, lead)
+    await lead.say(dm, "årsanalys")
+    shown = await lead.wait_for(dm, "Årsanalys")
+    assert "<strong>Årsanalys " in shown["content"]["formatted_body"]  # bold, not "**"
+    assert "stodbot report yearly --area hr" in shown["content"]["body"]  # no dashboard here
+    other = await open_dm(world, staff)
+    await staff.say(other, "årsanalys hr")
+    await staff.wait_for(other, "läser ett områdes ansvariga")

@@ -80,3 +80,30 @@ async def test_a_manager_reads_what_it_does_and_promises_in_teams(
         assert "ett ärende tas inom 2 arbetstimmar" in text
         assert "https://intranat.exempelkommun.se/verksamhetsplan/it" in text
         assert "](" not in text  # no Markdown source shown
+
+
+async def test_the_hr_lead_asks_for_the_year_in_teams(
+    cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_kb: Any
+) -> None:
+    """Issue 14: ``årsanalys`` in the lead's own chat gives the year in counts and the
+    signed link to the lead's version; in the HR channel, where others read, no link;
+    HR staff who do not lead it are refused."""
+    service = ConversationService(
+        teams_kb(example_kb),
+        sqlite_store(tmp_path / "y.db"),
+        dashboard=("https://stod.example", "s" * 40),
+    )
+    async with running_teams(cloud, service, monkeypatch) as teams:
+        await teams.route(HR_QUESTION)
+        await teams.say("årsanalys", user=HR1, conversation="a:dm-maria")
+        shown = await teams.wait_sent("a:dm-maria", "Årsanalys")
+        assert "Frågor: &lt;5" in shown["text"] or "Frågor: <5" in shown["text"]
+        assert "https://stod.example/arsanalys/hr?year=" in shown["text"]
+        assert "scope=hr" in shown["text"]
+        await teams.say(
+            "årsanalys", user=HR1, conversation=HR_CHANNEL, personal=False, mention_bot=True
+        )
+        in_channel = await teams.wait_sent(HR_CHANNEL, "Årsanalys")
+        assert "https://" not in in_channel["text"] and "direkt" in in_channel["text"]
+        await teams.say("årsanalys", user=HR2, conversation="a:dm-hr2")
+        await teams.wait_sent("a:dm-hr2", "läser ett områdes ansvariga")
