@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 
 from knowledge.model import Area, Article, Commitments, Organisation
 from routing.calendar import STOCKHOLM, BusinessCalendar
-from routing.disclosure import SMALL, Count, count, rate
+from routing.disclosure import SMALL, Count, Group, count, protect, rate
 from routing.ports import QuestionRow, SurveyAnswer
 from routing.report import group_gaps
 from routing.summary import DEFLECTION_RULE, ArticleFlag, Figures, publish
@@ -232,9 +232,14 @@ def _gaps(
     closest: Callable[[str], str | None],
     lead: bool,
 ) -> tuple[YearGap, ...]:
+    """The year's gap groups, largest first. Every routed or not-helpful question is in
+    one group, so the groups add up to "Vidareskickade" plus "inte till hjälp" of the
+    year (and the year before's column to the year before's): they are protected as
+    parts of that whole, as the months are of the year, so that no group of one to
+    four can be had by subtracting the others from the figures above."""
     this_ids = {q.id for q in this}
     groups = group_gaps([*this, *before], normalise, area.id)
-    out = []
+    found = []
     for _, members in groups:
         now_n = sum(q.id in this_ids for q in members)
         if not now_n:
@@ -242,17 +247,42 @@ def _gaps(
         was_n = len(members) - now_n
         status = "new" if was_n == 0 else "growing" if now_n > was_n and now_n >= SMALL else ""
         text = next((q.text for q in members if q.id in this_ids and q.text), None)
-        out.append(
-            YearGap(
-                count(now_n),
-                count(was_n),
-                status,
-                closest(text) if text else None,
-                text if lead else None,
-            )
+        found.append((now_n, was_n, status, text))
+    found.sort(key=lambda g: (g[2] != "new", -count(g[0]).order))
+    found = found[:TOP_GAPS]
+    now_shown = _parts(_gap_whole(this), [g[0] for g in found])
+    was_shown = _parts(_gap_whole(before), [g[1] for g in found])
+    out = [
+        YearGap(
+            now_shown[i],
+            was_shown[i],
+            status,
+            closest(text) if text else None,
+            text if lead else None,
         )
+        for i, (_, _, status, text) in enumerate(found)
+    ]
     out.sort(key=lambda g: (g.status != "new", -g.size.order))
-    return tuple(out[:TOP_GAPS])
+    return tuple(out)
+
+
+def _gap_whole(questions: Sequence[QuestionRow]) -> int:
+    """What the reader knows the gap groups add up to at most: the routed and the
+    not-helpful questions, as the year's figures show them."""
+    return sum(q.ticket_id is not None for q in questions) + sum(
+        q.feedback == "not_helpful" for q in questions
+    )
+
+
+def _parts(whole: int, parts: Sequence[int]) -> list[Count]:
+    """``parts`` as they may be shown beside ``whole`` (a total the page shows): no
+    part of one to four may be had by subtracting the others from it. Anything of the
+    whole in no part is taken as known to the reader (the cautious assumption)."""
+    values: dict[object, int] = {"whole": whole, **{i: n for i, n in enumerate(parts)}}
+    shown = protect(values, [Group("whole", list(range(len(parts))))])
+    if shown["whole"].hidden and not count(whole).hidden:  # the page shows it anyway
+        return [Count(None, small=0 < n < SMALL) if n else Count(0) for n in parts]
+    return [shown[i] for i in range(len(parts))]
 
 
 def _flags(
