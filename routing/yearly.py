@@ -194,6 +194,11 @@ def _commitments(
         share = _within(tickets, c.resolve_hours, lambda t: t.resolved_at, calendar, now)
         m = total.median_resolve
         out.append(Commitment("resolve", c.resolve_hours, m, _at_most(m, c.resolve_hours), share))
+    shares = [x.within for x in out]
+    if any(s is None for s in [*shares, total.sla_claim_met, total.sla_resolve_met]):
+        # "SLA uppfyllt" of the year is claim and resolve together: beside it, the
+        # share of one would give the other's away (and its misses, under five)
+        out = [replace(x, within=None) for x in out]
     if c.answered_share is not None:
         a = total.deflection
         out.append(Commitment("answered_share", c.answered_share, a, _met(a, c.answered_share)))
