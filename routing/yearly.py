@@ -380,6 +380,16 @@ def build_yearly(
 
 
 def intro_figures(enrolled: int, finished: int, done: Sequence[int], length: int) -> IntroFigures:
-    """The path's exact numbers as they may be shown."""
+    """The path's exact numbers as they may be shown: finished is within halfway, and
+    halfway within enrolled, so each rest (enrolled but not halfway, say) is protected
+    like the counts themselves: "7 on the path, 5 halfway" would tell that 2 are not."""
     half = sum(d * 2 >= length for d in done) if length else 0
-    return IntroFigures(count(enrolled), count(finished), count(half), length)
+    values = {"enrolled": enrolled, "halfway": half, "finished": finished}
+    groups, unshown = [], set()
+    for whole, part in (("enrolled", "halfway"), ("halfway", "finished"), ("enrolled", "finished")):
+        rest = f"{whole}-{part}"
+        values[rest] = max(0, values[whole] - values[part])
+        unshown.add(rest)
+        groups.append(Group(whole, [part, rest]))
+    shown = protect(values, groups, unshown)
+    return IntroFigures(shown["enrolled"], shown["finished"], shown["halfway"], length)

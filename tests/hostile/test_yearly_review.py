@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from adapters.reports.yearly import sections
 from knowledge.base import KnowledgeBase
 from routing.calendar import BusinessCalendar
-from routing.yearly import Yearly, build_yearly
+from routing.yearly import Yearly, build_yearly, intro_figures
 from tests.unit.test_report import ticket
 from tests.unit.test_summary import q
 
@@ -64,3 +64,10 @@ def test_one_commitments_share_is_not_sla_minus_the_other(example_kb: KnowledgeB
     assert year["SLA uppfyllt"][0] == "82 %"  # 33 of 40
     assert promised["Ett ärende tas inom"][1] == "median 1,0 h"  # not ", 75 % inom målet"
     assert promised["Ett ärende löses inom"][1] == "median 10,0 h"
+
+
+def test_the_new_managers_path_does_not_tell_how_many_are_behind() -> None:
+    """7 on the path and 5 of them halfway: 2 are not."""
+    i = intro_figures(enrolled=7, finished=2, done=(30, 15, 3, 30, 0, 20, 16), length=30)
+    shown = [c.shown for c in (i.enrolled, i.halfway, i.finished)]
+    assert shown[0] is None or shown[1] is None or not 0 < shown[0] - shown[1] < 5
