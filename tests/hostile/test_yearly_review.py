@@ -6,9 +6,15 @@ breaks the lead's DOCX, XLSX or chart, or turns into a formula in the sheet."""
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from docx import Document
+from openpyxl import load_workbook
+
 from adapters.reports.yearly import sections
+from adapters.reports.yearly_files import chart_png, to_docx, to_xlsx
 from knowledge.base import KnowledgeBase
 from routing.calendar import BusinessCalendar
 from routing.yearly import Yearly, build_yearly, intro_figures
@@ -71,3 +77,37 @@ def test_the_new_managers_path_does_not_tell_how_many_are_behind() -> None:
     i = intro_figures(enrolled=7, finished=2, done=(30, 15, 3, 30, 0, 20, 16), length=30)
     shown = [c.shown for c in (i.enrolled, i.halfway, i.finished)]
     assert shown[0] is None or shown[1] is None or not 0 < shown[0] - shown[1] < 5
+
+
+HOSTILE = (
+    "²",  # str.isdigit, but no int
+    '=HYPERLINK("https://evil.example/","Klicka här")',
+    "kan jag få \ufffe\uffff lön?",  # pass the chat's cleaning, not XML
+    "tab\tnul\x00 bell\x07",
+    "lone \ud800 surrogate",
+)
+
+
+def _hostile_year(kb: KnowledgeBase) -> Yearly:
+    qs = [_routed(i * 10 + n, text) for i, text in enumerate(HOSTILE) for n in range(6)]
+    y = build_yearly(kb.organisation, "hr", 2026, BusinessCalendar(), qs, [], kb.articles,
+                     NOW, lead_version=True)  # fmt: skip
+    area = replace(y.area, name='HR $^$ <b>"&', description="\ufffe")
+    survey = replace(y.survey, comments=HOSTILE)
+    return replace(y, area=area, survey=survey)
+
+
+def test_hostile_question_texts_and_names_do_not_break_the_files(
+    example_kb: KnowledgeBase,
+) -> None:
+    y = _hostile_year(example_kb)
+    assert {g.example for g in y.gaps} == set(HOSTILE)  # the lead's examples, as asked
+    book = load_workbook(io.BytesIO(to_xlsx(y, example_kb.organisation)))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.value for c in cells if c.data_type == "f"]  # no formula from a question
+    values = {str(c.value) for c in cells}
+    assert "²" in values and '=HYPERLINK("https://evil.example/","Klicka här")' in values
+    doc = Document(io.BytesIO(to_docx(y, example_kb.organisation)))
+    text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "kan jag få  lön?" in text and "²" in text
+    assert chart_png(y).startswith(b"\x89PNG")  # "$^$" is a name, not mathtext
