@@ -160,3 +160,9 @@ def test_the_lead_of_two_areas_is_asked_which(
     assert "läser ett områdes ansvariga" not in text  # they are a lead: not refused
     assert "årsanalys hr" in text and "kansli" in text
     assert _link(chat.say(HR_LEAD, "årsanalys kansli"))["scope"] == "kansli"
+
+
+def test_the_terminal_refuses_year_zero(terminal: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--year 0`` is not "this year": it is a year the report refuses."""
+    assert main(["report", "yearly", "--area", "hr", "--year", "0"]) == 2
+    assert "orimligt år: 0" in capsys.readouterr().err
