@@ -261,7 +261,8 @@ def _gaps(
         YearGap(
             now_shown[i],
             was_shown[i],
-            status,
+            # "ökar" beside a hidden size says it is above last year's: not for a hidden one
+            "" if status == "growing" and now_shown[i].hidden else status,
             closest(text) if text else None,
             text if lead else None,
         )

@@ -50,6 +50,22 @@ def test_a_small_gap_group_is_not_the_year_minus_the_others(example_kb: Knowledg
     assert sizes == ["..", "<5"]  # not "9" beside "<5": 12 - 9 = 3
 
 
+def test_growing_does_not_pin_a_hidden_gap_group(example_kb: KnowledgeBase) -> None:
+    """The year before 10 asked about AI tools, this year 11, and 1 about parking:
+    "Vidareskickade 12", the AI group hidden ("..") but marked "ökar" beside its 10 of
+    the year before would be 11 or more, so parking 1."""
+    ai = "hur gör vi med AI-verktyg i rekryteringen"
+    last = datetime(2025, 5, 6, 7, 0, tzinfo=UTC)
+    qs = [_routed(i, ai) for i in range(11)] + [_routed(50, "parkering vid stadshuset")]
+    qs += [q(100 + i, f"@b{i}", last + timedelta(hours=i), outcome="routed", article=None,
+             ticket_id=2000 + i, text=ai) for i in range(10)]  # fmt: skip
+    y = build_yearly(example_kb.organisation, "hr", 2026, BusinessCalendar(), qs, [],
+                     example_kb.articles, NOW)  # fmt: skip
+    assert _rows(y, example_kb, "aret")["Vidareskickade (blev ärenden)"][0] == "12"
+    (group,) = [g for g in y.gaps if str(g.previous) == "10"]
+    assert str(group.size) == ".." and group.status != "growing"
+
+
 def test_one_commitments_share_is_not_sla_minus_the_other(example_kb: KnowledgeBase) -> None:
     """20 tickets, all claimed and resolved: 15 claimed within 4 h, 18 resolved within
     16 h (2 missed). "SLA uppfyllt 82 %" of 40 targets beside "75 % inom målet" for
