@@ -5,10 +5,16 @@ lead's and leadership's versions may show."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
+from adapters.reports.yearly import sections
+from adapters.sql.store import SqlStore
+from bot.reports import load_yearly
+from bot.service import ConversationService
 from knowledge.base import KnowledgeBase
-from knowledge.model import Commitments
+from knowledge.model import Commitments, Intro, Person
 from routing.calendar import BusinessCalendar
 from routing.ports import SurveyAnswer
 from routing.yearly import build_yearly, intro_figures
@@ -130,3 +136,28 @@ def test_intro_figures_are_masked() -> None:
     i = intro_figures(enrolled=7, finished=2, done=(30, 15, 3, 30, 0, 20, 16), length=30)
     # 7 on the path and 5 halfway would tell that 2 are not: halfway hides to protect them
     assert (str(i.enrolled), str(i.finished), str(i.halfway)) == ("7", "<5", "..")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the README promises 'the new managers' path (for the area that owns it), as "
+    "counts', but load_yearly never passes intro= to build_yearly and nothing records who "
+    "is on the path or how far they got: the section never shows. Fix: store enrolment "
+    "and progress (persons with role and start, articles with intro:) and pass "
+    "intro_figures(...) for the area whose articles make up the path",
+)
+def test_the_area_that_owns_the_path_shows_the_new_managers(
+    example_kb: KnowledgeBase, sql_store: SqlStore
+) -> None:
+    articles = tuple(
+        replace(a, intro=Intro(week=1 + i)) if a.area == "hr" else a
+        for i, a in enumerate(example_kb.articles)
+    )
+    start = date(2026, 3, 2)
+    persons = tuple(Person(f"@chef{i}:exempelkommun.se", "bou", "chef", start) for i in range(6))
+    org = replace(example_kb.organisation, persons=persons)
+    kb = replace(example_kb, articles=articles, organisation=org)
+    service = ConversationService(kb, sql_store, clock=lambda: NOW)
+    y = load_yearly(service, "hr", 2026)
+    assert y.intro is not None and str(y.intro.enrolled) == "6"
+    assert "introduktion" in [s.key for s in sections(y, org)]
