@@ -4,8 +4,10 @@ lead's and leadership's versions may show."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,11 +15,12 @@ from adapters.reports.yearly import sections
 from adapters.sql.store import SqlStore
 from bot.reports import load_yearly
 from bot.service import ConversationService
-from knowledge.base import KnowledgeBase
-from knowledge.model import Commitments, Intro, Person
+from knowledge.base import KnowledgeBase, load_knowledge_base
+from knowledge.model import Commitments
 from routing.calendar import BusinessCalendar
 from routing.ports import SurveyAnswer
 from routing.yearly import build_yearly, intro_figures
+from tests.conftest import EXAMPLE_DIR
 from tests.unit.test_report import ticket
 from tests.unit.test_summary import q
 
@@ -147,17 +150,23 @@ def test_intro_figures_are_masked() -> None:
     "intro_figures(...) for the area whose articles make up the path",
 )
 def test_the_area_that_owns_the_path_shows_the_new_managers(
-    example_kb: KnowledgeBase, sql_store: SqlStore
+    sql_store: SqlStore, tmp_path: Path
 ) -> None:
-    articles = tuple(
-        replace(a, intro=Intro(week=1 + i)) if a.area == "hr" else a
-        for i, a in enumerate(example_kb.articles)
+    """HR's articles with intro: make the path; six managers with role and start."""
+    shutil.copytree(EXAMPLE_DIR, tmp_path / "kb")
+    for n, f in enumerate(sorted((tmp_path / "kb" / "articles" / "hr").glob("*.md"))):
+        f.write_text(
+            f.read_text().replace("\narea: hr\n", f"\narea: hr\nintro: {{week: {n + 1}}}\n")
+        )
+    org = tmp_path / "kb" / "organisation.yaml"
+    chefs = "".join(
+        f'  "@chef{i}:exempelkommun.se": {{unit: bou, role: chef, start: 2026-03-02}}\n'
+        for i in range(6)
     )
-    start = date(2026, 3, 2)
-    persons = tuple(Person(f"@chef{i}:exempelkommun.se", "bou", "chef", start) for i in range(6))
-    org = replace(example_kb.organisation, persons=persons)
-    kb = replace(example_kb, articles=articles, organisation=org)
+    org.write_text(org.read_text().replace("people:\n", "people:\n" + chefs, 1))
+    kb = load_knowledge_base(tmp_path / "kb" / "articles", org, tmp_path / "kb" / "synonyms.yaml")
+    assert any(a.intro for a in kb.articles) and any(p.start for p in kb.organisation.persons)
     service = ConversationService(kb, sql_store, clock=lambda: NOW)
     y = load_yearly(service, "hr", 2026)
     assert y.intro is not None and str(y.intro.enrolled) == "6"
-    assert "introduktion" in [s.key for s in sections(y, org)]
+    assert "introduktion" in [s.key for s in sections(y, kb.organisation)]
