@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.areas import find_area
 from bot.commands import COMMANDS
-from bot.links import LEADERSHIP, yearly_link
+from bot.links import FIRST_YEAR, LEADERSHIP, yearly_link
 from bot.messages import Reply, ReplyKind
 from bot.reports import NotAllowed, load_yearly
 from bot.turn import Turn
@@ -69,6 +69,10 @@ def yearly(service: ConversationService, turn: Turn, rest: str) -> None:
     year = (
         int(year_word) if year_word else (turn.now - timedelta(days=31)).astimezone(STOCKHOLM).year
     )
+    last = turn.now.astimezone(STOCKHOLM).year
+    if not FIRST_YEAR <= year <= last:  # the page would only say "Ogiltigt år"
+        turn.say(Reply(ReplyKind.INFO, t("year_out_of_range", first=FIRST_YEAR, last=last)))
+        return
     named = " ".join(w for w in words if w != year_word)
     area = find_area(service.org, named) if named else None
     if named and area is None:
@@ -83,6 +87,10 @@ def yearly(service: ConversationService, turn: Turn, rest: str) -> None:
         elif leadership:
             turn.say(Reply(ReplyKind.INFO, _link_line(service, turn, LEADERSHIP, None, year)
                            or t("year_pick_area")))  # fmt: skip
+            return
+        elif led:  # the lead of more than one area: which?
+            ids = ", ".join(a.id for a in led)
+            turn.say(Reply(ReplyKind.INFO, f"{t('year_pick_area')} ({ids})"))
             return
         else:
             turn.say(Reply(ReplyKind.INFO, t("year_not_allowed")))

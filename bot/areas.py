@@ -29,7 +29,7 @@ def find_area(org: Organisation, text: str) -> Area | None:
     said = " ".join(words)
     for area in org.areas:
         name = " ".join(_WORDS.findall(area.name.casefold()))
-        first = name.split()[0]
+        first = name.split()[0] if name else area.id  # a name of no words ("★"): the id
         keys = {area.id, name, first, first.split("-")[0], first.rstrip("et")}
         if said in keys or said.rstrip("et") in keys or said == f"{first}et":
             return area

@@ -45,6 +45,7 @@ def link(base_url: str, secret: str, week: str, days: int = 14, now: float | Non
 # The yearly analysis: a link for one scope. "alla" is leadership's (every area, counts
 # only); an area id is that area's lead's version (with masked free text).
 LEADERSHIP = "alla"
+FIRST_YEAR = 2020  # the first year a yearly page opens; the last is this year
 _SCOPE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 

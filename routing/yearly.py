@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 
 from knowledge.model import Area, Article, Commitments, Organisation
 from routing.calendar import STOCKHOLM, BusinessCalendar
-from routing.disclosure import SMALL, Count, count, rate
+from routing.disclosure import SMALL, Count, Group, count, protect, rate
 from routing.ports import QuestionRow, SurveyAnswer
 from routing.report import group_gaps
 from routing.summary import DEFLECTION_RULE, ArticleFlag, Figures, publish
@@ -194,6 +194,11 @@ def _commitments(
         share = _within(tickets, c.resolve_hours, lambda t: t.resolved_at, calendar, now)
         m = total.median_resolve
         out.append(Commitment("resolve", c.resolve_hours, m, _at_most(m, c.resolve_hours), share))
+    shares = [x.within for x in out]
+    if any(s is None for s in [*shares, total.sla_claim_met, total.sla_resolve_met]):
+        # "SLA uppfyllt" of the year is claim and resolve together: beside it, the
+        # share of one would give the other's away (and its misses, under five)
+        out = [replace(x, within=None) for x in out]
     if c.answered_share is not None:
         a = total.deflection
         out.append(Commitment("answered_share", c.answered_share, a, _met(a, c.answered_share)))
@@ -232,9 +237,14 @@ def _gaps(
     closest: Callable[[str], str | None],
     lead: bool,
 ) -> tuple[YearGap, ...]:
+    """The year's gap groups, largest first. Every routed or not-helpful question is in
+    one group, so the groups add up to "Vidareskickade" plus "inte till hjälp" of the
+    year (and the year before's column to the year before's): they are protected as
+    parts of that whole, as the months are of the year, so that no group of one to
+    four can be had by subtracting the others from the figures above."""
     this_ids = {q.id for q in this}
     groups = group_gaps([*this, *before], normalise, area.id)
-    out = []
+    found = []
     for _, members in groups:
         now_n = sum(q.id in this_ids for q in members)
         if not now_n:
@@ -242,17 +252,43 @@ def _gaps(
         was_n = len(members) - now_n
         status = "new" if was_n == 0 else "growing" if now_n > was_n and now_n >= SMALL else ""
         text = next((q.text for q in members if q.id in this_ids and q.text), None)
-        out.append(
-            YearGap(
-                count(now_n),
-                count(was_n),
-                status,
-                closest(text) if text else None,
-                text if lead else None,
-            )
+        found.append((now_n, was_n, status, text))
+    found.sort(key=lambda g: (g[2] != "new", -count(g[0]).order))
+    found = found[:TOP_GAPS]
+    now_shown = _parts(_gap_whole(this), [g[0] for g in found])
+    was_shown = _parts(_gap_whole(before), [g[1] for g in found])
+    out = [
+        YearGap(
+            now_shown[i],
+            was_shown[i],
+            # "ökar" beside a hidden size says it is above last year's: not for a hidden one
+            "" if status == "growing" and now_shown[i].hidden else status,
+            closest(text) if text else None,
+            text if lead else None,
         )
+        for i, (_, _, status, text) in enumerate(found)
+    ]
     out.sort(key=lambda g: (g.status != "new", -g.size.order))
-    return tuple(out[:TOP_GAPS])
+    return tuple(out)
+
+
+def _gap_whole(questions: Sequence[QuestionRow]) -> int:
+    """What the reader knows the gap groups add up to at most: the routed and the
+    not-helpful questions, as the year's figures show them."""
+    return sum(q.ticket_id is not None for q in questions) + sum(
+        q.feedback == "not_helpful" for q in questions
+    )
+
+
+def _parts(whole: int, parts: Sequence[int]) -> list[Count]:
+    """``parts`` as they may be shown beside ``whole`` (a total the page shows): no
+    part of one to four may be had by subtracting the others from it. Anything of the
+    whole in no part is taken as known to the reader (the cautious assumption)."""
+    values: dict[object, int] = {"whole": whole, **{i: n for i, n in enumerate(parts)}}
+    shown = protect(values, [Group("whole", list(range(len(parts))))])
+    if shown["whole"].hidden and not count(whole).hidden:  # the page shows it anyway
+        return [Count(None, small=0 < n < SMALL) if n else Count(0) for n in parts]
+    return [shown[i] for i in range(len(parts))]
 
 
 def _flags(
@@ -345,6 +381,16 @@ def build_yearly(
 
 
 def intro_figures(enrolled: int, finished: int, done: Sequence[int], length: int) -> IntroFigures:
-    """The path's exact numbers as they may be shown."""
+    """The path's exact numbers as they may be shown: finished is within halfway, and
+    halfway within enrolled, so each rest (enrolled but not halfway, say) is protected
+    like the counts themselves: "7 on the path, 5 halfway" would tell that 2 are not."""
     half = sum(d * 2 >= length for d in done) if length else 0
-    return IntroFigures(count(enrolled), count(finished), count(half), length)
+    values = {"enrolled": enrolled, "halfway": half, "finished": finished}
+    groups, unshown = [], set()
+    for whole, part in (("enrolled", "halfway"), ("halfway", "finished"), ("enrolled", "finished")):
+        rest = f"{whole}-{part}"
+        values[rest] = max(0, values[whole] - values[part])
+        unshown.add(rest)
+        groups.append(Group(whole, [part, rest]))
+    shown = protect(values, groups, unshown)
+    return IntroFigures(shown["enrolled"], shown["finished"], shown["halfway"], length)

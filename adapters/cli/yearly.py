@@ -90,7 +90,7 @@ def report_yearly(args: argparse.Namespace) -> int:
     if kb.organisation.area(args.area) is None:
         known = ", ".join(a.id for a in kb.organisation.areas)
         raise CliError(f"okänt område '{args.area[:40]}' (finns: {known})")
-    year = args.year or service.clock().astimezone(STOCKHOLM).year
+    year = args.year if args.year is not None else service.clock().astimezone(STOCKHOLM).year
     if not 2000 <= year <= 2100:
         raise CliError(f"orimligt år: {year}")
     try:

@@ -6,6 +6,8 @@ the page's."""
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import replace
 
 import matplotlib
 
@@ -18,12 +20,41 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Font  # noqa: E402
 
 from adapters.reports.chart import BLUE, GREY, ORANGE  # noqa: E402
-from adapters.reports.yearly import legend, sections, share, title  # noqa: E402
+from adapters.reports.yearly import Section, legend, share, title  # noqa: E402
+from adapters.reports.yearly import sections as _sections  # noqa: E402
 from knowledge.model import Organisation  # noqa: E402
 from routing.disclosure import SMALL  # noqa: E402
 from routing.yearly import Yearly  # noqa: E402
 
-_NUMBER = str.isdigit
+# What XML 1.0 (and so XLSX and DOCX) cannot hold: C0 controls but tab, newline and
+# carriage return, lone surrogates, U+FFFE and U+FFFF. A question text, a survey comment
+# or a value of the organisation file may carry them (the chat cleans only what a
+# database cannot store): they are left out, not allowed to break the file.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _number(value: str) -> bool:
+    """A count as a number in the sheet; "²" or "١٢" stay text."""
+    return value.isascii() and value.isdigit()
+
+
+def sections(y: Yearly, org: Organisation) -> list[Section]:
+    """The page's sections with every string one a file can hold."""
+    return [
+        replace(
+            s,
+            title=xml_text(s.title),
+            headers=tuple(map(xml_text, s.headers)),
+            rows=tuple(tuple(map(xml_text, r)) for r in s.rows),
+            intro=xml_text(s.intro),
+            notes=tuple(map(xml_text, s.notes)),
+        )
+        for s in _sections(y, org)
+    ]
 
 
 def alt_text(y: Yearly) -> str:
@@ -60,7 +91,8 @@ def chart_png(y: Yearly) -> bytes:
     ax.set_xticks(list(x), list(y.month_labels))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("Frågor")
-    ax.set_title(f"Frågor per månad {y.year} – {y.area.name}")
+    # parse_math off: a "$" in the area's name is a dollar sign, not mathtext
+    ax.set_title(f"Frågor per månad {y.year} – {y.area.name}", parse_math=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=9)
     fig.tight_layout()
     buf = io.BytesIO()
@@ -84,7 +116,10 @@ def to_xlsx(y: Yearly, org: Organisation) -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in section.rows or ((section.empty,),):
-            sheet.append([int(v) if _NUMBER(v) else v for v in row])
+            sheet.append([int(v) if _number(v) else v for v in row])
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":  # "=HYPERLINK(…)" asked by someone: text, not a formula
+                    cell.data_type = "s"
         for note in section.notes:
             sheet.append([note])
         sheet.column_dimensions["A"].width = 48
@@ -94,9 +129,9 @@ def to_xlsx(y: Yearly, org: Organisation) -> bytes:
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     notes = book.create_sheet("Definitioner")
-    notes.append([title(y, org)])
+    notes.append([xml_text(title(y, org))])
     for line in legend(y):
-        notes.append([line])
+        notes.append([xml_text(line)])
     notes.column_dimensions["A"].width = 120
     buf = io.BytesIO()
     book.save(buf)
@@ -105,10 +140,11 @@ def to_xlsx(y: Yearly, org: Organisation) -> bytes:
 
 def to_docx(y: Yearly, org: Organisation) -> bytes:
     doc = Document()
-    doc.core_properties.title = title(y, org)
+    head = xml_text(title(y, org))
+    doc.core_properties.title = head
     doc.core_properties.language = "sv-SE"
     doc.styles["Normal"].font.size = Pt(10.5)
-    doc.add_heading(title(y, org), level=0)
+    doc.add_heading(head, level=0)
     for line in legend(y):
         doc.add_paragraph(line)
     for section in sections(y, org):
@@ -117,7 +153,7 @@ def to_docx(y: Yearly, org: Organisation) -> bytes:
             doc.add_paragraph(section.intro)
         if section.key == "manader":
             picture = doc.add_picture(io.BytesIO(chart_png(y)), width=Cm(16))
-            picture._inline.docPr.set("descr", alt_text(y))  # the alt text Word reads out
+            picture._inline.docPr.set("descr", xml_text(alt_text(y)))  # the alt text Word reads out
         if not section.rows:
             doc.add_paragraph(section.empty)
             continue

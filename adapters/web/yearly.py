@@ -16,13 +16,12 @@ from aiohttp import web
 from adapters.reports.yearly import legend, sections, title
 from adapters.reports.yearly_files import alt_text, chart_png, to_docx, to_xlsx
 from adapters.web.dashboard import SECRET, SERVICE, TEMPLATES, harden
-from bot.links import LEADERSHIP, valid_yearly, yearly_link
+from bot.links import FIRST_YEAR, LEADERSHIP, valid_yearly, yearly_link
 from bot.reports import load_yearly
 from routing.calendar import STOCKHOLM
 from routing.ports import AuditEntry
 from routing.yearly import Yearly
 
-FIRST_YEAR = 2020
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -67,3 +67,18 @@ def test_the_areas_and_their_contacts_in_english(
     assert listed.count("\n- **") == len(example_kb.organisation.areas)
     it = chat.say("what does IT do?")
     assert "a ticket is claimed within 2 business hours" in it and "Run by:" in it
+
+
+def test_an_area_named_without_letters_does_not_break_the_others(
+    example_kb: KnowledgeBase, sql_store: SqlStore
+) -> None:
+    """An organisation file may name an area "★ ★" (or "–"): "vad gör ekonomi" and
+    "årsanalys ekonomi" still find Ekonomi, and the odd area by its id."""
+    from dataclasses import replace
+
+    org = example_kb.organisation
+    areas = tuple(replace(a, name="★ ★") if a.id == "hr" else a for a in org.areas)
+    chat = Chat(replace(example_kb, organisation=replace(org, areas=areas)), sql_store)
+    assert chat.say("vad gör ekonomi?").startswith("**Ekonomi")
+    assert chat.say("vad gör hr?").startswith("**★ ★**")
+    assert "Årsanalysen läser" in chat.say("årsanalys ekonomi")  # Anna is not its lead

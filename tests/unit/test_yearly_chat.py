@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -136,3 +137,34 @@ def test_the_terminal_report_as_leadership_and_as_the_lead(
     out = tmp_path / "hr.docx"
     assert main(["report", "yearly", "--area", "hr", "--format", "docx", "--out", str(out)]) == 0
     assert out.read_bytes()[:2] == b"PK"  # a zip: the Office format
+
+
+def test_a_year_the_page_refuses_gets_no_link(
+    sql_store: SqlStore, example_kb: KnowledgeBase
+) -> None:
+    """The page opens 2020 to this year: a link for 2030 or 2019 would only say
+    "Ogiltigt år". Chat says which years there are instead."""
+    chat = Chat(example_kb, sql_store)
+    for year in ("2030", "2019"):
+        text = chat.say(HR_LEAD, f"årsanalys hr {year}")
+        assert "https://" not in text and "2020" in text and "2026" in text, text
+    assert _link(chat.say(HR_LEAD, "årsanalys hr 2020"))["year"] == "2020"
+
+
+def test_the_lead_of_two_areas_is_asked_which(
+    sql_store: SqlStore, example_kb: KnowledgeBase
+) -> None:
+    org = example_kb.organisation
+    areas = tuple(replace(a, lead_user=HR_LEAD) if a.id == "kansli" else a for a in org.areas)
+    kb = replace(example_kb, organisation=replace(org, areas=areas))
+    chat = Chat(kb, sql_store)
+    text = chat.say(HR_LEAD, "årsanalys")
+    assert "läser ett områdes ansvariga" not in text  # they are a lead: not refused
+    assert "årsanalys hr" in text and "kansli" in text
+    assert _link(chat.say(HR_LEAD, "årsanalys kansli"))["scope"] == "kansli"
+
+
+def test_the_terminal_refuses_year_zero(terminal: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--year 0`` is not "this year": it is a year the report refuses."""
+    assert main(["report", "yearly", "--area", "hr", "--year", "0"]) == 2
+    assert "orimligt år: 0" in capsys.readouterr().err
