@@ -9,8 +9,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from adapters.reports.yearly import sections
 from adapters.sql.store import SqlStore
 from bot.reports import load_yearly
@@ -141,23 +139,12 @@ def test_intro_figures_are_masked() -> None:
     assert (str(i.enrolled), str(i.finished), str(i.halfway)) == ("7", "<5", "..")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the README promises 'the new managers' path (for the area that owns it), as "
-    "counts', but load_yearly never passes intro= to build_yearly and nothing records who "
-    "is on the path or how far they got: the section never shows. Fix: store enrolment "
-    "and progress (persons with role and start, articles with intro:) and pass "
-    "intro_figures(...) for the area whose articles make up the path",
-)
 def test_the_area_that_owns_the_path_shows_the_new_managers(
     sql_store: SqlStore, tmp_path: Path
 ) -> None:
-    """HR's articles with intro: make the path; six managers with role and start."""
+    """The example base's path (articles with intro:); six managers with role and start
+    in the organisation file, none of whom has written yet: HR's year counts them."""
     shutil.copytree(EXAMPLE_DIR, tmp_path / "kb")
-    for n, f in enumerate(sorted((tmp_path / "kb" / "articles" / "hr").glob("*.md"))):
-        f.write_text(
-            f.read_text().replace("\narea: hr\n", f"\narea: hr\nintro: {{week: {n + 1}}}\n")
-        )
     org = tmp_path / "kb" / "organisation.yaml"
     chefs = "".join(
         f'  "@chef{i}:exempelkommun.se": {{unit: bou, role: chef, start: 2026-03-02}}\n'
@@ -169,4 +156,6 @@ def test_the_area_that_owns_the_path_shows_the_new_managers(
     service = ConversationService(kb, sql_store, clock=lambda: NOW)
     y = load_yearly(service, "hr", 2026)
     assert y.intro is not None and str(y.intro.enrolled) == "6"
+    assert str(y.intro.finished) == "0" and y.intro.path_length == 33
+    assert load_yearly(service, "it", 2026).intro is None  # HR's path, in HR's year
     assert "introduktion" in [s.key for s in sections(y, kb.organisation)]
