@@ -176,3 +176,15 @@ def protect(
         else Count(v)
         for k, v in values.items()
     }
+
+
+def parts_of(whole: int, parts: Sequence[int]) -> list[Count]:
+    """``parts`` as they may be shown beside ``whole`` (a total the reader has from
+    elsewhere on the page): no part of one to four may be had by subtracting the
+    others from it. Anything of the whole in no part is taken as known to the reader
+    (the cautious assumption)."""
+    values: dict[object, int] = {"whole": whole, **{i: n for i, n in enumerate(parts)}}
+    shown = protect(values, [Group("whole", list(range(len(parts))))])
+    if shown["whole"].hidden and not count(whole).hidden:  # shown elsewhere anyway
+        return [Count(None, small=0 < n < SMALL) if n else Count(0) for n in parts]
+    return [shown[i] for i in range(len(parts))]

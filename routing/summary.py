@@ -31,6 +31,7 @@ from routing.disclosure import (
     Count,
     Group,
     count,
+    parts_of,
     protect,
     quantile,
     rate,
@@ -218,7 +219,7 @@ def publish(
             p90_claim=quantile(percentile(t.claim_hours, 90), len(t.claim_hours)),
             median_resolve=quantile(percentile(t.resolve_hours, 50), len(t.resolve_hours)),
             p90_resolve=quantile(percentile(t.resolve_hours, 90), len(t.resolve_hours)),
-            sla_met=rate(t.claim_met + t.resolve_met, t.claim_decided + t.resolve_decided),
+            sla_met=sla_together(t),
             sla_claim_met=rate(t.claim_met, t.claim_decided),
             sla_resolve_met=rate(t.resolve_met, t.resolve_decided),
         )
@@ -236,6 +237,19 @@ def publish(
         tuple(row("unit", r) for r in counted.units),
         row("total", counted.total),
     )
+
+
+def sla_together(t: Tally) -> float | None:
+    """The share of claim and resolve targets met together, only where it cannot be
+    taken apart: beside a shown claim share and a hidden resolve share (or the other
+    way round), the total would tell the hidden one, unless that side has no target
+    decided."""
+    claim = rate(t.claim_met, t.claim_decided)
+    resolve = rate(t.resolve_met, t.resolve_decided)
+    hidden = (claim is None and t.claim_decided) or (resolve is None and t.resolve_decided)
+    if hidden and (claim is not None or resolve is not None):
+        return None
+    return rate(t.claim_met + t.resolve_met, t.claim_decided + t.resolve_decided)
 
 
 def build_summary(
@@ -274,14 +288,26 @@ def _gaps(
 ) -> tuple[GapGroup, ...]:
     names = {a.id: a.name for a in org.areas}
     groups = group_gaps(questions, normalise, org.triage.id)[:limit]
+    # An area's groups add up to at most its routed and not-helpful questions, which
+    # the summary shows: protected as parts of that, so that no small group is the
+    # area's figures minus its other groups.
+    sizes: dict[int, Count] = {}
+    for area in {a for a, _ in groups}:
+        mine = [i for i, (a, _) in enumerate(groups) if a == area]
+        asked = [q for q in questions if (q.area_id or org.triage.id) == area]
+        whole = sum(q.ticket_id is not None for q in asked) + sum(
+            q.feedback == "not_helpful" for q in asked
+        )
+        for i, shown in zip(mine, parts_of(whole, [len(groups[i][1]) for i in mine]), strict=True):
+            sizes[i] = shown
     return tuple(
         GapGroup(
             a,
             names.get(a, a),
-            count(len(members)),
+            sizes[i],
             next((q.text for q in members if q.text), None) if a in viewer_areas else None,
         )
-        for a, members in groups
+        for i, (a, members) in enumerate(groups)
     )
 
 

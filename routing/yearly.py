@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 
 from knowledge.model import Area, Article, Commitments, Organisation
 from routing.calendar import STOCKHOLM, BusinessCalendar
-from routing.disclosure import SMALL, Count, Group, count, protect, rate
+from routing.disclosure import SMALL, Count, Group, count, parts_of, protect, rate
 from routing.ports import QuestionRow, SurveyAnswer
 from routing.report import group_gaps
 from routing.summary import DEFLECTION_RULE, ArticleFlag, Figures, publish
@@ -255,8 +255,8 @@ def _gaps(
         found.append((now_n, was_n, status, text))
     found.sort(key=lambda g: (g[2] != "new", -count(g[0]).order))
     found = found[:TOP_GAPS]
-    now_shown = _parts(_gap_whole(this), [g[0] for g in found])
-    was_shown = _parts(_gap_whole(before), [g[1] for g in found])
+    now_shown = parts_of(_gap_whole(this), [g[0] for g in found])
+    was_shown = parts_of(_gap_whole(before), [g[1] for g in found])
     out = [
         YearGap(
             now_shown[i],
@@ -278,17 +278,6 @@ def _gap_whole(questions: Sequence[QuestionRow]) -> int:
     return sum(q.ticket_id is not None for q in questions) + sum(
         q.feedback == "not_helpful" for q in questions
     )
-
-
-def _parts(whole: int, parts: Sequence[int]) -> list[Count]:
-    """``parts`` as they may be shown beside ``whole`` (a total the page shows): no
-    part of one to four may be had by subtracting the others from it. Anything of the
-    whole in no part is taken as known to the reader (the cautious assumption)."""
-    values: dict[object, int] = {"whole": whole, **{i: n for i, n in enumerate(parts)}}
-    shown = protect(values, [Group("whole", list(range(len(parts))))])
-    if shown["whole"].hidden and not count(whole).hidden:  # the page shows it anyway
-        return [Count(None, small=0 < n < SMALL) if n else Count(0) for n in parts]
-    return [shown[i] for i in range(len(parts))]
 
 
 def _flags(

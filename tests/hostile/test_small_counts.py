@@ -513,3 +513,53 @@ def test_a_hidden_count_is_not_given_back_by_the_other_areas(
         worked_out = total.shown - sum(c.shown or 0 for c in others)
     if worked_out is not None and hr.deflected.shown is not None:
         assert not 0 < worked_out - hr.deflected.shown < 5, (str(total), [str(c) for c in others])
+
+
+def test_a_small_weekly_gap_group_is_not_the_routed_minus_the_others(
+    example_kb: KnowledgeBase,
+) -> None:
+    """The same leak the yearly review found, in the weekly summary: HR routed 12 in
+    the week, 9 about one thing and 3 about another. "Vidare 12" beside gap groups of
+    9 and "<5" tells the 3."""
+    from routing.calendar import BusinessCalendar
+    from routing.summary import build_summary
+    from tests.unit.test_summary import MON, q
+
+    qs = [
+        q(i, f"@a{i}", MON, outcome="routed", article=None, ticket_id=100 + i,
+          text="hur gör vi med AI-verktyg i rekryteringen")
+        for i in range(9)
+    ] + [
+        q(20 + i, f"@b{i}", MON, outcome="routed", article=None, ticket_id=200 + i,
+          text="parkering vid stadshuset för besökare")
+        for i in range(3)
+    ]  # fmt: skip
+    summary = build_summary(
+        example_kb.organisation, BusinessCalendar(), "2026-W48", qs, [], example_kb.articles,
+        MON + timedelta(days=3),
+    )  # fmt: skip
+    hr = next(r for r in summary.areas if r.key == "hr")
+    assert str(hr.current.routed) == "12" and str(hr.current.not_helpful) == "0"
+    sizes = sorted(str(g.size) for g in summary.gaps if g.area_id == "hr")
+    assert sizes != ["9", "<5"] and "9" not in sizes  # 12 - 9 = 3
+
+
+def test_the_weeks_sla_is_not_the_claim_share_plus_a_hidden_resolve_share(
+    example_kb: KnowledgeBase,
+) -> None:
+    """20 tickets in the week, all claimed and resolved: 15 claimed in time, 18 resolved
+    in time (2 late: the resolve share is hidden). "SLA uppfyllt" of all 40 targets
+    beside the claim share 75 % tells 33 - 15 = 18, so 2 late."""
+    from routing.calendar import BusinessCalendar
+    from routing.summary import build_summary
+    from tests.unit.test_report import ticket
+    from tests.unit.test_summary import MON
+
+    tks = [ticket(100 + i, "hr", MON, 1 if i < 15 else 6, 10 if i < 18 else 20) for i in range(20)]
+    summary = build_summary(
+        example_kb.organisation, BusinessCalendar(), "2026-W48", [], tks, example_kb.articles,
+        MON + timedelta(days=6),
+    )  # fmt: skip
+    hr = next(r for r in summary.areas if r.key == "hr").current
+    assert hr.sla_claim_met == 0.75 and hr.sla_resolve_met is None
+    assert hr.sla_met is None  # else 0.825 * 40 - 15 = 18 resolved in time
