@@ -17,9 +17,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from adapters.reports import chart, files
 from adapters.reports.tables import HEADERS, cells
-from bot.links import valid
+from bot.links import LEADERSHIP, valid, yearly_link
 from bot.reports import load_summary
 from bot.service import ConversationService
+from routing.calendar import STOCKHOLM
 from routing.report import week_bounds, week_of
 from routing.summary import Summary
 
@@ -86,7 +87,10 @@ def _change(change: float | None) -> str:
     return "–" if change is None else f"{change * 100:+.0f} %"
 
 
-def page(summary: Summary, municipality: str, week_options: list[str]) -> str:
+def page(
+    summary: Summary, municipality: str, week_options: list[str], yearly: str | None = None
+) -> str:
+    """``yearly``: a link to leadership's yearly analyses (``/arsanalys``), or None."""
     start, end = week_bounds(summary.week)
     return TEMPLATES.get_template("dashboard.html").render(
         week=summary.week,
@@ -113,6 +117,7 @@ def page(summary: Summary, municipality: str, week_options: list[str]) -> str:
         gaps=[(g.area_name, str(g.size)) for g in summary.gaps],
         flags=[f"{f.title} ({f.area_id}): {f.detail}" for f in summary.flags],
         chart_alt=chart.alt_text(summary),
+        yearly=yearly,
     )
 
 
@@ -164,7 +169,10 @@ async def dashboard(request: web.Request) -> web.Response:
     options = [week_of(now - timedelta(weeks=k)) for k in range(26)]
     if summary.week not in options:
         options.insert(0, summary.week)
-    html = page(summary, request.app[SERVICE].org.municipality, options)
+    # who reads this page reads leadership's counts: the same as the yearly analyses'
+    year = min(int(summary.week[:4]), now.astimezone(STOCKHOLM).year)
+    yearly = yearly_link("", request.app[SECRET], LEADERSHIP, None, year, now)
+    html = page(summary, request.app[SERVICE].org.municipality, options, yearly)
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 

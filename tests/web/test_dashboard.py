@@ -67,3 +67,21 @@ async def test_no_question_text_or_names_on_the_page(seeded_service: Conversatio
     assert "fråga om" not in html and "saknas i basen" not in html
     assert "@chef" not in html and "@staff" not in html
     assert "&lt;5" in html or "<5" in html
+
+
+async def test_the_weekly_page_links_to_leaderships_yearly_analyses(
+    seeded_service: ConversationService,
+) -> None:
+    """Who reads the weekly page reads leadership's counts: one click to every area's
+    yearly analysis (issue 14), and that link opens no lead's version."""
+    async with TestClient(TestServer(make_app(seeded_service))) as client:
+        page = await (await client.get(signed())).text()
+        found = re.search(r'<a href="(/arsanalys\?[^"]+)">Årsanalyser per område</a>', page)
+        assert found
+        url = html_lib.unescape(found.group(1))
+        listed = await client.get(url)
+        assert listed.status == 200 and "Årsanalyser 2026" in await listed.text()
+        hr = re.search(r'href="(/arsanalys/hr\?[^"]+)"', await listed.text())
+        assert hr
+        text = await (await client.get(html_lib.unescape(hr.group(1)))).text()
+        assert "Ledningens version" in text and "Exempel (maskerat)" not in text
