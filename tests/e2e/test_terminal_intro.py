@@ -4,9 +4,6 @@ the terminal delivers when they come back; they mark one done and see it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,28 +13,14 @@ from bot.service import ConversationService
 from knowledge.base import KnowledgeBase
 from routing.calendar import STOCKHOLM
 from tests.conftest import sqlite_store
+from tests.e2e import terminal
 
 NEW = "@sara.ny:exempelkommun.se"
-REPO = Path(__file__).resolve().parents[2]
 
 
 def run(args: list[str], db: Path, stdin: str = "") -> str:
-    env = {
-        **os.environ,
-        "STODBOT_DATABASE_URL": f"sqlite:///{db}",
-        "PYTHONPATH": str(REPO),  # this checkout's code, whatever is installed
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", *args],
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=db.parent,
-    )
-    assert done.returncode == 0, done.stderr
-    return " ".join(done.stdout.split())
+    """What the terminal printed, on one line (cards wrap where the width says)."""
+    return " ".join(terminal.run(args, db, stdin).split())
 
 
 def test_a_new_manager_in_the_terminal(tmp_path: Path, example_kb: KnowledgeBase) -> None:

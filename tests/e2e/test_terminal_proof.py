@@ -3,29 +3,13 @@ against one database, then `stodbot report weekly`."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.e2e.terminal import run
 
 MANAGER = "@anna.chef:exempelkommun.se"
 HR = "@maria.lindqvist:exempelkommun.se"
-
-
-def run(args: list[str], db: Path, stdin: str = "") -> str:
-    env = {**os.environ, "STODBOT_DATABASE_URL": f"sqlite:///{db}"}
-    done = subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", *args],
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=db.parent,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def test_manager_staff_manager_report(tmp_path: Path) -> None:

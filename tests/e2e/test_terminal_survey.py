@@ -14,7 +14,8 @@ from bot.survey_job import ask_surveys
 from knowledge.base import KnowledgeBase
 from routing.ports import SurveyAnswer
 from tests.conftest import sqlite_store
-from tests.e2e.test_terminal_proof import MANAGER, run
+from tests.e2e.terminal import run
+from tests.e2e.test_terminal_proof import MANAGER
 from tests.unit.test_survey import a_day_next_month, months
 
 
