@@ -8,9 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from adapters.sql import tables as t
+from adapters.sql.once import insert_once
 from adapters.sql.tables import as_utc
 from routing.ports import IntroItem, IntroPerson
 
@@ -23,12 +23,8 @@ class SqlIntro:
         stmt = insert(t.intro_people).values(
             user_id=user_id, start=start, source=source, enrolled_at=at, shown="[]", shown_week=0
         )
-        try:  # a second instance enrolling the same person at once: its insert is refused
-            with self.conn.begin_nested():
-                self.conn.execute(stmt)
-            return True
-        except IntegrityError:
-            return False
+        # a second instance enrolling the same person at once: its insert is refused
+        return insert_once(self.conn, stmt)
 
     def get(self, user_id: str) -> IntroPerson | None:
         row = self.conn.execute(
@@ -95,12 +91,7 @@ class SqlIntro:
     def _insert(self, user_id: str, article_id: str, **values: Any) -> bool:
         """A new row; False when one is there (done already, or a concurrent insert)."""
         stmt = insert(t.intro_items).values(user_id=user_id, article_id=article_id, **values)
-        try:
-            with self.conn.begin_nested():
-                self.conn.execute(stmt)
-            return True
-        except IntegrityError:
-            return False
+        return insert_once(self.conn, stmt)
 
 
 def _person(row: Any) -> IntroPerson:

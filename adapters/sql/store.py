@@ -18,6 +18,7 @@ from adapters.sql import tables as t
 from adapters.sql.audit_chain import entry_hash, key_id, next_link
 from adapters.sql.intro import SqlIntro
 from adapters.sql.leases import SqlLeases
+from adapters.sql.once import insert_once
 from adapters.sql.surveys import SqlSurveys
 from adapters.sql.tables import as_utc
 from routing.calendar import STOCKHOLM
@@ -38,23 +39,13 @@ from routing.ports import (
 from routing.tickets import Status, Ticket, TicketEvent
 
 
-def _insert_ignoring_conflict(conn: Connection, stmt: Any) -> bool:
-    """Run an INSERT in a savepoint; False if a unique constraint refused it."""
-    try:
-        with conn.begin_nested():
-            conn.execute(stmt)
-        return True
-    except IntegrityError:
-        return False
-
-
 class SqlInbound:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def first_time(self, channel: str, event_id: str, at: datetime) -> bool:
         stmt = insert(t.inbound_events).values(channel=channel, event_id=event_id, received_at=at)
-        return _insert_ignoring_conflict(self.conn, stmt)
+        return insert_once(self.conn, stmt)
 
 
 class SqlPeople:
@@ -669,7 +660,7 @@ class SqlSuggestions:
             "status": "pending",
             "created_at": at,
         }
-        if not _insert_ignoring_conflict(self.conn, insert(t.suggestions).values(**values)):
+        if not insert_once(self.conn, insert(t.suggestions).values(**values)):
             return None
         return int(
             self.conn.execute(
@@ -718,7 +709,7 @@ class SqlInbox:
             received_at=at,
             payload=json.dumps(payload, ensure_ascii=False),
         )
-        return _insert_ignoring_conflict(self.conn, stmt)
+        return insert_once(self.conn, stmt)
 
     def pending(self, channel: str, limit: int = 100) -> list[InboxItem]:
         c = t.inbox.c

@@ -13,19 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from adapters.sql import tables as t
+from adapters.sql.once import insert_once
 from routing.ports import SurveyAnswer, SurveySend
-
-
-def _insert_once(conn: Connection, stmt: Any) -> bool:
-    try:
-        with conn.begin_nested():
-            conn.execute(stmt)
-        return True
-    except IntegrityError:
-        return False
 
 
 def _send(r: Any) -> SurveySend:
@@ -68,13 +59,13 @@ class SqlSurveys:
 
     def start_run(self, area_id: str, year: int, at: datetime) -> bool:
         stmt = insert(t.survey_runs).values(area_id=area_id, year=year, ran_at=at)
-        return _insert_once(self.conn, stmt)
+        return insert_once(self.conn, stmt)
 
     def queue(self, user_id: str, area_id: str, year: int) -> bool:
         stmt = insert(t.survey_sends).values(
             user_id=user_id, area_id=area_id, year=year, finished=False
         )
-        return _insert_once(self.conn, stmt)
+        return insert_once(self.conn, stmt)
 
     def queued(self, user_id: str | None = None) -> list[SurveySend]:
         c = t.survey_sends.c
@@ -174,8 +165,6 @@ class SqlSurveys:
     def set_opted_out(self, user_id: str, off: bool, at: datetime) -> None:
         c = t.survey_opt_outs.c
         if off:
-            _insert_once(
-                self.conn, insert(t.survey_opt_outs).values(user_id=user_id, updated_at=at)
-            )
+            insert_once(self.conn, insert(t.survey_opt_outs).values(user_id=user_id, updated_at=at))
         else:
             self.conn.execute(delete(t.survey_opt_outs).where(c.user_id == user_id))
