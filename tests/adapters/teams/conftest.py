@@ -63,7 +63,9 @@ class Teams:
         """Ask what the bot cannot answer, and say yes when it offers to send it on."""
         conversation = kw.get("conversation", "a:dm-anna")
         await self.say(question, **kw)
-        await self.wait_sent(conversation, "skickar frågan")
+        # the first question of a process may load the matcher's model: on a busy
+        # machine that took over 10 s once (CI, 2 December)
+        await self.wait_sent(conversation, "skickar frågan", timeout=30)
         await self.say("ja", **{k: v for k, v in kw.items() if k != "activity_id"})
 
     async def ticket(self, question: str, **kw: Any) -> int:
