@@ -28,6 +28,7 @@ from routing.calendar import STOCKHOLM, BusinessCalendar
 from routing.desk import SYSTEM
 from routing.ports import AuditEntry, Outgoing, Tx
 from routing.report import week_of
+from routing.retention import DEFAULT, BadDays, Cutoffs, Due, cutoffs
 from routing.summary import Summary
 from routing.tickets import Status, Ticket, WrongState
 
@@ -59,10 +60,27 @@ class RetentionRefused(Exception):
 
 @dataclass(frozen=True)
 class RetentionResult:
-    cutoff: datetime
+    cutoff: datetime  # the default cutoff (areas without their own days)
     cleared: int  # question texts (the demand log's and the tickets')
     decision: str
-    detail: dict[str, int] = field(default_factory=dict)  # rows per table.column
+    detail: dict[str, int] = field(default_factory=dict)  # rows per table.column, all areas
+    groups: dict[str, dict[str, int]] = field(default_factory=dict)  # per area/group
+    cutoffs: Cutoffs | None = None
+
+
+def retention_cutoffs(
+    service: ConversationService, days: int | None, now: datetime | None = None
+) -> Cutoffs:
+    """Each area's cutoff from the organisation file's ``retention_days``; ``days`` is
+    the default for the rest and for rows without an area."""
+    if days is None:
+        raise RetentionNotConfigured
+    own = {a.id: a.retention_days for a in service.org.areas if a.retention_days is not None}
+    try:
+        return cutoffs(now or service.clock(), days, own)
+    except BadDays as exc:
+        name = "days" if exc.name == DEFAULT else f"{exc.name}.retention_days"
+        raise RetentionRefused(name) from None
 
 
 def apply_retention(
@@ -71,8 +89,9 @@ def apply_retention(
     decision: str | None,
     now: datetime | None = None,
 ) -> RetentionResult:
-    """Remove what people wrote older than ``days``, only under a configured decision.
-    Counts stay (the demand log keeps its rows without text); the audit log records it."""
+    """Remove what people wrote older than each area's days (``days`` for the rest), only
+    under a configured decision. Counts stay (the demand log keeps its rows without
+    text); the audit log records each group's days, cutoff and rows."""
     if days is None or decision is None:
         raise RetentionNotConfigured
     if days < 1:
@@ -81,15 +100,23 @@ def apply_retention(
     if not decision:
         raise RetentionRefused("decision")
     now = now or service.clock()
-    cutoff = now - timedelta(days=days)
+    plan = retention_cutoffs(service, days, now)
     with service.store.transaction() as tx:
-        detail = tx.questions.purge_text_before(cutoff)
+        groups = tx.questions.purge_text(plan)
+        detail: dict[str, int] = {}
+        for rows in groups.values():
+            for name, n in rows.items():
+                detail[name] = detail.get(name, 0) + n
         cleared = detail.get("questions.text", 0) + detail.get("tickets.question", 0)
         record = {
-            "cutoff": cutoff.isoformat(),
+            "cutoff": plan.default.cutoff.isoformat(),
             "cleared": cleared,
             "decision": decision,
             "rows": detail,
+            "groups": {
+                g.name: {"days": g.days, "cutoff": g.cutoff.isoformat(), "rows": groups[g.name]}
+                for g in plan.all
+            },
         }
         tx.audit.append(
             AuditEntry(
@@ -102,7 +129,20 @@ def apply_retention(
                 json.dumps(record, ensure_ascii=False, sort_keys=True),
             )
         )
-    return RetentionResult(cutoff, cleared, decision, detail)
+    return RetentionResult(plan.default.cutoff, cleared, decision, detail, groups, plan)
+
+
+def retention_plan(
+    service: ConversationService,
+    days: int | None,
+    horizon_days: int = 92,
+    now: datetime | None = None,
+) -> tuple[Cutoffs, list[Due]]:
+    """A dry run of ``apply_retention``: what each area's cutoff reaches now and on which
+    days more will be reached within ``horizon_days``. Reads only; needs no decision."""
+    plan = retention_cutoffs(service, days, now)
+    with service.store.transaction() as tx:
+        return plan, tx.questions.retention_forecast(plan, horizon_days)
 
 
 @dataclass(frozen=True)

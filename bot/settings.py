@@ -12,6 +12,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from routing.retention import MAX_DAYS
+
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "example"
 
 
@@ -169,6 +171,10 @@ class Settings(BaseSettings):
     def _retention_days(cls, value: int | None) -> int | None:
         if value is not None and value < 1:
             raise ValueError("måste vara minst 1 (dagar); utan värde gallras ingenting")
+        if value is not None and value > MAX_DAYS:
+            raise ValueError(
+                f"måste vara högst {MAX_DAYS} (dagar); det som ska bevaras gallras inte"
+            )
         return value
 
     @field_validator("retention_decision")

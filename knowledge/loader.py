@@ -171,9 +171,42 @@ def load_articles(root: Path, area_ids: frozenset[str] | None = None) -> LoadRes
     return LoadResult(tuple(parsed), tuple(problems))
 
 
-def load_organisation(path: Path) -> Organisation:
+def _line_of(source: str, loc: tuple[int | str, ...]) -> int | None:
+    """The line (1-based) of the YAML node at ``loc`` (e.g. areas.2.retention_days), or
+    of the deepest part of it that exists (a key that should not be there is the
+    mapping it sits in); None if the file cannot be composed."""
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        node = yaml.compose(source)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if k.value == str(part)]
+            if not found:
+                break
+            key, node = found[0]
+            line = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+        else:
+            break
+    else:
+        if node is not None and not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            line = node.start_mark.line + 1
+    return line
+
+
+def load_organisation(path: Path) -> Organisation:
+    source = ""
+    try:
+        source = path.read_text(encoding="utf-8")
+        data: Any = yaml.safe_load(source)
         org = OrganisationIn.model_validate(data)
     except OSError as exc:
         raise OrganisationError(f"{path}: cannot read the organisation file: {exc}") from exc
@@ -182,7 +215,9 @@ def load_organisation(path: Path) -> Organisation:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise OrganisationError(f"{path}: {where}: {err['msg']}") from exc
+        line = _line_of(source, err["loc"])
+        at = f"{path}:{line}" if line else str(path)
+        raise OrganisationError(f"{at}: {where}: {err['msg']}") from exc
     ids = [a.id for a in org.areas]
     if len(set(ids)) != len(ids):
         raise OrganisationError(f"{path}: area ids must be unique")
@@ -226,6 +261,7 @@ def load_organisation(path: Path) -> Organisation:
                 else None,
                 plan=Link(a.plan.title, a.plan.url) if a.plan else None,
                 survey_month=a.survey_month or org.survey_month,
+                retention_days=a.retention_days,
             )
             for a in org.areas
         ),

@@ -87,6 +87,7 @@ class Area:
     commitments: Commitments | None = None
     plan: Link | None = None  # the area's verksamhetsplan
     survey_month: int = 11  # when the people it served are asked how it went (1-12)
+    retention_days: int | None = None  # its own line in the records plan, else the global
 
     @property
     def responsible(self) -> str:

@@ -84,6 +84,8 @@ class AreaIn(_Strict):
     commitments: CommitmentsIn | None = None
     plan: LinkIn | None = None  # its verksamhetsplan
     survey_month: int | None = Field(default=None, ge=1, le=12)  # else the organisation's
+    # the records plan's line for the area: days kept, else STODBOT_RETENTION_DAYS
+    retention_days: int | None = Field(default=None, ge=1, le=36500)
 
 
 class UnitIn(_Strict):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from routing.retention import Cutoffs, Due
 from routing.tickets import Status, Ticket, TicketEvent
 
 
@@ -203,9 +204,13 @@ class QuestionRepo(Protocol):
 
     def between(self, start: datetime, end: datetime) -> list[QuestionRow]: ...
 
-    def purge_text_before(self, cutoff: datetime) -> dict[str, int]:
-        """Clear what people wrote before ``cutoff``, in every table that holds it;
-        how many rows per ``table.column``."""
+    def purge_text(self, cutoffs: Cutoffs) -> dict[str, dict[str, int]]:
+        """Clear what people wrote before each group's cutoff (routing/retention.py), in
+        every table that holds it; how many rows per group and ``table.column``."""
+
+    def retention_forecast(self, cutoffs: Cutoffs, horizon_days: int) -> list[Due]:
+        """What ``purge_text`` would clear now, per column and area, and when more rows
+        will be reached in the next ``horizon_days`` days. Writes nothing."""
 
 
 class TicketRepo(Protocol):

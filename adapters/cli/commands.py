@@ -406,6 +406,10 @@ def retention_apply(args: argparse.Namespace) -> int:
         f"gallrat {result.cleared} frågetexter och {others} andra rader före "
         f"{result.cutoff:%Y-%m-%d} enligt beslut {result.decision}"
     )
+    for group in result.cutoffs.areas if result.cutoffs else ():
+        n = sum(result.groups.get(group.name, {}).values())
+        rows = "1 rad" if n == 1 else f"{n} rader"
+        print(f"  område {group.name}: {rows} före {group.cutoff:%Y-%m-%d} ({group.days} dagar)")
     return 0
 
 

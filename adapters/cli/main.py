@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
-from adapters.cli import commands, inbox, kb_files, kb_report, kb_suggest, yearly
+from adapters.cli import commands, inbox, kb_files, kb_report, kb_suggest, retention, yearly
 from adapters.compose import AuditKeyError, DatabaseUnavailable
 
 
@@ -113,8 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     ret = sub.add_parser("retention", help="gallring enligt beslut")
     ret_sub = ret.add_subparsers(dest="retention_command", required=True, metavar="GALLRING")
-    apply = ret_sub.add_parser("apply", help="rensa frågetext äldre än beslutet tillåter")
+    apply = ret_sub.add_parser(
+        "apply", help="rensa det som skrivits och är äldre än områdets gallringsfrist"
+    )
     apply.set_defaults(func=commands.retention_apply)
+    retention.add_parser(ret_sub)
 
     audit = sub.add_parser("audit", help="granskningsloggen")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="GRANSKNING")

@@ -11,9 +11,10 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
+from adapters.sql import retention
 from adapters.sql import tables as t
 from adapters.sql.audit_chain import entry_hash, key_id, next_link
 from adapters.sql.intro import SqlIntro
@@ -21,7 +22,6 @@ from adapters.sql.leases import SqlLeases
 from adapters.sql.once import insert_once
 from adapters.sql.surveys import SqlSurveys
 from adapters.sql.tables import as_utc
-from routing.calendar import STOCKHOLM
 from routing.ports import (
     AuditEntry,
     Direct,
@@ -36,6 +36,7 @@ from routing.ports import (
     Suggestion,
     Tx,
 )
+from routing.retention import Cutoffs, Due
 from routing.tickets import Status, Ticket, TicketEvent
 
 
@@ -180,56 +181,16 @@ class SqlQuestions:
             out.append(QuestionRow(**{k: v for k, v in r.items() if k in names}))
         return out
 
-    def purge_text_before(self, cutoff: datetime) -> dict[str, int]:
-        """Everything that can hold what people wrote, older than ``cutoff``: question
-        text; closed tickets' question and history; platform events (handled ones are
-        emptied, never-handled ones deleted); messages (sent ones emptied, unsent ones
-        deleted, so nothing empty is ever sent); conversation state; the free text of
-        survey answers. The column list is checked by tests/hostile/test_retention_reach.py."""
-        q, ib, ob, tk, ev = t.questions, t.inbox, t.outbox, t.tickets, t.ticket_events
-        sa = t.survey_answers
-        closed = select(tk.c.id).where(
-            and_(tk.c.created_at < cutoff, tk.c.status == Status.CLOSED.value)
-        )
-        steps: dict[str, Any] = {
-            "questions.text": update(q)
-            .where(and_(q.c.asked_at < cutoff, q.c.text.is_not(None)))
-            .values(text=None),
-            "tickets.question": update(tk)
-            .where(and_(tk.c.id.in_(closed), tk.c.question.is_not(None)))
-            .values(question=None),
-            "ticket_events.text": update(ev)
-            .where(and_(ev.c.at < cutoff, ev.c.ticket_id.in_(closed), ev.c.text.is_not(None)))
-            .values(text=None),
-            "inbox.payload": update(ib)
-            .where(
-                and_(
-                    ib.c.received_at < cutoff, ib.c.processed_at.is_not(None), ib.c.payload != "{}"
-                )
-            )
-            .values(payload="{}"),
-            "inbox.unprocessed": delete(ib).where(
-                and_(ib.c.received_at < cutoff, ib.c.processed_at.is_(None))
-            ),
-            "outbox.payload": update(ob)
-            .where(and_(ob.c.created_at < cutoff, ob.c.sent_at.is_not(None), ob.c.payload != "{}"))
-            .values(payload="{}"),
-            "outbox.unsent": delete(ob).where(
-                and_(ob.c.created_at < cutoff, ob.c.sent_at.is_(None))
-            ),
-            "suggestions.text": update(t.suggestions)
-            .where(and_(t.suggestions.c.created_at < cutoff, t.suggestions.c.text.is_not(None)))
-            .values(text=None, status="expired"),
-            "conversation_states": delete(t.conversation_states).where(
-                t.conversation_states.c.updated_at < cutoff
-            ),
-            # an answer carries only its year: its text goes once the cutoff has left
-            # that year (up to a year later than a dated text would)
-            "survey_answers.improve": update(sa)
-            .where(and_(sa.c.year < cutoff.astimezone(STOCKHOLM).year, sa.c.improve.is_not(None)))
-            .values(improve=None),
-        }
-        return {name: int(self.conn.execute(stmt).rowcount or 0) for name, stmt in steps.items()}
+    def purge_text(self, cutoffs: Cutoffs) -> dict[str, dict[str, int]]:
+        """Everything that can hold what people wrote, older than its group's cutoff:
+        question text; closed tickets' question and history; platform events (handled
+        ones emptied, never-handled ones deleted); messages (sent ones emptied, unsent
+        ones deleted, so nothing empty is ever sent); conversation state; suggestions;
+        the free text of survey answers (adapters/sql/retention.py)."""
+        return retention.purge(self.conn, cutoffs)
+
+    def retention_forecast(self, cutoffs: Cutoffs, horizon_days: int) -> list[Due]:
+        return retention.forecast(self.conn, cutoffs, horizon_days)
 
 
 _TIME_FIELDS = (

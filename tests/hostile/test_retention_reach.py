@@ -1,6 +1,7 @@
 """Case 11: retention reaches everything. An answered ticket nobody confirms closes
 itself (the asker told first), retention clears what people wrote in every table that
-holds it, and a bad retention setting is refused in one Swedish line."""
+holds it, each area by its own days (the records plan), and a bad retention setting is
+refused in one Swedish line."""
 
 from __future__ import annotations
 
@@ -394,6 +395,10 @@ def _retention_cli(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[st
             {"STODBOT_RETENTION_DAYS": "tre", "STODBOT_RETENTION_DECISION": DECISION},
             "RETENTION_DAYS",
         ),
+        (  # a huge value would overflow the cutoff's date
+            {"STODBOT_RETENTION_DAYS": "999999999", "STODBOT_RETENTION_DECISION": DECISION},
+            "RETENTION_DAYS",
+        ),
         (
             {"STODBOT_RETENTION_DAYS": "90", "STODBOT_RETENTION_DECISION": "   "},
             "RETENTION_DECISION",
@@ -420,3 +425,135 @@ def test_retention_apply_runs_from_the_cli(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "gallrat" in done.stdout
     _ = datetime.now(UTC)
+
+
+def test_every_cleared_column_has_a_retention_step() -> None:
+    """The deletion and the dry run share one list of steps: each cleared column is in
+    it, with its area where the table has one."""
+    from adapters.sql.retention import STEPS
+
+    names = {s.name for s in STEPS}
+    for column in CLEARED:
+        table = column.split(".")[0]
+        assert column in names or table in names, f"no retention step clears {column}"
+    has_area = {s.name.split(".")[0] for s in STEPS if s.area is not None}
+    for table in tables.metadata.sorted_tables:
+        if "area_id" in table.columns and any(c.startswith(table.name + ".") for c in CLEARED):
+            assert table.name in has_area, f"{table.name} has an area: retain it per area"
+    assert "ticket_events" in has_area  # through its ticket's area
+
+
+def _with_days(kb: KnowledgeBase, **days: int) -> KnowledgeBase:
+    from dataclasses import replace
+
+    org = kb.organisation
+    areas = tuple(replace(a, retention_days=days.get(a.id)) for a in org.areas)
+    return replace(kb, organisation=replace(org, areas=areas))
+
+
+def _closed_hr_ticket(office: Office) -> int:
+    ticket = _answered_ticket(office)
+    office.now = THURSDAY + timedelta(days=100)
+    office.close_idle()
+    office.now += timedelta(days=2)
+    office.close_idle()
+    assert office.status(ticket) == "closed"
+    office.now += timedelta(days=1)  # 103 days after it was asked
+    return ticket
+
+
+def test_hr_keeps_its_longer_days_while_the_default_reaches_the_rest(
+    example_kb: KnowledgeBase, any_store: SqlStore
+) -> None:
+    """A row of HR older than the default but younger than HR's own days is kept: the
+    question, the closed ticket and its history. The shared tables follow the shortest."""
+    from bot.jobs import apply_retention
+
+    office = Office(_with_days(example_kb, hr=730), any_store, THURSDAY)
+    _closed_hr_ticket(office)
+    result = apply_retention(office.service, 90, DECISION)
+    left = _markers_left(any_store)
+    for column in ("questions.text", "tickets.question", "ticket_events.text"):
+        assert any(m.startswith(column) for m in left), column
+    assert not any(m.startswith(("outbox.", "inbox.")) for m in left)  # 90 days: gone
+    assert result.groups["hr"].get("tickets.question") == 0
+    office.now = THURSDAY + timedelta(days=731)
+    apply_retention(office.service, 90, DECISION)
+    assert _markers_left(any_store) == []
+
+
+def test_hr_days_shorter_than_the_default_reach_hr_and_the_shared_copies(
+    example_kb: KnowledgeBase, any_store: SqlStore
+) -> None:
+    """... and the other way round: HR's 30 days clear HR's rows (and every transport copy,
+    which may hold HR's text) while the default of 365 days would keep them."""
+    from bot.jobs import apply_retention
+
+    office = Office(_with_days(example_kb, hr=30), any_store, THURSDAY)
+    _closed_hr_ticket(office)
+    _question_elsewhere = QuestionEntry(
+        THURSDAY, "test", "@u", None, "it", "routed", None, None, 0.1, "IT Q-SECRET"
+    )
+    with any_store.transaction() as tx:
+        tx.questions.log(_question_elsewhere)
+    apply_retention(office.service, 365, DECISION)
+    assert _markers_left(any_store) == ["questions.text: IT Q-SECRET"]
+
+
+def test_retention_plan_from_the_cli_changes_nothing(tmp_path: Path) -> None:
+    """The dry run in Swedish and as JSON; apply without a decision still refuses; the
+    database is the same afterwards."""
+    source = (ROOT / "knowledge/example/organisation.yaml").read_text(encoding="utf-8")
+    org = tmp_path / "org.yaml"
+    org.write_text(source.replace("  - id: hr\n", "  - id: hr\n    retention_days: 730\n", 1))
+    db = tmp_path / "cli.db"
+    from tests.conftest import sqlite_store
+
+    store = sqlite_store(db)
+    old = datetime.now(UTC) - timedelta(days=100)
+    with store.transaction() as tx:
+        for area in ("hr", "it", None):
+            tx.questions.log(
+                QuestionEntry(old, "test", "@u", None, area, "routed", None, None, 0.1, "Q-SECRET")
+            )
+    store.engine.dispose()
+    env = {"STODBOT_ORGANISATION_FILE": str(org), "STODBOT_RETENTION_DAYS": "90"}
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        full = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "STODBOT_DATABASE_URL": f"sqlite:///{db}",
+            **env,
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "adapters.cli.main", "retention", *argv],
+            capture_output=True,
+            text=True,
+            env=full,
+            cwd=tmp_path,
+            timeout=120,
+        )
+
+    before = db.read_bytes()
+    text = run("plan")
+    assert text.returncode == 0, text.stderr
+    assert "provkörning" in text.stdout and "område hr: 730 dagar" in text.stdout
+    assert "frågor (frågetexten), it (90 dagar): 1 rad nu" in text.stdout
+    assert "frågor (frågetexten), utan område (90 dagar): 1 rad nu" in text.stdout
+    assert "frågor (frågetexten), hr" not in text.stdout  # 100 days: within HR's 730
+    as_json = run("plan", "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    rows = {(r["column"], r["area"]): r for r in json.loads(as_json.stdout)["rows"]}
+    assert rows[("questions.text", "it")]["now"] == 1 and ("questions.text", "hr") not in rows
+    refused = run("apply")  # no STODBOT_RETENTION_DECISION
+    assert refused.returncode == 2 and "utan beslut raderas ingenting" in refused.stderr
+    assert db.read_bytes() == before  # nothing written, not even the audit log
+    env["STODBOT_RETENTION_DECISION"] = DECISION
+    done = run("apply")
+    assert done.returncode == 0, done.stderr
+    assert "område hr: 0 rader" in done.stdout
+    after = sqlite_store(db)
+    with after.transaction() as tx:
+        texts = [r.text for r in tx.questions.between(old - timedelta(days=1), datetime.now(UTC))]
+    assert texts.count("Q-SECRET") == 1  # HR's
