@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 MAX_DAYS = 36500  # a hundred years: more is a typo (a record to keep is not cleared)
 DEFAULT = "*"  # the group of areas without their own days and rows without an area
-SHARED = "delat"  # the group of tables without an area
+SHARED = "*delat"  # the group of tables without an area (no area id starts with "*")
 
 
 @dataclass(frozen=True)

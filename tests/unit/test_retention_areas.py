@@ -131,7 +131,7 @@ def test_each_area_is_cleared_by_its_own_days(
     assert logged["groups"]["hr"]["cutoff"].startswith("2024-11-26")
     assert logged["groups"]["it"]["rows"]["tickets.question"] == 1
     assert logged["groups"]["*"]["days"] == 90 and logged["cutoff"].startswith("2026-08-28")
-    assert logged["groups"]["delat"]["days"] == 30  # the shortest reaches the shared tables
+    assert logged["groups"]["*delat"]["days"] == 30  # the shortest reaches the shared tables
 
 
 def test_the_other_way_round_the_global_days_are_longer(
@@ -172,7 +172,7 @@ def test_the_plan_forecasts_per_area_and_writes_nothing(
     assert ("tickets.question", "hr") not in by  # HRT-100 is within HR's 730 days
     assert by[("tickets.question", "it")].now == 1
     assert not by[("questions.text", "hr")].upcoming  # HR-100 goes in 630 days
-    assert [g.name for g in plan.all] == ["hr", "it", "*", "delat"]
+    assert [g.name for g in plan.all] == ["hr", "it", "*", "*delat"]
     apply_retention(service, 90, DECISION)
     assert _texts(any_store) == KEPT  # what the plan said is what went
 
