@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,47 @@ class Settings(BaseSettings):
     weekly_post_weekday: int = Field(default=0, ge=0, le=6, description="0 = Monday")
     weekly_post_time: str = Field(default="07:30", pattern=r"^\d{2}:\d{2}$")
 
+    # The accessibility statement (/tillganglighet), DIGG's model; lagen (2018:1937).
+    accessibility_contact_email: str = Field(
+        default="tillganglighet@exempelkommun.se",
+        description="Where people report a problem or ask for content in another form",
+    )
+    accessibility_contact_phone: str | None = "0123-45 67 00"
+    accessibility_status: str = Field(
+        default="delvis",
+        pattern="^(helt|fullt|delvis|inte)$",
+        description="Compliance with the law: helt (fullt), delvis or inte förenlig",
+    )
+    accessibility_assessed: date = Field(
+        default=date(2026, 12, 1), description="When the service was last assessed"
+    )
+    accessibility_updated: date | None = Field(
+        default=None, description="When the statement was last updated (default: assessed)"
+    )
+    accessibility_published: date | None = Field(
+        default=None, description="When the service was first published"
+    )
+    accessibility_shortcomings: list[str] = Field(
+        default_factory=lambda: [
+            "Word- och Excel-filerna med veckans och årets siffror är inte granskade mot "
+            "kraven för dokument. Samma siffror finns som tabeller på webbsidan.",
+        ],
+        description="Known failures to meet the requirements (bristande förenlighet)",
+    )
+    accessibility_burden: list[str] = Field(
+        default_factory=list,
+        description="Shortcomings kept as oskäligt betungande anpassning, each with its reason",
+    )
+    accessibility_out_of_scope: list[str] = Field(
+        default_factory=lambda: [
+            "Chattfönstren i Microsoft Teams och Element (Matrix) är tredjepartsprogram som "
+            "kommunen inte har utvecklat eller styr över. Boten skickar varje meddelande "
+            "också som ren text, så att det kan läsas med skärmläsare och i klienter som "
+            "inte visar kort.",
+        ],
+        description="Content outside the law's scope (utanför lagens tillämpningsområde)",
+    )
+
     retention_days: int | None = Field(
         default=None, description="Delete what people wrote older than this many days"
     )
@@ -165,6 +207,18 @@ class Settings(BaseSettings):
         """An empty setting switches the file off (``STODBOT_SYNONYMS_FILE=``), as the README
         says; read as a path it would be the working directory."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("accessibility_status")
+    @classmethod
+    def _accessibility_status(cls, value: str) -> str:
+        return "helt" if value == "fullt" else value
+
+    @field_validator("accessibility_contact_email")
+    @classmethod
+    def _accessibility_email(cls, value: str) -> str:
+        if "@" not in value.strip():
+            raise ValueError("måste vara en e-postadress: en redogörelse ska gå att svara på")
+        return value.strip()
 
     @field_validator("retention_days")
     @classmethod

@@ -145,6 +145,9 @@ SV: dict[str, str] = {
     "card_resolve": "Lös",
     "card_send": "Skicka",
     "card_input_required": "Skriv något först",
+    "card_fallback_buttons": "Knappar (du kan också skriva svaret):",
+    "card_fallback_type": "skriv ”{text}”",
+    "card_fallback_type_text": "skriv ”{text}” och din text",
     "escalated": (
         "Ärende **{ticket}** till {area} har inte tagits inom målet ({claim_due}). "
         "{lead}, kan du se till att någon tar det?"
@@ -441,6 +444,9 @@ EN: dict[str, str] = {
     "card_resolve": "Resolve",
     "card_send": "Send",
     "card_input_required": "Write something first",
+    "card_fallback_buttons": "Buttons (you can also type the answer):",
+    "card_fallback_type": "type “{text}”",
+    "card_fallback_type_text": "type “{text}” and your text",
     "escalated": (
         "Ticket **{ticket}** for {area} was not taken within the target ({claim_due}). "
         "{lead}, can you make sure someone takes it?"

@@ -221,6 +221,10 @@ async def serve(settings: Settings) -> None:
             "STODBOT_MATRIX_ACCESS_TOKEN (se README, ”Matrix”), STODBOT_TEAMS_ENABLED=true "
             "(”Teams”) eller STODBOT_DASHBOARD_SECRET"
         )
+    if app.router.routes():  # a web app runs (dashboard or Teams): its statement too
+        from adapters.web.accessibility import add_accessibility, statement
+
+        add_accessibility(app, statement(settings, kb.organisation.municipality))
     runner = web.AppRunner(app)
     await runner.setup()
     if app.router.routes():

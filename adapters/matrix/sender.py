@@ -229,15 +229,7 @@ class MatrixSender:
 
     def _content(self, item: OutboxItem) -> dict[str, Any]:
         p = item.payload
-        text = str(p.get("text", ""))
-        if p.get("react"):
-            text = with_reaction_choices(text, choices(p))
-        mention = p.get("mention")
-        content = message_content(
-            text,
-            [str(mention)] if mention else None,
-            notice=item.kind in ("ticket_card", "ticket_update", "weekly"),
-        )
+        content = content_for(item.kind, p)
         if item.kind == "reply" and item.user_id:
             # the asker is mentioned, so that a reply in a shared room pings them (and only them)
             content["m.mentions"] = {"user_ids": [item.user_id]}
@@ -290,6 +282,20 @@ class MatrixSender:
     def _attempted(self, item_id: int) -> None:
         with self.store.transaction() as tx:
             tx.outbox.mark_attempt(item_id)
+
+
+def content_for(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """An outbox item's message: its text (with the reactions that choose), a plain
+    ``body`` and the HTML; before any reply relation or edit the sender adds."""
+    text = str(payload.get("text", ""))
+    if payload.get("react"):
+        text = with_reaction_choices(text, choices(payload))
+    mention = payload.get("mention")
+    return message_content(
+        text,
+        [str(mention)] if mention else None,
+        notice=kind in ("ticket_card", "ticket_update", "weekly"),
+    )
 
 
 def choices(payload: dict[str, Any]) -> list[tuple[int, str, str]]:

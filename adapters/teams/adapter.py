@@ -40,6 +40,7 @@ from adapters.teams.cards import (
     text_of,
     ticket_card,
 )
+from adapters.teams.fallback import with_fallback
 from adapters.teams.inbound import (
     checked,
     dropped_length,
@@ -54,6 +55,7 @@ from bot.messages import ConversationRef, IncomingMessage, Reply
 from bot.notify import card_view, to_sender
 from bot.service import ConversationService
 from bot.settings import Settings
+from bot.texts import Texts
 from routing.policy import Act
 from routing.ports import InboxItem, OutboxItem, StoreUnavailable
 from routing.tickets import NotAllowed, NotFound
@@ -307,7 +309,7 @@ class TeamsAdapter:
         for text in marks:
             mark = {"type": "TextRun", "text": f"✓ {text}", "weight": "Bolder"}
             card["body"] = [*card.get("body", []), {"type": "RichTextBlock", "inlines": [mark]}]
-        return card
+        return with_fallback(card, Texts(str((payload or {}).get("language") or "sv")))
 
     def _checklist_pressed(
         self, conversation: str, reply_to: str, drawn: dict[str, Any], said: object

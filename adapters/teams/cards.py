@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from adapters.teams.fallback import with_fallback
 from bot.markup import Block, Span, as_html, blocks, plain
 from bot.texts import Texts
 
@@ -78,13 +79,14 @@ def reply_card(payload: dict[str, Any]) -> dict[str, Any] | None:
             rows.append(row)
         drawn.append((block, rows))
     body = [row for _, rows in drawn for row in rows]
-    return {
+    card = {
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": body,
         "actions": buttons,
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
     }
+    return with_fallback(card, t)
 
 
 _HINT = re.compile(r"\s*\((?:ja/nej|yes/no)\)$")
@@ -198,7 +200,7 @@ def ticket_card(payload: dict[str, Any], *, actions: bool = True) -> dict[str, A
             _input_action(t, t("card_move"), "flytta", ticket, t("card_move_label")),
             _button(t("card_resolve"), f"lös {ticket}", verb="resolve", ticket=ticket),
         ]
-    return {
+    card = {
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": _card_body(payload),
@@ -208,6 +210,7 @@ def ticket_card(payload: dict[str, Any], *, actions: bool = True) -> dict[str, A
         },
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
     }
+    return with_fallback(card, t)
 
 
 def refused_card(text: str) -> dict[str, Any]:
@@ -217,6 +220,7 @@ def refused_card(text: str) -> dict[str, Any]:
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": [{"type": "RichTextBlock", "inlines": [_literal(text)]}],
+        "fallbackText": text,
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
     }
 
@@ -231,9 +235,11 @@ def text_of(action_data: dict[str, Any]) -> str:
 
 def activity_for(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     if kind in ("ticket_card", "ticket_update") and payload.get("ticket_id") is not None:
+        card = ticket_card(payload)
         return {
             "type": "message",
-            "attachments": [{"contentType": CARD, "content": ticket_card(payload)}],
+            "summary": card["fallbackText"],  # for a channel or client without cards
+            "attachments": [{"contentType": CARD, "content": card}],
         }
     activity: dict[str, Any] = {
         "type": "message",
@@ -243,6 +249,7 @@ def activity_for(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     card = reply_card(payload)
     if card is not None:  # one card, the text in it: not a message and then a card
         del activity["text"], activity["textFormat"]
+        activity["summary"] = card["fallbackText"]  # for a channel or client without cards
         activity["attachments"] = [{"contentType": CARD, "content": card}]
     if payload.get("image_png_b64"):  # the weekly chart
         activity.setdefault("attachments", []).append(

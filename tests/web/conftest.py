@@ -7,9 +7,11 @@ from collections.abc import Iterator
 import pytest
 from aiohttp import web
 
+from adapters.web.accessibility import add_accessibility, statement
 from adapters.web.dashboard import add_dashboard
 from adapters.web.yearly import add_yearly
 from bot.service import ConversationService
+from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from tests.conftest import sqlite_store
 from tests.seed import seed
@@ -31,6 +33,7 @@ def make_app(service: ConversationService) -> web.Application:
     app = web.Application()
     add_dashboard(app, service, SECRET)
     add_yearly(app)
+    add_accessibility(app, statement(Settings(_env_file=None), service.org.municipality))
     return app
 
 
