@@ -19,6 +19,7 @@ from adapters.compose import conversation_service, knowledge_base, store, thresh
 from adapters.knowledge_watch import KnowledgeWatch
 from adapters.reports.post import renderer
 from adapters.web.dashboard import harden
+from bot import logmask
 from bot.intro.weekly import send_checklists
 from bot.jobs import (
     chase_waiting,
@@ -118,6 +119,7 @@ def _teams_worker(settings_json: str) -> None:
 
     _exit_with_parent()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s worker %(message)s")
+    logmask.install()  # no personal data in the application log
     settings = Settings.model_validate_json(settings_json)
     kb = knowledge_base(settings)
     service = conversation_service(settings, kb, store(settings))
