@@ -45,7 +45,11 @@ def test_eval_masking_fails_below_the_targets(tmp_path, capsys) -> None:  # type
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("pnr 850312-7777 och 8503127770", "pnr [personnummer] och [personnummer]"),
+        ("lön 850312-7777 och 8503127770", "lön [personnummer] och [personnummer]"),  # typos
+        ("med mellanslag 850312 7774", "med mellanslag [personnummer]"),  # check digit right
+        ("möte 20261202 0730", "möte 20261202 0730"),  # a space and a wrong check digit
+        ("faktura 8503127774", "faktura [personnummer]"),  # the check digit is right
+        ("ring 0701234567", "ring [telefon]"),  # 2007-01-23 and a wrong check digit
         ("faktura 8503127770 betald", "faktura 8503127770 betald"),  # a typo? an invoice
         ("faktura 9913127777 betald", "faktura 9913127777 betald"),  # no date: stays
         ("org.nr 556677-8899", "org.nr 556677-8899"),  # organisationsnummer: not a person
