@@ -46,9 +46,9 @@ _D = f"[{_DASH}]"
 _START = rf"(?<![\w{_DASH}+])"  # not inside a longer number or word
 _END = rf"(?![\w{_DASH}])"
 
-_PNR = re.compile(rf"{_START}(19|20)?(\d{{6}})({_D}|\+|\s)?(\d{{4}}){_END}")
+_PNR = re.compile(rf"{_START}(19|20)?(\d{{6}})(\s?{_D}\s?|\+|\s)?(\d{{4}}){_END}")
 _PHONE = re.compile(
-    rf"(?<![\w+{_DASH}./,:])(?:(?:\+|00)46[\s{_DASH}]?(?:\(0\)\s?)?|0)[1-9](?:[\s{_DASH}]?\d){{6,8}}(?!\d)"
+    rf"(?<![\w+{_DASH}./,:])(?:(?:\+|00)46[\s{_DASH}]?(?:\(0\)\s?)?|0)[1-9](?:(?:\s?{_D}\s?|\s)?\d){{6,8}}(?!\d)"
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _USER_ID = re.compile(r"@[\w.=/-]+:[\w.-]+")  # a Matrix id
@@ -204,8 +204,10 @@ def find(text: str, names: Iterable[str] = ()) -> list[Found]:
         yield from _numbers(text)
         for name in names:
             if len(name) >= 3:
-                pattern = _name_pattern(name)
-                yield from (Found("namn", m.start(), m.end()) for m in pattern.finditer(text))
+                one = " " not in name.strip()  # a surname alone is a word too: "berg", "vik"
+                for m in _name_pattern(name).finditer(text):
+                    if not one or text[m.start()].isupper():
+                        yield Found("namn", m.start(), m.end())
 
     for f in candidates():
         if free(f):

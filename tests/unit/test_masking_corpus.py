@@ -58,13 +58,22 @@ def test_eval_masking_fails_below_the_targets(tmp_path, capsys) -> None:  # type
         ("bg 5050-1055", "bg [bankgiro]"),
         ("iban SE45 5000 0000 0583 9825 7466", "iban [iban]"),
         ("konto 8327-9, 123 456 789-0", "konto [kontonummer]"),
+        ("pnr 811218 - 9876, ring 070 - 123 45 67", "pnr [personnummer], ring [telefon]"),
     ],
 )
 def test_check_digits_and_near_misses(text: str, expected: str) -> None:
     assert mask(text) == expected
 
 
-def test_a_personnummer_is_told_apart(example_kb: KnowledgeBase) -> None:
+def test_a_surname_alone_is_a_name_only_when_written_as_one() -> None:
+    names = ["Anders Berg", "Berg"]
+    assert (
+        mask("Kan Berg ta det? en berg av papper", names) == "Kan [namn] ta det? en berg av papper"
+    )
+    assert mask("anders berg svarade", names) == "[namn] svarade"
+
+
+def test_a_personnummer_is_told_apart() -> None:
     assert has_personnummer("lön för 850312-7777")
     assert not has_personnummer("ring 070-123 45 67")
     assert not has_personnummer(None) and not has_personnummer("")
@@ -77,6 +86,7 @@ def test_a_personnummer_is_told_apart(example_kb: KnowledgeBase) -> None:
         "1-" * 100_000,  # 200 kB of digits and dashes
         "12-345-" * 30_000,
         "1 " * 100_000,
+        "1 - " * 60_000,
         "a." * 100_000 + "@",  # a long run before an @
         "@" + "a." * 100_000,
         "+46" * 60_000,
