@@ -37,12 +37,14 @@ class MaskingFilter(logging.Filter):
 
 
 def install(logger: logging.Logger | None = None, names: Iterable[str] = ()) -> MaskingFilter:
-    """Put one ``MaskingFilter`` on each handler of ``logger`` (the root logger), once."""
+    """Put one ``MaskingFilter`` on each handler of ``logger`` (the root logger), once;
+    ``names`` are added to what it masks."""
     logger = logger or logging.getLogger()
     existing = next(
         (f for h in logger.handlers for f in h.filters if isinstance(f, MaskingFilter)), None
     )
-    masking = existing or MaskingFilter(names)
+    masking = existing or MaskingFilter()
+    masking.names = (*masking.names, *(n for n in names if n not in masking.names))
     for handler in logger.handlers:
         if masking not in handler.filters:
             handler.addFilter(masking)

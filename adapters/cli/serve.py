@@ -34,6 +34,7 @@ from bot.jobs import (
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.survey_job import ask_surveys
+from knowledge.masking import known_names
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ def _teams_worker(settings_json: str) -> None:
     logmask.install()  # no personal data in the application log
     settings = Settings.model_validate_json(settings_json)
     kb = knowledge_base(settings)
+    logmask.install(names=known_names(kb.organisation))  # and its people's names
     service = conversation_service(settings, kb, store(settings))
     adapter = TeamsAdapter(settings, service)
 
@@ -187,6 +189,7 @@ async def serve(settings: Settings) -> None:
 
         check_secret(settings.dashboard_secret, settings.production)
     kb = knowledge_base(settings)
+    logmask.install(names=known_names(kb.organisation))  # the log: no names either
     sql = store(settings)
     service = conversation_service(settings, kb, sql)
     running: list[Any] = []

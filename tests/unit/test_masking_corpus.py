@@ -112,9 +112,11 @@ def test_the_log_filter_masks_what_the_handler_writes(tmp_path) -> None:  # type
     logger.addHandler(handler)
     try:
         logmask.install(logger)
-        logmask.install(logger)  # twice: one filter
+        logmask.install(logger, names=["Maria Lindqvist"])  # twice: one filter, with names
         assert len(handler.filters) == 1
         logger.warning("fråga från %s: %s", "anna@exempel.se", "lön för 850312-7777")
+        logger.info("syns inte")  # below the level: nothing
+        logger.error("Maria Lindqvist svarade inte")
         try:
             raise ValueError("pnr 19850312-7777")
         except ValueError:
@@ -126,6 +128,7 @@ def test_the_log_filter_masks_what_the_handler_writes(tmp_path) -> None:  # type
     written = (tmp_path / "app.log").read_text(encoding="utf-8")
     assert "[personnummer]" in written and "[e-post]" in written and "[telefon]" in written
     assert "7777" not in written and "anna@" not in written and "45 67" not in written
+    assert "Lindqvist" not in written and "[namn] svarade inte" in written
 
 
 def test_the_cli_installs_the_filter_on_the_root_handlers() -> None:
