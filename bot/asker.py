@@ -10,6 +10,7 @@ from bot.messages import Choice, Reply, ReplyKind
 from bot.notify import preview, status_text
 from bot.state import Awaiting, ConversationState
 from bot.turn import Turn
+from knowledge.masking import has_personnummer
 
 if TYPE_CHECKING:
     from bot.service import ConversationService
@@ -99,6 +100,9 @@ def show_ticket(service: ConversationService, turn: Turn, rest: str) -> None:
             question=ticket.question or "",
         )
     ]
+    texts = [ticket.question, *(e.text for e in events)]
+    if ticket.asker_id != turn.user and any(has_personnummer(x) for x in texts):
+        lines.append(t("ticket_has_pnr"))  # for staff: the ticket keeps it (issue 15)
     for event in events:
         if event.text:
             lines.append(t("ticket_event", at=t.time(event.at), who=event.actor, text=event.text))

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.messages import Choice, IncomingMessage, Reply, ReplyKind
 from bot.state import Awaiting, ConversationState
 from bot.texts import Texts
+from knowledge.masking import has_personnummer
 from knowledge.model import Area, Organisation
 from routing.ports import Outgoing, Tx
 from routing.tickets import Status, Ticket
@@ -220,12 +221,15 @@ def card_view(
     ]
     if ticket.escalated_at is not None:
         facts.append([t("card_escalated"), t.time(ticket.escalated_at)])
-    return {
+    view: dict[str, object] = {
         "title": title,
         "question_label": t("card_question"),
         "question": preview(ticket.question),
         "facts": facts,
     }
+    if has_personnummer(ticket.question):
+        view["warning"] = t("ticket_has_pnr")
+    return view
 
 
 def ticket_card(
@@ -251,6 +255,9 @@ def ticket_card(
             + "\n"
             + text
         )
+    if has_personnummer(ticket.question):  # the ticket keeps it; staff are told (issue 15)
+        first, _, rest = text.partition("\n")
+        text = f"{first}\n{t('ticket_has_pnr')}\n{rest}"
     payload = Reply(ReplyKind.NOTICE, text, ticket_id=ticket.id, area_id=area.id).to_payload()
     payload["status"] = ticket.status.value
     payload["claimed_by"] = ticket.claimed_by

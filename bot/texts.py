@@ -131,6 +131,10 @@ SV: dict[str, str] = {
     "card_title_state": "Ärende {ticket} – {area} – {status}",
     "card_question": "Fråga:",
     "card_escalated": "Eskalerat",
+    "ticket_has_pnr": (
+        "⚠ Ärendet innehåller ett personnummer – hantera det som en allmän handling med "
+        "personuppgifter (sekretessprövning vid utlämnande)."
+    ),
     "card_unit": "Förvaltning",
     "card_claim_due": "Ta senast",
     "card_resolve_due": "Klart senast",
@@ -430,6 +434,10 @@ EN: dict[str, str] = {
     "card_title_state": "Ticket {ticket} – {area} – {status}",
     "card_question": "Question:",
     "card_escalated": "Escalated",
+    "ticket_has_pnr": (
+        "⚠ The ticket contains a personal identity number – handle it as a public record "
+        "with personal data (secrecy review before disclosure)."
+    ),
     "card_unit": "Department",
     "card_claim_due": "Take by",
     "card_resolve_due": "Resolve by",

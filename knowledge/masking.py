@@ -1,13 +1,33 @@
-"""Personal data out of a person's wording before it may become a phrasing of an
-article (issue 13): personnummer and samordningsnummer, phone numbers, e-mail
-addresses, platform user ids and the names of people the organisation file knows.
+"""Personal data out of text that is not the case itself (issues 13 and 15):
+suggested phrasings, knowledge-gap examples, what area leads see in summaries, the
+application log. The ticket keeps the original: it is the case record.
 
-What is masked is replaced by a placeholder in brackets, so that an editor sees
-that something was there (``[personnummer]``, ``[telefon]``, ``[e-post]``,
-``[namn]``), and the wording still reads as a question. A masked wording is
-a suggestion for an editor to accept, never a guarantee: names the organisation
-file does not know (a colleague's, a child's) are not found; the editor who
-accepts a phrasing answers for it, and the suggestion card says so.
+Found and replaced by a placeholder in brackets, so that a reader sees that
+something was there and the wording still reads as a question:
+
+- ``[personnummer]``: personnummer and samordningsnummer (day + 60), 10 or 12
+  digits, with "-", "+" (over 100) or nothing between date and number. The date
+  must be a real date. A valid check digit (Luhn) always masks. A wrong check digit
+  (a typo) still masks when it is written as a personnummer (with "-" or "+", or 10
+  or 12 digits in a row), unless the word just before says it is something else
+  ("faktura", "order", "ärende", "OCR" ...). With a space between date and number
+  it needs the check digit or a word such as "personnummer" before it. An
+  organisationsnummer (556677-8899) is not personal data and stays: its "month" is
+  20 or more, never a date (an enskild firma's is the owner's personnummer, masked).
+- ``[telefon]``: Swedish numbers (070-123 45 67, +46 70 123 45 67, 08-123 456 78).
+- ``[e-post]``: e-mail addresses.
+- ``[bankgiro]``: NNN-NNNN / NNNN-NNNN with a valid check digit or "bankgiro"/"bg"
+  before it (not year or time ranges: 2019-2025, 0800-1700).
+- ``[plusgiro]``: up to 8 digits with a dash before the last, after "plusgiro"/"pg".
+- ``[kontonummer]``: a clearing number (1000-9999, Swedbank's 8xxx-x) and an account
+  of 6-12 digits, after a dash or comma (after a space only with "konto" before it).
+- ``[iban]``: SE + 22 digits with the mod-97 check, or after "IBAN".
+- ``[namn]``: the names of people the organisation file knows, and Matrix user ids.
+
+Names the organisation file does not know (a colleague's, a child's) are not found;
+what is masked is a help, never a guarantee. Every pattern starts only where a run
+of digits or word characters starts and repeats a bounded number of times, so that
+the time is linear in the text's length (no catastrophic backtracking).
 """
 
 from __future__ import annotations
@@ -15,21 +35,204 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
 from knowledge.model import Organisation
 
 # A hyphen as typed, or as Word and Teams make it (en dash, non-breaking hyphen, minus).
 _DASH = "\\-\u2010-\u2015\u2212"
-# 19121212-1212, 121212-1212, 1212121212, 121212+1212 (over 100), with a
-# samordningsnummer's day + 60 too; not inside a longer run of digits.
-_PNR = re.compile(rf"(?<![\d{_DASH}])(?:19|20)?\d{{6}}[{_DASH}+\s]?\d{{4}}(?![\d{_DASH}])")
-# Swedish numbers: 070-123 45 67, +46 70 123 45 67, +46 (0)70-123 45 67, 08-123 456 78,
-# 0771-123 123.
+_D = f"[{_DASH}]"
+_START = rf"(?<![\w{_DASH}+])"  # not inside a longer number or word
+_END = rf"(?![\w{_DASH}])"
+
+_PNR = re.compile(rf"{_START}(19|20)?(\d{{6}})(\s?{_D}\s?|\+|\s)?(\d{{4}}){_END}")
 _PHONE = re.compile(
-    rf"(?<![\w+])(?:\+46[\s{_DASH}]?(?:\(0\)\s?)?|0)\d{{1,3}}(?:[\s{_DASH}]?\d){{5,9}}(?!\d)"
+    rf"(?<![\w+{_DASH}./,:])(?:(?:\+|00)46[\s{_DASH}]?(?:\(0\)\s?)?|0)[1-9](?:(?:\s?{_D}\s?|\s)?\d){{6,8}}(?!\d)"
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _USER_ID = re.compile(r"@[\w.=/-]+:[\w.-]+")  # a Matrix id
+_IBAN = re.compile(r"(?<!\w)SE\s?(\d{2})((?:\s?\d){20})(?!\d)", re.IGNORECASE)
+_ACCOUNT = re.compile(
+    rf"{_START}([1-9]\d{{3}})(?:{_D}(\d))?(,\s?|{_D}\s?|\s)(\d(?:\s?\d){{4,10}}(?:{_D}\d)?){_END}"
+)
+_BANKGIRO = re.compile(rf"{_START}(\d{{3,4}}){_D}(\d{{4}}){_END}")
+_PLUSGIRO = re.compile(rf"{_START}(\d(?:\s?\d){{0,6}}){_D}(\d){_END}")
+
+_BEFORE = 40  # characters before a number that say what it is
+_SAYS_PNR = re.compile(r"person|pers\.?\s?nr|p-?nr|samordning|födelse|född", re.IGNORECASE)
+_SAYS = {
+    "bankgiro": re.compile(r"bankgiro|\bbg\b", re.IGNORECASE),
+    "plusgiro": re.compile(r"plusgiro|postgiro|\bpg\b", re.IGNORECASE),
+    "kontonummer": re.compile(r"konto|clearing|\bclnr\b|\bbank", re.IGNORECASE),
+    "iban": re.compile(r"\biban\b", re.IGNORECASE),
+}
+# The word just before a number that says it is not personal data.
+_SAYS_OTHER = re.compile(
+    r"(?:faktura|fakt|order|ärende|arende|ocr|artikel|art|isbn|version|ref|referens|kund"
+    r"|beställning|bestallning|kostnadsställe|ksts|ticket|invoice|serienummer|inventarie"
+    r"|objekt|avtal|diarie|dnr|lev|leverantör|org|organisations)\w*\.?\s*"
+    r"(?:nr\.?|nummer|no\.?|id)?\s*[#:]?\s*$",
+    re.IGNORECASE,
+)
+
+PLACEHOLDER = {
+    "personnummer": "[personnummer]",
+    "telefon": "[telefon]",
+    "e-post": "[e-post]",
+    "bankgiro": "[bankgiro]",
+    "plusgiro": "[plusgiro]",
+    "kontonummer": "[kontonummer]",
+    "iban": "[iban]",
+    "namn": "[namn]",
+}
+KINDS = tuple(PLACEHOLDER)
+
+
+@dataclass(frozen=True)
+class Found:
+    """Personal data of ``kind`` at ``text[start:end]`` (of the NFC-composed text)."""
+
+    kind: str
+    start: int
+    end: int
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _real_date(century: str | None, ymd: str) -> bool:
+    yy, mm, dd = int(ymd[:2]), int(ymd[2:4]), int(ymd[4:])
+    if dd > 60:  # a samordningsnummer
+        dd -= 60
+    years = [int(century) * 100 + yy] if century else [1900 + yy, 2000 + yy]
+    for year in years:
+        try:
+            date(year, mm, dd)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def _iban_ok(check: str, rest: str) -> bool:
+    bban = re.sub(r"\s", "", rest)
+    return int(bban + "2814" + check) % 97 == 1  # S=28, E=14
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"\D", "", s)
+
+
+def _is_range(a: str, b: str) -> bool:
+    """2019-2025, 0800-1700: years or times, not a bankgiro number."""
+    if len(a) != 4:
+        return False
+    years = all(x[:2] in ("19", "20") for x in (a, b))
+    times = all(int(x[:2]) < 24 and int(x[2:]) < 60 for x in (a, b))
+    return years or times
+
+
+def _numbers(text: str) -> Iterable[Found]:
+    """Candidates of every kind of number, most specific first."""
+
+    def before(m: re.Match[str]) -> str:
+        return text[max(0, m.start() - _BEFORE) : m.start()]
+
+    def other(m: re.Match[str]) -> bool:
+        return _SAYS_OTHER.search(text[max(0, m.start() - 30) : m.start()]) is not None
+
+    for m in _IBAN.finditer(text):
+        if _iban_ok(m.group(1), m.group(2)) or _SAYS["iban"].search(before(m)):
+            yield Found("iban", m.start(), m.end())
+    for m in _PNR.finditer(text):
+        century, ymd, sep, tail = m.groups()
+        if not _real_date(century, ymd):
+            continue
+        said = _SAYS_PNR.search(before(m)) is not None
+        if luhn_ok(ymd + tail) or said:
+            yield Found("personnummer", m.start(), m.end())
+        elif sep and sep.isspace() or not sep and ymd[0] == "0" and _PHONE.fullmatch(m.group()):
+            continue  # a space: a date and a time ("20261202 0730"); 07…: a phone number
+        elif not other(m):  # a typo in a personnummer's check digit
+            yield Found("personnummer", m.start(), m.end())
+    for m in _ACCOUNT.finditer(text):
+        said = _SAYS["kontonummer"].search(before(m)) is not None
+        if m.group(2) and not m.group(1).startswith("8"):
+            continue  # only Swedbank's clearing numbers have a fifth digit
+        if said or (not m.group(3).isspace() and not other(m)):
+            yield Found("kontonummer", m.start(), m.end())
+    for m in _BANKGIRO.finditer(text):
+        a, b = m.groups()
+        checked = luhn_ok(a + b) and not _is_range(a, b) and not other(m)
+        if checked or _SAYS["bankgiro"].search(before(m)):
+            yield Found("bankgiro", m.start(), m.end())
+    for m in _PLUSGIRO.finditer(text):
+        if 2 <= len(_digits(m.group())) <= 8 and _SAYS["plusgiro"].search(before(m)):
+            yield Found("plusgiro", m.start(), m.end())
+    for m in _PHONE.finditer(text):
+        if not (r := re.fullmatch(rf"(\d{{4}}){_D}(\d{{4}})", m.group())) or not _is_range(
+            *r.groups()
+        ):
+            yield Found("telefon", m.start(), m.end())  # not opening hours, 0800-1700
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    words = (re.escape(w) for w in unicodedata.normalize("NFC", name).split())
+    # "maria.lindqvist", "Lindqvists"
+    return re.compile(r"(?<!\w)" + r"[\s._]+".join(words) + r"(?:s)?(?!\w)", re.IGNORECASE)
+
+
+def find(text: str, names: Iterable[str] = ()) -> list[Found]:
+    """The personal data in ``text`` (composed first: "ö" typed as "o" and a combining
+    mark is "ö"), in order, none overlapping: e-mail addresses and user ids first,
+    then numbers, then names."""
+    text = unicodedata.normalize("NFC", text)
+    taken: list[Found] = []
+
+    def free(f: Found) -> bool:
+        return all(f.end <= t.start or f.start >= t.end for t in taken)
+
+    def candidates() -> Iterable[Found]:
+        yield from (Found("e-post", m.start(), m.end()) for m in _EMAIL.finditer(text))
+        yield from (Found("namn", m.start(), m.end()) for m in _USER_ID.finditer(text))
+        yield from _numbers(text)
+        for name in names:
+            if len(name) >= 3:
+                one = " " not in name.strip()  # a surname alone is a word too: "berg", "vik"
+                for m in _name_pattern(name).finditer(text):
+                    if not one or text[m.start()].isupper():
+                        yield Found("namn", m.start(), m.end())
+
+    for f in candidates():
+        if free(f):
+            taken.append(f)
+    return sorted(taken, key=lambda f: f.start)
+
+
+def mask(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` (NFC-composed) with personal data replaced by placeholders."""
+    text = unicodedata.normalize("NFC", text)
+    out, at = [], 0
+    for f in find(text, names):
+        out += [text[at : f.start], PLACEHOLDER[f.kind]]
+        at = f.end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def has_personal_data(text: str, names: Iterable[str] = ()) -> bool:
+    return bool(find(text, names))
+
+
+def has_personnummer(text: str | None) -> bool:
+    """Whether ``text`` holds a personnummer or samordningsnummer (staff see a banner)."""
+    return bool(text) and any(f.kind == "personnummer" for f in find(text or ""))
 
 
 def known_names(org: Organisation, extra: Iterable[str] = ()) -> tuple[str, ...]:
@@ -63,23 +266,3 @@ def known_names(org: Organisation, extra: Iterable[str] = ()) -> tuple[str, ...]
         add(" ".join(reversed(words)))  # which word is the surname: either
     # the longest first, so that "Maria Lindqvist" goes before "Lindqvist"
     return tuple(sorted(found, key=lambda n: (-len(n), n)))
-
-
-def mask(text: str, names: Iterable[str] = ()) -> str:
-    """``text`` with personal data replaced by placeholders (composed first: "ö" typed
-    as "o" and a combining mark is "ö")."""
-    out = _EMAIL.sub("[e-post]", unicodedata.normalize("NFC", text))
-    out = _USER_ID.sub("[namn]", out)
-    out = _PNR.sub("[personnummer]", out)
-    out = _PHONE.sub("[telefon]", out)
-    for name in names:
-        if len(name) < 3:
-            continue
-        words = (re.escape(w) for w in unicodedata.normalize("NFC", name).split())
-        pattern = r"(?<!\w)" + r"[\s._]+".join(words) + r"(?:s)?(?!\w)"  # "maria.lindqvist"
-        out = re.sub(pattern, "[namn]", out, flags=re.IGNORECASE)
-    return out
-
-
-def has_personal_data(text: str, names: Iterable[str] = ()) -> bool:
-    return mask(text, names) != unicodedata.normalize("NFC", text)

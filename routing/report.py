@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from rapidfuzz import fuzz
 
+from knowledge.masking import mask
 from routing.calendar import STOCKHOLM
 from routing.ports import QuestionRow
 
@@ -48,7 +49,7 @@ def group_gaps(
     for q in questions:
         if not (q.ticket_id is not None or q.feedback == "not_helpful"):
             continue
-        key = normalise(q.text or "") or f"#{q.id}"
+        key = normalise(mask(q.text or "")) or f"#{q.id}"  # "[personnummer]" groups as one
         area = q.area_id or default_area
         for g_area, g_key, members in groups:
             if g_area == area and fuzz.token_set_ratio(key, g_key) >= GAP_SIMILARITY:

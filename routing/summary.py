@@ -13,7 +13,7 @@ The exact numbers (``Tally``) never reach a view: ``publish`` masks them once
 no total that gives a small part away), so every view shows the same and none can
 leak. No free text and no names ever appear (the one exception, an example question
 per knowledge gap, is filled only for the owning area's own staff, see
-``build_summary``'s ``viewer_areas``).
+``build_summary``'s ``viewer_areas``, masked for personal data by ``knowledge.masking``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from knowledge.masking import known_names, mask
 from knowledge.model import Article, Organisation
 from routing.calendar import BusinessCalendar
 from routing.disclosure import (
@@ -287,6 +288,7 @@ def _gaps(
     viewer_areas: Sequence[str],
 ) -> tuple[GapGroup, ...]:
     names = {a.id: a.name for a in org.areas}
+    people = known_names(org)
     groups = group_gaps(questions, normalise, org.triage.id)[:limit]
     # An area's groups add up to at most its routed and not-helpful questions, which
     # the summary shows: protected as parts of that, so that no small group is the
@@ -305,7 +307,10 @@ def _gaps(
             a,
             names.get(a, a),
             sizes[i],
-            next((q.text for q in members if q.text), None) if a in viewer_areas else None,
+            # the example outside the ticket: masked for personal data (issue 15)
+            next((mask(q.text, people) for q in members if q.text), None)
+            if a in viewer_areas
+            else None,
         )
         for i, (a, members) in enumerate(groups)
     )

@@ -8,8 +8,18 @@ import sys
 from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
-from adapters.cli import commands, inbox, kb_files, kb_report, kb_suggest, retention, yearly
+from adapters.cli import (
+    commands,
+    inbox,
+    kb_files,
+    kb_report,
+    kb_suggest,
+    masking_cmd,
+    retention,
+    yearly,
+)
 from adapters.compose import AuditKeyError, DatabaseUnavailable
+from bot import logmask
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     questions.add_argument("--show", action="store_true", help="visa frågorna som inte blev rätt")
     questions.add_argument("--ablation", action="store_true", help="mät vad varje del tillför")
     questions.set_defaults(func=commands.eval_questions)
+    masking = ev_sub.add_parser("masking", help="maskeringens precision och recall per sort")
+    masking.add_argument("file", nargs="?", help="märkt korpus (standard: den inbyggda)")
+    masking.add_argument("--show", action="store_true", help="visa fel och missar")
+    masking.set_defaults(func=masking_cmd.eval_masking)
     return parser
 
 
@@ -151,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    logmask.install()  # no personal data in the application log
     try:
         return int(args.func(args) or 0)
     except (commands.CliError, kb_files.KbFileError) as exc:

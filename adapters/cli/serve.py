@@ -19,6 +19,7 @@ from adapters.compose import conversation_service, knowledge_base, store, thresh
 from adapters.knowledge_watch import KnowledgeWatch
 from adapters.reports.post import renderer
 from adapters.web.dashboard import harden
+from bot import logmask
 from bot.intro.weekly import send_checklists
 from bot.jobs import (
     chase_waiting,
@@ -33,6 +34,7 @@ from bot.jobs import (
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.survey_job import ask_surveys
+from knowledge.masking import known_names
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +120,10 @@ def _teams_worker(settings_json: str) -> None:
 
     _exit_with_parent()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s worker %(message)s")
+    logmask.install()  # no personal data in the application log
     settings = Settings.model_validate_json(settings_json)
     kb = knowledge_base(settings)
+    logmask.install(names=known_names(kb.organisation))  # and its people's names
     service = conversation_service(settings, kb, store(settings))
     adapter = TeamsAdapter(settings, service)
 
@@ -185,6 +189,7 @@ async def serve(settings: Settings) -> None:
 
         check_secret(settings.dashboard_secret, settings.production)
     kb = knowledge_base(settings)
+    logmask.install(names=known_names(kb.organisation))  # the log: no names either
     sql = store(settings)
     service = conversation_service(settings, kb, sql)
     running: list[Any] = []

@@ -170,6 +170,10 @@ def _card_body(payload: dict[str, Any]) -> list[dict[str, Any]]:
     body: list[dict[str, Any]] = [
         {"type": "RichTextBlock", "inlines": [_literal(str(view.get("title", "")), True)]}
     ]
+    if view.get("warning"):  # a personnummer in the ticket (issue 15)
+        warning = _literal(str(view["warning"]), True)
+        warning["color"] = "Attention"
+        body.append({"type": "RichTextBlock", "inlines": [warning]})
     if view.get("question"):
         body.append(
             {
