@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from adapters.cli import audit as audit_cmd
 from adapters.cli import commands, inbox, kb_files, kb_report, kb_suggest, yearly
+from adapters.cli import records as records_cmd
 from adapters.compose import AuditKeyError, DatabaseUnavailable
 
 
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(func=audit_cmd.audit_verify)
     inbox.add_parser(sub)
+    records_cmd.add_parser(sub)
 
     ev = sub.add_parser("eval", help="mät matchningens kvalitet")
     ev_sub = ev.add_subparsers(dest="eval_command", required=True, metavar="MÄTNING")
