@@ -128,8 +128,8 @@ def records_person(args: argparse.Namespace) -> int:
     settings = _settings(args)
     sql = store(settings)
     now = datetime.now(UTC)
+    data = about(sql.engine, user)
     with sql.transaction() as tx:
-        data = about(tx, user)
         tx.audit.append(
             AuditEntry(
                 now,
