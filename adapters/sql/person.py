@@ -66,8 +66,9 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
         asked = _rows(conn, select(t.tickets).where(tk.asker_id == user).order_by(tk.id))
         handled = [
             r["id"]
-            for r in conn.execute(
-                select(tk.id).where(tk.claimed_by == user, tk.asker_id != user).order_by(tk.id)
+            for r in _rows(
+                conn,
+                select(tk.id).where(tk.claimed_by == user, tk.asker_id != user).order_by(tk.id),
             )
         ]
         ev = t.ticket_events.c
