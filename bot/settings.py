@@ -18,9 +18,13 @@ from routing.retention import MAX_DAYS
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "example"
 
 
+_ENVIRONMENT_ONLY = ("audit_key", "smtp_password")
+
+
 class _WithoutAuditKey(PydanticBaseSettingsSource):
-    """The ``.env`` source minus ``audit_key``: the key comes from the environment only,
-    never from a file that may be copied along with the database beside it."""
+    """The ``.env`` source minus ``audit_key`` and ``smtp_password``: secrets come from
+    the environment only, never from a file that may be copied along with the database
+    beside it."""
 
     def __init__(self, inner: PydanticBaseSettingsSource) -> None:
         super().__init__(inner.settings_cls)
@@ -30,7 +34,7 @@ class _WithoutAuditKey(PydanticBaseSettingsSource):
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return {k: v for k, v in self._inner().items() if k != "audit_key"}
+        return {k: v for k, v in self._inner().items() if k not in _ENVIRONMENT_ONLY}
 
 
 class Settings(BaseSettings):
@@ -199,6 +203,15 @@ class Settings(BaseSettings):
         ge=0,
         description="How often the running bot looks for changed article files (0: never)",
     )
+
+    # Registration by e-mail (an area's ``registry: {email: …}``): the registrator's
+    # mailbox is reached over SMTP. The password only from the environment.
+    smtp_host: str | None = Field(default=None, description="SMTP server for registration mail")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = Field(default=None, description="Environment only")
+    smtp_from: str = Field(default="stodbot@localhost", description="The mail's sender")
+    smtp_starttls: bool = Field(default=True, description="STARTTLS before logging in")
 
     # Operators read these messages: one Swedish line each (see adapters/cli).
     @field_validator("synonyms_file", "calibration_file", "cache_dir", mode="before")

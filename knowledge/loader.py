@@ -26,6 +26,7 @@ from knowledge.model import (
     Organisation,
     Partner,
     Person,
+    Registry,
     Unit,
 )
 from knowledge.schema import ArticleIn, OrganisationIn, PersonIn
@@ -262,6 +263,14 @@ def load_organisation(path: Path) -> Organisation:
                 plan=Link(a.plan.title, a.plan.url) if a.plan else None,
                 survey_month=a.survey_month or org.survey_month,
                 retention_days=a.retention_days,
+                registry=Registry(
+                    tuple(dict.fromkeys(a.registry.on)),
+                    a.registry.webhook,
+                    a.registry.secret_env,
+                    a.registry.email,
+                )
+                if a.registry
+                else None,
             )
             for a in org.areas
         ),

@@ -70,6 +70,18 @@ class Commitments:
 
 
 @dataclass(frozen=True)
+class Registry:
+    """Where an area's tickets are registered, and when (``on``: "created", "closed"):
+    a webhook signed with the secret in the environment variable ``secret_env``, or
+    the registrator's mailbox ``email`` (SMTP from the settings)."""
+
+    on: tuple[str, ...]
+    webhook: str | None = None
+    secret_env: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
 class Area:
     id: str
     name: str
@@ -88,6 +100,7 @@ class Area:
     plan: Link | None = None  # the area's verksamhetsplan
     survey_month: int = 11  # when the people it served are asked how it went (1-12)
     retention_days: int | None = None  # its own line in the records plan, else the global
+    registry: Registry | None = None  # tickets sent to the registry when created/closed
 
     @property
     def responsible(self) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -67,6 +69,36 @@ class CommitmentsIn(_Strict):
     satisfaction: float | None = Field(default=None, ge=1, le=5)
 
 
+class RegistryIn(_Strict):
+    """An area's tickets registered when created and/or closed: a webhook (https, signed
+    with the secret in the environment variable ``secret_env``) or an e-mail address."""
+
+    on: list[Literal["created", "closed"]] = Field(min_length=1)
+    webhook: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")
+    secret_env: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]{2,63}$")
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data: object) -> object:
+        """YAML 1.1 reads the key ``on`` as the boolean true: take it back as "on"."""
+        if isinstance(data, dict) and True in data and "on" not in data:
+            data = {("on" if k is True else k): v for k, v in data.items()}
+        return data
+
+    @model_validator(mode="after")
+    def _one_way(self) -> RegistryIn:
+        if (self.webhook is None) == (self.email is None):
+            raise ValueError("registry: ange antingen webhook eller email")
+        if self.webhook is not None:
+            local = re.match(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/", self.webhook)
+            if not self.webhook.startswith("https://") and not local:
+                raise ValueError("registry.webhook: https krävs (http bara till localhost)")
+            if self.secret_env is None:
+                raise ValueError("registry.webhook: ange secret_env, miljövariabeln med nyckeln")
+        return self
+
+
 class AreaIn(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: str
@@ -86,6 +118,7 @@ class AreaIn(_Strict):
     survey_month: int | None = Field(default=None, ge=1, le=12)  # else the organisation's
     # the records plan's line for the area: days kept, else STODBOT_RETENTION_DAYS
     retention_days: int | None = Field(default=None, ge=1, le=36500)
+    registry: RegistryIn | None = None  # registration of its tickets (webhook or e-mail)
 
 
 class UnitIn(_Strict):

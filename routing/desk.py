@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from knowledge.model import Organisation
+from routing import registration
 from routing.calendar import BusinessCalendar
 from routing.policy import AccessPolicy, Act
 from routing.ports import AuditEntry, NewTicket, Tx
@@ -98,6 +99,8 @@ class Desk:
             raise WrongState(ticket.id, status=self._get(tx, ticket.id).status)
         old = {k: getattr(ticket, k) for k in changes}
         self._audit(tx, at, actor, action, ticket.id, old, changes)
+        if changes.get("status") is Status.CLOSED:  # closed by any path: registered once
+            registration.queue(tx, self.org, updated, "closed", at)
         return updated
 
     def _event(
@@ -251,6 +254,7 @@ class Desk:
             None,
             {"area": area.id, "confidence": confidence, "reason": reason},
         )
+        registration.queue(tx, self.org, ticket, "created", at)
         return ticket
 
     def add_info(self, tx: Tx, ticket_id: int, asker: str, text: str, at: datetime) -> Ticket:

@@ -18,6 +18,7 @@ from adapters.cli import (
     retention,
     yearly,
 )
+from adapters.cli import records as records_cmd
 from adapters.compose import AuditKeyError, DatabaseUnavailable
 from bot import logmask
 
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(func=audit_cmd.audit_verify)
     inbox.add_parser(sub)
+    records_cmd.add_parser(sub)
 
     ev = sub.add_parser("eval", help="mät matchningens kvalitet")
     ev_sub = ev.add_subparsers(dest="eval_command", required=True, metavar="MÄTNING")

@@ -100,6 +100,28 @@ async def _jobs(service: ConversationService, settings: Settings, every: float =
         await asyncio.sleep(every)
 
 
+def _registry(
+    service: ConversationService, settings: Settings, sql: Any
+) -> asyncio.Task[None] | None:
+    """The registry sender (``adapters/registry``), when an area registers its tickets;
+    what is missing for it (a webhook's secret, SMTP for e-mail) is said at start."""
+    from adapters.registry.sender import RegistrySender
+
+    areas = [a for a in service.org.areas if a.registry is not None]
+    if not areas:
+        return None
+    for area in areas:
+        reg = area.registry
+        assert reg is not None
+        if reg.webhook and not os.environ.get(reg.secret_env or ""):
+            log.error("Registrering för %s: %s är inte satt", area.id, reg.secret_env)
+        if reg.email and not settings.smtp_host:
+            log.error("Registrering för %s: STODBOT_SMTP_HOST är inte satt", area.id)
+    sender = RegistrySender(sql, lambda: service.org, settings, clock=service.clock)
+    log.warning("Registrering: %s", ", ".join(a.id for a in areas))
+    return asyncio.create_task(sender.run(), name="stodbot-registry")
+
+
 def _exit_with_parent() -> None:
     """End this process when the one that started it ends, even by SIGKILL: the parent
     holds the write end of a pipe (multiprocessing's sentinel), and its death closes it."""
@@ -236,6 +258,7 @@ async def serve(settings: Settings) -> None:
         await web.TCPSite(runner, settings.web_host, settings.web_port).start()
         log.warning("Webb: http://%s:%s/", settings.web_host, settings.web_port)
     jobs = asyncio.create_task(_jobs(service, settings), name="stodbot-jobs")
+    registry = _registry(service, settings, sql)
     watch = _watch([service, *own_services], settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -244,9 +267,11 @@ async def serve(settings: Settings) -> None:
     await stop.wait()
     if watch is not None:
         watch.cancel()
-    jobs.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await jobs
+    for task in (jobs, registry):
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     for adapter in running:
         await adapter.stop()
     await runner.cleanup()
