@@ -3,6 +3,7 @@ section by section, from ``adapters.sql.person.about``."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -63,7 +64,11 @@ def person_text(d: dict[str, Any]) -> str:
             )
     out += ["", f"Samtalsläge ({len(d['conversation_states'])})"]
     for s in d["conversation_states"]:
-        out.append(f"  {s['key']} (ändrat {_t(s['updated_at'])}): {_one_line(s['state'], 400)}")
+        state = s["state"]
+        if isinstance(state, dict):  # what it waits on, in words a reader can check
+            state = json.dumps({k: v for k, v in state.items() if v not in (None, "", [], False)},
+                               ensure_ascii=False) or "{}"  # fmt: skip
+        out.append(f"  {s['key']} (ändrat {_t(s['updated_at'])}): {_one_line(state, 400)}")
     out += ["", f"Meddelanden till personen ({len(d['messages_to_them'])})"]
     for m in d["messages_to_them"]:
         sent = f"skickat {_t(m['sent_at'])}" if m["sent_at"] else "ej skickat"

@@ -6,6 +6,7 @@ fails when a table is added without being placed here."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -83,7 +84,9 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
         states = [
             {**r, "state": _json(r["state"])}
             for r in _rows(
-                conn, select(t.conversation_states).where(sc.key.contains(user, autoescape=True))
+                # the key ends in the person's id: "@anna:k" is not "@anna:k.evil"
+                conn,
+                select(t.conversation_states).where(sc.key.endswith(f"|{user}", autoescape=True)),
             )
         ]
         ob = t.outbox.c
@@ -101,6 +104,7 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
         inbox = [
             {k: r[k] for k in ("channel", "received_at", "processed_at")}
             for r in _rows(conn, select(t.inbox).where(ib.payload.contains(user, autoescape=True)))
+            if _names(r["payload"], user)  # the id as a whole value, not inside a longer one
         ]
         al = t.audit_log.c
         audit = [
@@ -144,6 +148,23 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
         "intro": {"enrolment": intro[0] if intro else None, "items": items},
         "notes": list(NOTES),
     }
+
+
+def _names(payload: str | None, user: str) -> bool:
+    """Whether ``payload`` (a platform event as JSON) has ``user`` as one of its values
+    (the sender, a mention), not merely as the start of a longer id."""
+
+    def walk(value: Any) -> bool:
+        if isinstance(value, dict):
+            return any(walk(v) for v in value.values())
+        if isinstance(value, list):
+            return any(walk(v) for v in value)
+        return value == user
+
+    data = _json(payload)
+    if isinstance(data, str | None):  # not JSON: the id as a whole word
+        return bool(re.search(rf"(?<![\w.:@-]){re.escape(user)}(?![\w.:-])", payload or ""))
+    return walk(data)
 
 
 def _json(value: str | None) -> Any:

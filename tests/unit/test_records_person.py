@@ -87,3 +87,20 @@ def test_every_table_is_placed_and_every_personal_column_read() -> None:
         personal = [c.name for c in table.columns if PERSONAL.search(c.name)]
         if personal:
             assert table.name in person.READ, f"{table.name}.{personal} can hold a person"
+
+
+def test_someone_whose_id_starts_with_theirs_is_not_in_their_extract(tmp_path: Path) -> None:
+    """"@anna:k" asks for her data; "@anna:k.evil" wrote to the bot too. Her extract
+    must not carry his conversation's memory, nor his platform events."""
+    from datetime import UTC, datetime
+
+    store = sqlite_store(tmp_path / "p.db")
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    with store.transaction() as tx:
+        tx.states.put("matrix|!dm1|@anna:k", {"question": "hennes"}, now)
+        tx.states.put("matrix|!dm2|@anna:k.evil", {"question": "hans"}, now)
+        tx.inbox.add("matrix", "$1", {"sender": "@anna:k.evil", "body": "hans"}, now)
+        tx.inbox.add("matrix", "$2", {"sender": "@anna:k", "body": "hennes"}, now)
+    data = person.about(store.engine, "@anna:k")
+    assert [s["key"] for s in data["conversation_states"]] == ["matrix|!dm1|@anna:k"]
+    assert len(data["platform_events"]) == 1
