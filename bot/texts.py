@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -633,6 +633,15 @@ def english_time(value: datetime, tz: ZoneInfo = _STOCKHOLM) -> str:
 
 
 _MONTHS_SV = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
+MONTHS_SV_LONG = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def swedish_date(day: date) -> str:
+    """A date as Swedish documents write it: "2 december 2026"."""
+    return f"{day.day} {MONTHS_SV_LONG[day.month - 1]} {day.year}"
 
 
 # One line in the asker's own language when the question was not in Swedish: the

@@ -10,23 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.texts import swedish_date
 from routing.records import SECRECY, Record
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-_MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 KINDS = {
     "created": "Ärendet skapades",
     "asker_info": "Komplettering från frågeställaren",
@@ -69,7 +56,7 @@ def local(at: datetime | None) -> str:
     if at is None:
         return ""
     t = at.astimezone(STOCKHOLM)
-    return f"{t.day} {_MONTHS[t.month - 1]} {t.year} kl. {t:%H:%M}"
+    return f"{swedish_date(t.date())} kl. {t:%H:%M}"
 
 
 def _iso(at: datetime | None) -> str | None:

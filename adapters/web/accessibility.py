@@ -14,6 +14,7 @@ from aiohttp import web
 
 from adapters.web.dashboard import TEMPLATES, harden
 from bot.settings import Settings
+from bot.texts import swedish_date
 
 PATH = "/tillganglighet"
 DIGG_FORM = "https://www.digg.se/tdosanmalan"
@@ -22,20 +23,6 @@ STATUS = {
     "delvis": "delvis förenlig",
     "inte": "inte förenlig",
 }
-_MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 @dataclass(frozen=True)
@@ -70,10 +57,6 @@ def statement(settings: Settings, municipality: str) -> Statement:
         burdens=kept(settings.accessibility_burden),
         out_of_scope=kept(settings.accessibility_out_of_scope),
     )
-
-
-def swedish_date(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def page(s: Statement) -> str:

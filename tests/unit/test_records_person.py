@@ -90,7 +90,7 @@ def test_every_table_is_placed_and_every_personal_column_read() -> None:
 
 
 def test_someone_whose_id_starts_with_theirs_is_not_in_their_extract(tmp_path: Path) -> None:
-    """"@anna:k" asks for her data; "@anna:k.evil" wrote to the bot too. Her extract
+    """ "@anna:k" asks for her data; "@anna:k.evil" wrote to the bot too. Her extract
     must not carry his conversation's memory, nor his platform events."""
     from datetime import UTC, datetime
 

@@ -114,6 +114,19 @@ class Browser:
             raise RuntimeError(result["exceptionDetails"])
         return result["result"].get("value")
 
+    async def axe(self) -> dict[str, Any]:
+        """axe-core on the loaded page, WCAG 2.1 A and AA: ``violations`` (id: help)
+        and how many rules ``passes``."""
+        await self.js(AXE.read_text(encoding="utf-8"))
+        result: dict[str, Any] = await self.js(
+            "axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a','wcag2aa','wcag21a','wcag21aa']}})"
+            ".then(r => ({violations: r.violations.map(v => v.id + ': ' + v.help), "
+            "passes: r.passes.length}))",
+            await_promise=True,
+        )
+        return result
+
     async def screenshot(self, path: Path) -> None:
         height = await self.js("document.documentElement.scrollHeight")
         await self.call(
