@@ -168,9 +168,10 @@ def message(record: records.Record, event: str, key: str, sender: str, to: str) 
     export attached; the secrecy marking first in the subject and the text."""
     marking = f"{records.SECRECY} – " if record.confidential else ""
     msg = EmailMessage()
-    msg["Subject"] = (
+    subject = (
         f"{marking}Ärende {record.ticket_id}, {record.area_name}: {EVENT_WORDS.get(event, event)}"
     )
+    msg["Subject"] = " ".join(subject.split())  # no CR/LF from a name: one line, no header
     msg["From"] = sender
     msg["To"] = to
     msg["Message-ID"] = f"<{key.replace(':', '.')}@stodbot>"  # the same on every retry

@@ -85,6 +85,7 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
             for r in _rows(
                 conn, select(t.conversation_states).where(sc.key.contains(user, autoescape=True))
             )
+            if r["key"].endswith("|" + user)  # not "…|@anna:k.evil", which contains it
         ]
         ob = t.outbox.c
         outbox = [
@@ -101,6 +102,7 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
         inbox = [
             {k: r[k] for k in ("channel", "received_at", "processed_at")}
             for r in _rows(conn, select(t.inbox).where(ib.payload.contains(user, autoescape=True)))
+            if _names(_json(r["payload"]), user)  # the id itself, not a longer one
         ]
         al = t.audit_log.c
         audit = [
@@ -144,6 +146,17 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
         "intro": {"enrolment": intro[0] if intro else None, "items": items},
         "notes": list(NOTES),
     }
+
+
+def _names(value: Any, user: str) -> bool:
+    """Whether ``user`` is one of the strings in ``value`` (a payload), or a word of one."""
+    if isinstance(value, str):
+        return value == user or user in value.split()
+    if isinstance(value, dict):
+        return any(_names(v, user) for v in value.values())
+    if isinstance(value, list):
+        return any(_names(v, user) for v in value)
+    return False
 
 
 def _json(value: str | None) -> Any:

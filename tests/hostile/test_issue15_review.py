@@ -1,0 +1,82 @@
+"""Hostile review of issue 15 (masking, records export and person extract,
+registration, retention per area, the accessibility statement)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from adapters.registry.sender import message
+from adapters.sql import person, tables
+from knowledge.base import KnowledgeBase
+from knowledge.masking import mask
+from routing import records
+from tests.conftest import sqlite_store
+from tests.unit.records_world import MANAGER, World, env
+
+EVIL = MANAGER + ".evil"  # another server: @anna.chef:exempelkommun.se.evil
+
+
+@pytest.fixture
+def world(example_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    env(monkeypatch, tmp_path / "stodbot.db")
+    w = World(example_kb, sqlite_store(tmp_path / "stodbot.db"))
+    w.full_history()
+    return w
+
+
+def test_person_extract_leaves_out_a_person_whose_id_extends_theirs(world: World) -> None:
+    """GDPR art. 15: Anna's extract must not hold the memory of @anna.chef:…se.evil's
+    conversation (the key only *contains* Anna's id)."""
+    world.say(EVIL, "Mitt hemliga ärende om min sjukskrivning")
+    with world.store.engine.connect() as conn:
+        keys = [k for (k,) in conn.execute(select(tables.conversation_states.c.key))]
+    assert any(k.endswith(EVIL) for k in keys)  # the other person's state is stored
+    data = person.about(world.store.engine, MANAGER)
+    shown = [s["key"] for s in data["conversation_states"]]
+    assert shown and not any(k.endswith(EVIL) for k in shown), shown
+    assert EVIL not in json.dumps(data["platform_events"], default=str)
+
+
+def test_registry_mail_survives_a_line_break_in_the_area_name(world: World) -> None:
+    """An area name with CR/LF (a quoted YAML string) must neither inject a header nor
+    make message() raise ValueError (not Undeliverable: the round aborts, the row is
+    never counted as attempted, and every registration after it waits forever)."""
+    with world.store.transaction() as tx:
+        record = records.build(tx, world.service.org, 1)
+    assert record is not None
+    record = replace(record, area_name="IT\r\nBcc: spion@evil.example")
+    msg = message(record, "closed", "registry:1:closed", "stodbot@k.se", "reg@k.se")
+    assert msg["Bcc"] is None
+    assert "\n" not in str(msg["Subject"]) and "\r" not in str(msg["Subject"])
+    assert b"\r\nBcc:" not in msg.as_bytes().split(b"\r\n\r\n", 1)[0] + b"\r\n"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="masking is per event: a personnummer whose date and last four arrive in "
+    "two messages is released as a birth date plus four digits. Fix: mask the "
+    "released events' texts joined (with a separator the patterns span) and split back, "
+    "or mask a bare 6/8-digit real date followed in the next asker event by 4 digits",
+)
+def test_masked_export_personnummer_split_over_two_messages(world: World) -> None:
+    with world.store.transaction() as tx:
+        record = records.build(tx, world.service.org, 1)
+    assert record is not None
+    first, *rest = record.entries
+    split = (
+        replace(first, text="Mitt personnummer är 850312", actor=MANAGER),
+        replace(first, text="-2384", actor=MANAGER),
+    )
+    out = records.released(replace(record, entries=(*split, *rest)), ())
+    texts = " ".join(e.text or "" for e in out.entries[:2])
+    assert "850312" not in texts and "2384" not in texts, texts
+
+
+def test_masking_of_a_log_line_keeps_a_traceback_free_of_personnummer() -> None:
+    """(Held: recorded so it stays.)"""
+    assert "[personnummer]" in mask("ValueError: bad pnr 19850312-2384")
