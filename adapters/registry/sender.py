@@ -140,7 +140,11 @@ class RegistrySender:
         try:
             async with (
                 aiohttp.ClientSession(timeout=timeout) as session,
-                session.post(str(reg.webhook), data=body, headers=headers) as resp,
+                # never followed: a 302 would become a GET without the record (and
+                # count as registered), a 307 re-send it wherever Location points
+                session.post(
+                    str(reg.webhook), data=body, headers=headers, allow_redirects=False
+                ) as resp,
             ):
                 if resp.status >= 300:
                     raise Undeliverable(f"the webhook answered {resp.status}")

@@ -4,19 +4,23 @@ registration, retention per area, the accessibility statement)."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from sqlalchemy import select
 
-from adapters.registry.sender import message
+from adapters.registry.sender import RegistrySender, message
 from adapters.sql import person, tables
+from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.masking import mask
 from routing import records
-from tests.conftest import sqlite_store
-from tests.unit.records_world import MANAGER, World, env
+from tests.adapters.registry.conftest import SECRET, SECRET_ENV, registry_base
+from tests.conftest import load_copy, sqlite_store
+from tests.unit.records_world import IT_QUESTION, MANAGER, World, env
 
 EVIL = MANAGER + ".evil"  # another server: @anna.chef:exempelkommun.se.evil
 
@@ -80,3 +84,50 @@ def test_masked_export_personnummer_split_over_two_messages(world: World) -> Non
 def test_masking_of_a_log_line_keeps_a_traceback_free_of_personnummer() -> None:
     """(Held: recorded so it stays.)"""
     assert "[personnummer]" in mask("ValueError: bad pnr 19850312-2384")
+
+
+@pytest.fixture
+async def moved() -> AsyncIterator[tuple[str, list[str]]]:
+    """A registry webhook that moved: POST /diarium answers 302 to /ny, which accepts
+    anything (a GET too, as a load balancer's landing page would)."""
+    seen: list[str] = []
+
+    async def old(request: web.Request) -> web.Response:
+        seen.append(f"{request.method} /diarium")
+        raise web.HTTPFound("/ny")
+
+    async def new(request: web.Request) -> web.Response:
+        body = await request.read()
+        seen.append(f"{request.method} /ny {len(body)}")
+        return web.Response(status=200, text="ok")
+
+    app = web.Application()
+    app.router.add_post("/diarium", old)
+    app.router.add_route("*", "/ny", new)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}/diarium", seen
+    await runner.cleanup()
+
+
+async def test_a_redirected_webhook_is_not_counted_as_registered(
+    tmp_path: Path, moved: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiohttp follows redirects: a 302 turns the POST into a GET without the record,
+    the landing page answers 200, and the ticket counts as registered though the
+    registry never got it (a 307 would instead re-send the record to wherever the
+    Location points, http or another host, past the https check)."""
+    url, seen = moved
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+    kb = load_copy(registry_base(tmp_path, url))
+    w = World(kb, sqlite_store(tmp_path / "stodbot.db"))
+    w.ticket(MANAGER, IT_QUESTION)
+    s = RegistrySender(w.store, w.service.org, Settings(), timeout=5)
+    delivered = await s.send_due()
+    assert seen[0] == "POST /diarium"
+    assert delivered == 0, seen  # not registered: the registry must be told, or fixed
+    with w.store.transaction() as tx:
+        assert len(tx.outbox.pending("registry")) == 1
