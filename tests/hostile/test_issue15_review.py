@@ -131,3 +131,21 @@ async def test_a_redirected_webhook_is_not_counted_as_registered(
     assert delivered == 0, seen  # not registered: the registry must be told, or fixed
     with w.store.transaction() as tx:
         assert len(tx.outbox.pending("registry")) == 1
+
+
+def test_masked_export_masks_a_colleagues_name_the_bot_knows(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The asker writes another manager's name, whose display name the bot has stored
+    (people.display_name): the released version must not carry it, though that person
+    took no part in the ticket."""
+    from adapters.cli.main import main
+    from tests.unit.records_world import IT, MANAGER2
+
+    with world.store.transaction() as tx:
+        tx.people.set_display_name(MANAGER2, "Bo Chefsson", world.now)
+    world.desk(world.service.desk.note, 1, IT, "Chefsson på BoU har samma dator; ring Bo Chefsson")
+    out = tmp_path / "ut"
+    assert main(["records", "export", "--ticket", "1", "--masked", "--out", str(out)]) == 0
+    for f in out.iterdir():
+        assert "Chefsson" not in f.read_text(encoding="utf-8"), f.name
