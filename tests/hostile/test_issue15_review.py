@@ -149,3 +149,36 @@ def test_masked_export_masks_a_colleagues_name_the_bot_knows(
     assert main(["records", "export", "--ticket", "1", "--masked", "--out", str(out)]) == 0
     for f in out.iterdir():
         assert "Chefsson" not in f.read_text(encoding="utf-8"), f.name
+
+
+def test_retention_does_not_delete_a_registration_still_waiting(
+    example_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The registry was down (a holiday): the ticket's registration waits in the outbox.
+    `retention apply` deletes unsent outbox rows past the shortest days, so the ticket
+    is never registered and nobody is told. The row holds only ids (no one's text)."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.jobs import apply_retention
+    from bot.service import ConversationService
+    from routing.ports import Outgoing
+    from routing.registration import CHANNEL, dedupe_key
+    from tests.unit.test_retention_areas import _kb
+
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    store = sqlite_store(tmp_path / "stodbot.db")
+    service = ConversationService(_kb(example_kb, it=30), store, clock=lambda: now)
+    with store.transaction() as tx:
+        tx.outbox.add(
+            Outgoing(
+                channel=CHANNEL,
+                conversation_id="ticket:7",
+                kind="created",
+                payload={"ticket_id": 7, "event": "created", "area_id": "it"},
+                dedupe_key=dedupe_key(7, "created"),
+            ),
+            now - timedelta(days=40),
+        )
+    apply_retention(service, 90, "KS 2026-05-12 § 45")
+    with store.transaction() as tx:
+        assert len(tx.outbox.pending(CHANNEL)) == 1  # still to be registered
