@@ -182,3 +182,23 @@ def test_retention_does_not_delete_a_registration_still_waiting(
     apply_retention(service, 90, "KS 2026-05-12 § 45")
     with store.transaction() as tx:
         assert len(tx.outbox.pending(CHANNEL)) == 1  # still to be registered
+
+
+def test_the_export_shows_earlier_disclosures_and_the_whole_audit(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A registrator must be able to show who has had the ticket out (each
+    records_export is audited, but the export did not say so), and the audit entries
+    that are not status changes (escalate, note, rate)."""
+    from adapters.cli.main import main
+
+    assert main(["records", "export", "--ticket", "1", "--out", str(tmp_path / "a")]) == 0
+    assert (
+        main(["records", "export", "--ticket", "1", "--masked", "--out", str(tmp_path / "b")]) == 0
+    )
+    data = json.loads((tmp_path / "b" / "arende-1-maskerad.json").read_text(encoding="utf-8"))
+    actions = [a["handling"] for a in data.get("granskningslogg", [])]
+    assert "records_export" in actions and "escalate" in actions and "rate" in actions
+    assert "registrator1" not in json.dumps(data)  # the operator is a role when masked
+    html = (tmp_path / "b" / "arende-1-maskerad.html").read_text(encoding="utf-8")
+    assert "records_export" in html
