@@ -22,7 +22,8 @@ READ = {
     "conversation_states": "their conversations' memory (the key ends in their id)",
     "outbox": "the messages to them (user_id)",
     "inbox": "platform events not yet emptied that carry their id (in the payload)",
-    "audit_log": "what they did (actor), and the records made about them (entity person)",
+    "audit_log": "what they did (actor), the records made about them (entity person) and "
+    "what was done with their tickets (exports included)",
     "suggestions": "only the suggestions they decided (decided_by): the wording itself is "
     "stored without the id of whoever wrote it",
     "survey_sends": "that they were (to be) asked an area's yearly questions",
@@ -110,7 +111,14 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
             for r in _rows(
                 conn,
                 select(t.audit_log)
-                .where(or_(al.actor == user, (al.entity == "person") & (al.entity_id == user)))
+                .where(
+                    or_(
+                        al.actor == user,
+                        (al.entity == "person") & (al.entity_id == user),
+                        # what was done with their tickets: who had them out (art. 15(1)(c))
+                        (al.entity == "ticket") & al.entity_id.in_([str(i) for i in ids]),
+                    )
+                )
                 .order_by(al.id),
             )
         ]
