@@ -82,13 +82,16 @@ class RegistrySender:
                 continue
             try:
                 await self._deliver(item)
-            except Undeliverable as exc:
+            except StoreUnavailable:
+                raise
+            except Exception as exc:  # Undeliverable, or a record or mail not buildable:
+                # this row's failure (counted), never the round's: the rest are tried
                 blocked.add(item.conversation_id)
                 log.warning(
                     "Registry: ticket %s (%s) not delivered: %s",
                     item.payload.get("ticket_id"),
                     item.kind,
-                    exc,
+                    exc if isinstance(exc, Undeliverable) else f"{type(exc).__name__}: {exc}",
                 )
                 await asyncio.to_thread(self._attempted, item.id)
                 continue

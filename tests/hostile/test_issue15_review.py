@@ -234,3 +234,25 @@ def test_the_export_holds_the_messages_sent_about_the_ticket(
     assert main(["records", "export", "--ticket", "1", "--out", str(tmp_path / "a")]) == 0
     text = (tmp_path / "a" / "arende-1.json").read_text(encoding="utf-8")
     assert "som ärende **1**" in text or "som ärende 1" in text
+
+
+async def test_one_registration_that_cannot_be_built_does_not_stop_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error other than Undeliverable (here a sender address with a line break: the
+    e-mail library raises ValueError) escaped send_due: the round stopped at that row
+    without counting an attempt, every round again, and the IT webhook registration
+    queued after it was never tried."""
+    from routing.ports import Outgoing  # noqa: F401  (the rows come from the desk)
+    from tests.unit.records_world import HR_QUESTION
+
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+    kb = load_copy(registry_base(tmp_path, "http://127.0.0.1:9/diarium"))
+    w = World(kb, sqlite_store(tmp_path / "stodbot.db"))
+    w.ticket(MANAGER, HR_QUESTION)  # HR: by e-mail
+    settings = Settings(smtp_host="127.0.0.1", smtp_port=9, smtp_from="bot@k.se\r\nBcc: x@y.z")
+    s = RegistrySender(w.store, w.service.org, settings, timeout=2)
+    assert await s.send_due() == 0  # refused, but as one row's failure
+    with w.store.transaction() as tx:
+        [row] = tx.outbox.pending("registry")
+        assert row.attempts == 1
