@@ -279,3 +279,32 @@ def test_the_weekly_gap_example_masks_the_askers_own_name(
     summary = load_summary(chat.service, week_of(NOW), NOW, viewer=HR_STAFF)
     [example] = [g.example for g in summary.gaps if g.area_id == "hr" and g.example]
     assert "cykelförmån" in example and "Chefsson" not in example, example
+
+
+@pytest.mark.parametrize("where", ["main", "thread"])
+def test_an_uncaught_exception_reaches_stderr_masked(where: str) -> None:
+    """stderr is the service's log (journald, docker logs). An exception nobody caught
+    (a database error carries its parameters in its message: the ticket's text) was
+    printed by Python's own hooks, past the masking filter."""
+    import subprocess
+    import sys
+
+    boom = "raise RuntimeError('[parameters: (\\'19850312-2384\\', \\'070-123 45 67\\')]')"
+    if where == "thread":
+        body = f"import threading\ndef f():\n    {boom}\nt = threading.Thread(target=f)\nt.start(); t.join()"
+    else:
+        body = boom
+    code = (
+        "import logging\nfrom bot import logmask\n"
+        "logging.basicConfig(format='%(message)s')\nlogmask.install()\n" + body
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        timeout=60,
+    )
+    assert "RuntimeError" in done.stderr  # it was reported
+    assert "19850312-2384" not in done.stderr and "070-123 45 67" not in done.stderr
