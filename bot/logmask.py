@@ -11,7 +11,10 @@ set later); numbers, addresses and user ids always.
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from collections.abc import Iterable
+from types import TracebackType
 
 from knowledge.masking import mask
 
@@ -48,4 +51,37 @@ def install(logger: logging.Logger | None = None, names: Iterable[str] = ()) -> 
     for handler in logger.handlers:
         if masking not in handler.filters:
             handler.addFilter(masking)
+    _hooks()
     return masking
+
+
+_uncaught = logging.getLogger("stodbot.uncaught")
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    _uncaught.critical("Uncaught exception", exc_info=(kind, exc, tb))
+
+
+def _thread_hook(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:
+        return
+    name = args.thread.name if args.thread else "?"
+    _uncaught.error(
+        "Uncaught exception in thread %s",
+        name,
+        exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+    )
+
+
+def _hooks() -> None:
+    """Python's own reports of an uncaught exception (the main thread's and other
+    threads') go through the log, and so through the mask: stderr is the service's
+    log too, and an exception's message may carry a ticket's text. Only Python's
+    default hooks are replaced."""
+    if sys.excepthook is sys.__excepthook__:  # not over a hook someone set (pytest's)
+        sys.excepthook = _excepthook
+    if threading.excepthook is threading.__excepthook__:
+        threading.excepthook = _thread_hook

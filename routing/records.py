@@ -54,6 +54,15 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class Logged:
+    """One audit-log entry about the ticket: who did what, when (an export too)."""
+
+    at: datetime
+    actor: str
+    action: str
+
+
+@dataclass(frozen=True)
 class Record:
     ticket_id: int
     municipality: str
@@ -81,6 +90,7 @@ class Record:
     status_changes: tuple[StatusChange, ...]
     transfers: tuple[Transfer, ...]
     masked: bool = False
+    audit: tuple[Logged, ...] = ()  # every audit entry about it: exports, notes, ratings
 
 
 def _loads(value: str | None) -> dict[str, object]:
@@ -108,7 +118,9 @@ def build(tx: Tx, org: Organisation, ticket_id: int) -> Record | None:
         if found:
             transfers.append(Transfer(e.at, e.actor, found["src"], found["dst"], found["reason"]))
     changes = []
+    logged = []
     for a in tx.audit.for_entity("ticket", str(ticket_id)):
+        logged.append(Logged(a.at, a.actor, a.action))
         new, old = _loads(a.new), _loads(a.old)
         if a.action == "create":
             changes.append(StatusChange(a.at, a.actor, a.action, None, "open"))
@@ -156,6 +168,7 @@ def build(tx: Tx, org: Organisation, ticket_id: int) -> Record | None:
         entries=entries,
         status_changes=tuple(sorted(changes, key=lambda c: c.at)),
         transfers=tuple(transfers),
+        audit=tuple(logged),
     )
 
 
@@ -192,6 +205,8 @@ def released(record: Record, names: Iterable[str]) -> Record:
         role(user)
     for user in (*(c.actor for c in record.status_changes), *(t.actor for t in record.transfers)):
         role(user)
+    for user in (a.actor for a in record.audit):
+        role(user)
 
     def text(value: str | None) -> str | None:
         return None if value is None else mask(role.in_text(value), known)
@@ -209,5 +224,6 @@ def released(record: Record, names: Iterable[str]) -> Record:
             replace(t, actor=role(t.actor) or "", reason=text(t.reason) or "")
             for t in record.transfers
         ),
+        audit=tuple(replace(a, actor=role(a.actor) or "") for a in record.audit),
         masked=True,
     )

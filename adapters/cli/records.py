@@ -8,6 +8,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,7 @@ def records_export(args: argparse.Namespace) -> int:
             raise CliError(f"ärende {args.ticket} finns inte")
         if args.masked:
             names = [n for p in tx_names(tx, record) if (n := tx.people.display_name(p))]
+            names += mentioned(tx.people.conn, record)  # a colleague's name the bot knows
             record = records.released(record, known_names(org, names))
         out = Path(args.out)
         try:
@@ -106,6 +108,21 @@ def records_export(args: argparse.Namespace) -> int:
     print(f"  {html_file}")
     print(f"  {json_file}")
     return 0
+
+
+def mentioned(conn: Any, record: records.Record) -> list[str]:
+    """The display names the bot has stored (anyone's) that the record's texts mention,
+    a word of three letters or more of the name written in them (``conn``: the
+    export's own transaction's connection)."""
+    from sqlalchemy import select
+
+    from adapters.sql import tables as t
+
+    texts = [record.question or "", *(e.text or "" for e in record.entries)]
+    texts += [x.reason for x in record.transfers]
+    words = set(re.findall(r"\w{3,}", " ".join(texts).casefold()))
+    stored = conn.execute(select(t.people.c.display_name).distinct()).scalars()
+    return [n for n in stored if n and any(w in words for w in re.findall(r"\w{3,}", n.casefold()))]
 
 
 def tx_names(tx: Any, record: records.Record) -> list[str]:

@@ -120,6 +120,9 @@ def to_json(record: Record) -> dict[str, Any]:
             }
             for e in r.entries
         ],
+        "granskningslogg": [
+            {"tid": _time(a.at), "av": a.actor, "handling": a.action} for a in r.audit
+        ],
     }
 
 
@@ -226,6 +229,17 @@ def to_html(record: Record) -> str:
                 f"av {_e(t.actor)}. Skäl: {_e(t.reason)}</li>"
             )
         out.append("</ul>")
+    out.append("<h2>Granskningslogg</h2>")
+    out.append("<table><caption>Allt som loggats om ärendet, även utlämnanden</caption>")
+    out.append(
+        '<thead><tr><th scope="col">Tid</th><th scope="col">Av</th>'
+        '<th scope="col">Handling</th></tr></thead><tbody>'
+    )
+    for a in r.audit:
+        out.append(
+            f"<tr><td>{_e(local(a.at))}</td><td>{_e(a.actor)}</td><td>{_e(a.action)}</td></tr>"
+        )
+    out.append("</tbody></table>")
     out.append("</main>")
     out.append("</body>")
     out.append("</html>")

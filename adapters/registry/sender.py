@@ -82,13 +82,16 @@ class RegistrySender:
                 continue
             try:
                 await self._deliver(item)
-            except Undeliverable as exc:
+            except StoreUnavailable:
+                raise
+            except Exception as exc:  # Undeliverable, or a record or mail not buildable:
+                # this row's failure (counted), never the round's: the rest are tried
                 blocked.add(item.conversation_id)
                 log.warning(
                     "Registry: ticket %s (%s) not delivered: %s",
                     item.payload.get("ticket_id"),
                     item.kind,
-                    exc,
+                    exc if isinstance(exc, Undeliverable) else f"{type(exc).__name__}: {exc}",
                 )
                 await asyncio.to_thread(self._attempted, item.id)
                 continue
@@ -140,7 +143,11 @@ class RegistrySender:
         try:
             async with (
                 aiohttp.ClientSession(timeout=timeout) as session,
-                session.post(str(reg.webhook), data=body, headers=headers) as resp,
+                # never followed: a 302 would become a GET without the record (and
+                # count as registered), a 307 re-send it wherever Location points
+                session.post(
+                    str(reg.webhook), data=body, headers=headers, allow_redirects=False
+                ) as resp,
             ):
                 if resp.status >= 300:
                     raise Undeliverable(f"the webhook answered {resp.status}")
@@ -168,9 +175,10 @@ def message(record: records.Record, event: str, key: str, sender: str, to: str) 
     export attached; the secrecy marking first in the subject and the text."""
     marking = f"{records.SECRECY} – " if record.confidential else ""
     msg = EmailMessage()
-    msg["Subject"] = (
+    subject = (
         f"{marking}Ärende {record.ticket_id}, {record.area_name}: {EVENT_WORDS.get(event, event)}"
     )
+    msg["Subject"] = " ".join(subject.split())  # no CR/LF from a name: one line, no header
     msg["From"] = sender
     msg["To"] = to
     msg["Message-ID"] = f"<{key.replace(':', '.')}@stodbot>"  # the same on every retry

@@ -6,7 +6,6 @@ fails when a table is added without being placed here."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +22,8 @@ READ = {
     "conversation_states": "their conversations' memory (the key ends in their id)",
     "outbox": "the messages to them (user_id)",
     "inbox": "platform events not yet emptied that carry their id (in the payload)",
-    "audit_log": "what they did (actor), and the records made about them (entity person)",
+    "audit_log": "what they did (actor), the records made about them (entity person) and "
+    "what was done with their tickets (exports included)",
     "suggestions": "only the suggestions they decided (decided_by): the wording itself is "
     "stored without the id of whoever wrote it",
     "survey_sends": "that they were (to be) asked an area's yearly questions",
@@ -88,6 +88,7 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
                 conn,
                 select(t.conversation_states).where(sc.key.endswith(f"|{user}", autoescape=True)),
             )
+            if r["key"].endswith("|" + user)  # not "…|@anna:k.evil", which contains it
         ]
         ob = t.outbox.c
         outbox = [
@@ -104,7 +105,7 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
         inbox = [
             {k: r[k] for k in ("channel", "received_at", "processed_at")}
             for r in _rows(conn, select(t.inbox).where(ib.payload.contains(user, autoescape=True)))
-            if _names(r["payload"], user)  # the id as a whole value, not inside a longer one
+            if _names(_json(r["payload"]), user)  # the id itself, not a longer one
         ]
         al = t.audit_log.c
         audit = [
@@ -112,7 +113,14 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
             for r in _rows(
                 conn,
                 select(t.audit_log)
-                .where(or_(al.actor == user, (al.entity == "person") & (al.entity_id == user)))
+                .where(
+                    or_(
+                        al.actor == user,
+                        (al.entity == "person") & (al.entity_id == user),
+                        # what was done with their tickets: who had them out (art. 15(1)(c))
+                        (al.entity == "ticket") & al.entity_id.in_([str(i) for i in ids]),
+                    )
+                )
                 .order_by(al.id),
             )
         ]
@@ -150,21 +158,15 @@ def about(engine: Engine, user: str) -> dict[str, Any]:
     }
 
 
-def _names(payload: str | None, user: str) -> bool:
-    """Whether ``payload`` (a platform event as JSON) has ``user`` as one of its values
-    (the sender, a mention), not merely as the start of a longer id."""
-
-    def walk(value: Any) -> bool:
-        if isinstance(value, dict):
-            return any(walk(v) for v in value.values())
-        if isinstance(value, list):
-            return any(walk(v) for v in value)
-        return value == user
-
-    data = _json(payload)
-    if isinstance(data, str | None):  # not JSON: the id as a whole word
-        return bool(re.search(rf"(?<![\w.:@-]){re.escape(user)}(?![\w.:-])", payload or ""))
-    return walk(data)
+def _names(value: Any, user: str) -> bool:
+    """Whether ``user`` is one of the strings in ``value`` (a payload), or a word of one."""
+    if isinstance(value, str):
+        return value == user or user in value.split()
+    if isinstance(value, dict):
+        return any(_names(v, user) for v in value.values())
+    if isinstance(value, list):
+        return any(_names(v, user) for v in value)
+    return False
 
 
 def _json(value: str | None) -> Any:

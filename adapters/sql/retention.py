@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from adapters.sql import tables as t
 from adapters.sql.tables import as_utc
 from routing.calendar import STOCKHOLM
+from routing.registration import CHANNEL as REGISTRY
 from routing.retention import SHARED, Cutoffs, Due, Group
 from routing.tickets import Status
 
@@ -113,12 +114,14 @@ STEPS: tuple[Step, ...] = (
         lambda c: and_(_ob.c.created_at < c, _ob.c.sent_at.is_not(None), _ob.c.payload != "{}"),
         lambda w: update(_ob).where(w).values(payload="{}"),
     ),
-    Step(  # unsent ones are deleted, so nothing empty or stale is ever sent
+    Step(  # unsent ones are deleted, so nothing empty or stale is ever sent; not a
+        # registration still waiting (ids only, no one's text: the record is built
+        # when it is sent), or the ticket would never be registered
         "outbox.unsent",
         _ob,
         None,
         _ob.c.created_at,
-        lambda c: and_(_ob.c.created_at < c, _ob.c.sent_at.is_(None)),
+        lambda c: and_(_ob.c.created_at < c, _ob.c.sent_at.is_(None), _ob.c.channel != REGISTRY),
         lambda w: delete(_ob).where(w),
     ),
     Step(
