@@ -68,25 +68,23 @@ class SqlIntro:
         }
 
     def mark_done(self, user_id: str, article_id: str, at: datetime) -> bool:
+        return self._set_undone(user_id, article_id, done_at=at)
+
+    def postpone(self, user_id: str, article_id: str, week: int) -> None:
+        self._set_undone(user_id, article_id, later_week=week)
+
+    def _set_undone(self, user_id: str, article_id: str, **values: Any) -> bool:
+        """``values`` on the person's row for the article while it is not done, or on a
+        new row; False when it was done already (or a concurrent insert won)."""
         c = t.intro_items.c
         done = self.conn.execute(
             update(t.intro_items)
             .where(and_(c.user_id == user_id, c.article_id == article_id, c.done_at.is_(None)))
-            .values(done_at=at)
+            .values(**values)
         )
         if done.rowcount == 1:
             return True
-        return self._insert(user_id, article_id, done_at=at)
-
-    def postpone(self, user_id: str, article_id: str, week: int) -> None:
-        c = t.intro_items.c
-        done = self.conn.execute(
-            update(t.intro_items)
-            .where(and_(c.user_id == user_id, c.article_id == article_id, c.done_at.is_(None)))
-            .values(later_week=week)
-        )
-        if done.rowcount == 0:
-            self._insert(user_id, article_id, later_week=week)
+        return self._insert(user_id, article_id, **values)
 
     def _insert(self, user_id: str, article_id: str, **values: Any) -> bool:
         """A new row; False when one is there (done already, or a concurrent insert)."""
