@@ -38,6 +38,7 @@ class ImportFailed(ValueError):
 class ImportProblem:
     row: int | None  # spreadsheet row (header = 1), None for the whole file
     message: str  # Swedish, for the editor
+    unknown_area: bool = False  # the row's area is not in the organisation file
 
     def __str__(self) -> str:
         return f"rad {self.row}: {self.message}" if self.row is not None else self.message
@@ -195,6 +196,11 @@ def import_rows(
             by_name[area_id.casefold()] = area_id
             by_name[_one_line(name).casefold()] = area_id
             by_name.setdefault(slugify(name), area_id)
+            # "IT-drift (tillsammans med grannkommunerna)" is written "IT-drift"
+            short = re.sub(r"\s*\([^)]*\)", " ", _one_line(name)).strip()
+            if short:
+                by_name.setdefault(short.casefold(), area_id)
+                by_name.setdefault(slugify(short), area_id)
     if default_area and areas is None:
         default_area = slugify(default_area) or None
     elif default_area and areas is not None and default_area not in areas:
@@ -231,11 +237,15 @@ def import_rows(
             area = by_name.get(_one_line(raw_area).casefold()) or by_name.get(slugify(raw_area))
             if area is None and default_area:
                 problems.append(
-                    ImportProblem(n, f"okänt område '{raw_area}' – lades i '{default_area}'")
+                    ImportProblem(
+                        n, f"okänt område '{raw_area}' – lades i '{default_area}'", True
+                    )
                 )
                 area = default_area
             elif area is None:
-                problems.append(ImportProblem(n, f"okänt område '{raw_area}' – hoppades över"))
+                problems.append(
+                    ImportProblem(n, f"okänt område '{raw_area}' – hoppades över", True)
+                )
                 continue
         else:
             area = slugify(raw_area)

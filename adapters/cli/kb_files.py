@@ -152,6 +152,9 @@ def kb_import(args: argparse.Namespace) -> int:
     print(f"kolumner: {columns}")
     for problem in result.problems:
         print(f"{source}: {problem}")
+    if areas and any(p.unknown_area for p in result.problems):
+        known = ", ".join(f"{area_id} ({name})" for area_id, name in areas.items())
+        print(f"områdena i organisationsfilen: {known} (ett område skrivs med id eller namn)")
     for path, article in targets:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(article.to_markdown(), encoding="utf-8")

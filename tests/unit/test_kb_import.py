@@ -215,6 +215,8 @@ def test_rows_it_cannot_map_are_reported(
     assert "rad 3: saknar svar" in out
     assert "rad 4" not in out  # an empty row is no problem
     assert "rad 5: okänt område 'Skolförvaltningen' – hoppades över" in out
+    # once, after the rows: which areas there are, so the editor can fix the list
+    assert out.count("områdena i organisationsfilen: hr (HR), it (IT-drift), kansli (Kansli") == 1
     assert "rad 6: saknar område" in out
     assert list(_articles(base)) == ["hr-hur-soker-jag-semester"]
 
@@ -295,3 +297,25 @@ def test_hostile_cells_become_safe_articles(
     assert any(t.startswith("Trasig \ufffd byte i en fråga om sjuklön") for t in by_title)
     assert '=HYPERLINK("http://evil") semester' in by_title  # text, never evaluated
     _lint_passes(base, capsys)
+
+
+def test_an_area_is_known_by_its_name_without_the_part_in_brackets() -> None:
+    """The scaffold names IT "IT-drift (tillsammans med grannkommunerna)"; a list written
+    by people says "IT-drift". A row of it was skipped as an unknown area."""
+    areas = {
+        "it": "IT-drift (tillsammans med grannkommunerna)",
+        "ekonomi": "Ekonomi och upphandling",
+        "kansli": "Kansli och registratur",
+    }
+    result = import_rows(
+        ["fråga", "svar", "område"],
+        [
+            ["Hur beställer jag en dator?", "I IT-portalen.", "IT-drift"],
+            ["Vem attesterar?", "Budgetansvarig chef.", "ekonomi och upphandling "],
+            ["Vem diarieför?", "Registrator.", "Skolförvaltningen"],
+        ],
+        areas=areas,
+    )
+    assert [a.area for a in result.articles] == ["it", "ekonomi"]
+    [problem] = result.problems
+    assert "okänt område 'Skolförvaltningen'" in str(problem)
