@@ -117,11 +117,11 @@ def quality_report(
         held: dict[str, str] = {}
         kept: list[Article] = []
         for a in articles:
-            questions = [q for q in a.questions if q.strip()]
+            questions = _phrasings(a)[1:]  # the title stays: it is the article's headline
             if r >= len(questions):
                 kept.append(a)
                 continue
-            held[a.id] = questions[r]  # the title stays: it is the article's headline
+            held[a.id] = questions[r]
             kept.append(dataclasses.replace(a, questions=tuple(questions[:r] + questions[r + 1 :])))
         if not held:
             break
@@ -181,7 +181,17 @@ def neighbour_questions(
 
 
 def _phrasings(a: Article) -> list[str]:
-    return [p for p in a.phrasings if p.strip()]
+    """The title and each alternate question that says something else than the ones
+    before it: a question repeating the title (as a list imported without a title column
+    has) held out would still be in the base, and be found."""
+    seen: set[str] = set()
+    out = []
+    for p in a.phrasings:
+        key = " ".join(re.findall(r"\w+", p.casefold()))
+        if key and key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def _shared_words(matcher: Matcher, question: str, article: Article | None) -> set[str]:

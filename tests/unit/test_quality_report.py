@@ -71,3 +71,33 @@ def test_kb_report_prints_the_prediction_and_writes_a_work_list(
     assert book["Artiklar"].max_row == 1 + 120
     labels = [row[0].value for row in book["Förutsägelse"].iter_rows()]
     assert "vardagsfrågor som besvaras" in labels
+
+
+def test_a_question_that_repeats_the_title_is_not_held_out_as_if_it_were_new(
+    tiny_base: tuple[Path, Path],
+) -> None:
+    """A list imported without a title column gives each one-row article its question as
+    both title and phrasing. Held out, that phrasing was still in the base as the title,
+    so every such article was "found": a base of them was predicted 100 % right."""
+    arts, org = tiny_base
+    for i, (q, a) in enumerate(
+        [
+            ("Hur ansöker jag om semester?", "I Personec, fyra veckor innan."),
+            ("Vem attesterar fakturor?", "Budgetansvarig chef enligt attestordningen."),
+            ("Hur diarieför jag en handling?", "Skicka den till registrator."),
+        ]
+    ):
+        write_article(
+            arts,
+            f"hr/import{i}.md",
+            f"id: hr-import-{i}\narea: hr\ntitle: {q}\nquestions:\n  - {q}\n"
+            f"  - {q.upper()}\nreviewed: 2026-06-01\n",
+            f"{a}\n",
+        )
+    kb = load_knowledge_base(arts, org)
+    report = quality_report(kb.articles, lambda a: Matcher(a, Analyzer([])))
+    ours = [s for s in report.articles if s.id.startswith("hr-import-")]
+    assert len(ours) == 3
+    assert all(s.asked == 0 for s in ours), [(s.id, s.asked, s.right) for s in ours]
+    assert all(s.phrasings == 1 for s in ours)  # the title, once
+    assert {s.id for s in report.thin} >= {s.id for s in ours}
