@@ -59,6 +59,14 @@ def render(report: QualityReport, top: int) -> list[str]:
         f"  rätt artikel bland valen    {report.share('choice'):6.1%}",
         f"  besvaras fel                {report.share('wrong'):6.1%}",
         f"  skickas vidare              {report.share('routed'):6.1%}",
+    ]
+    untried = [a for a in report.articles if not a.asked]
+    if untried:
+        lines.append(
+            f"  {len(untried)} av {len(report.articles)} artiklar har ingen formulering "
+            "utöver rubriken och ingår inte: skriv fler formuleringar, med egna ord."
+        )
+    lines += [
         "Förutsagt för frågor utanför banken, som ändå besvaras:",
         f"  ett närliggande ämne som saknas {report.predicted_out_of_scope_answered:6.1%} "
         f"(av {report.out_of_scope_asked}: en sjättedel av artiklarna borttagen i taget, "

@@ -101,3 +101,8 @@ def test_a_question_that_repeats_the_title_is_not_held_out_as_if_it_were_new(
     assert all(s.asked == 0 for s in ours), [(s.id, s.asked, s.right) for s in ours]
     assert all(s.phrasings == 1 for s in ours)  # the title, once
     assert {s.id for s in report.thin} >= {s.id for s in ours}
+    from adapters.cli.kb_report import render
+
+    text = "\n".join(render(report, 10))
+    # the prediction says what it leaves out: these articles are untried, not "right"
+    assert f"3 av {len(report.articles)} artiklar har ingen formulering utöver rubriken" in text
