@@ -144,7 +144,7 @@ class ConversationService:
         if msg.unreadable:
             return [Reply(ReplyKind.INFO, t("only_text"))]
         if not text:
-            return [Reply(ReplyKind.INFO, t("empty"))]
+            return [Reply(ReplyKind.INFO, t("empty", example=self.kb.example_question))]
         for attempt in (1, 2):  # a connection dropped since last use fails once, then reconnects
             try:
                 return self._handle_once(msg, text, t)
@@ -342,7 +342,7 @@ class ConversationService:
         analyzer = self.kb.matcher.analyzer
         terms = analyzer.query_terms(question)
         if not terms:  # "hej", "tack", "?": no question to answer or route
-            turn.say(Reply(ReplyKind.INFO, turn.t("say_more")))
+            turn.say(Reply(ReplyKind.INFO, turn.t("say_more", example=self.kb.example_question)))
             return
         language = detect(question)
         if language == "en":  # the frame follows the question where we have its language

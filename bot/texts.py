@@ -11,7 +11,7 @@ SV: dict[str, str] = {
         "Hej! Jag är Stödbot och svarar på frågor om hur saker görs i {municipality}, "
         "inom områdena {areas}. Skriv din fråga med egna ord."
     ),
-    "empty": "Skriv en fråga, till exempel ”hur bokar jag en poolbil?”. Skriv ”hjälp” för fler kommandon.",
+    "empty": "Skriv en fråga, till exempel ”{example}”. Skriv ”hjälp” för fler kommandon.",
     "too_long": (
         "Meddelandet är för långt ({length} tecken, högst {limit}). "
         "Korta ner frågan och skicka den igen – inget av det långa meddelandet har sparats."
@@ -42,7 +42,7 @@ SV: dict[str, str] = {
     "store_unavailable": "Just nu kommer jag inte åt databasen. Försök igen om en liten stund.",
     "not_handled": "Ditt meddelande kunde inte hanteras på grund av ett fel hos boten. Skriv det gärna igen, med andra ord.",
     "score_line": "träff {score:.2f}",
-    "say_more": "Hej! Vad undrar du över? Skriv frågan med några ord, till exempel ”hur bokar jag en poolbil?”.",
+    "say_more": "Hej! Vad undrar du över? Skriv frågan med några ord, till exempel ”{example}”.",
     "too_vague": "Jag förstår inte riktigt. Kan du beskriva frågan med några fler ord? Då letar jag igen, eller skickar den till rätt stödfunktion.",
     "routed": (
         "Jag har skickat frågan till **{area}** "
@@ -316,7 +316,7 @@ EN: dict[str, str] = {
         "Hi! I am Stödbot and I answer questions about how things are done in {municipality}, "
         "in these areas: {areas}. Ask in your own words."
     ),
-    "empty": "Type a question, for example “how do I book a pool car?”. Type “help” for commands.",
+    "empty": "Type a question, for example “{example}”. Type “help” for commands.",
     "too_long": (
         "The message is too long ({length} characters, at most {limit}). "
         "Shorten the question and send it again – nothing of the long message was stored."
@@ -347,7 +347,7 @@ EN: dict[str, str] = {
     "store_unavailable": "I cannot reach the database right now. Please try again in a moment.",
     "not_handled": "Your message could not be handled because of an error in the bot. Please write it again, in other words.",
     "score_line": "match {score:.2f}",
-    "say_more": "Hi! What would you like to know? Ask in a few words, for example “how do I book a pool car?”.",
+    "say_more": "Hi! What would you like to know? Ask in a few words, for example “{example}”.",
     "too_vague": "I do not quite understand. Could you describe the question in a few more words? Then I will search again, or pass it to the right support area.",
     "routed": (
         "I have passed the question to **{area}** "

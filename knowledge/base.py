@@ -32,6 +32,23 @@ class KnowledgeBase:
     def article(self, article_id: str) -> Article | None:
         return self.matcher.article(article_id)
 
+    @property
+    def example_question(self) -> str:
+        """A question this base answers, to show how to ask ("skriv till exempel …"): the
+        shortest phrasing of four words or more that is written as a question (capital letter first, question mark last), first
+        letter lower case. Drawn from the base, so an imported one does not suggest a
+        question about the example municipality's pool cars."""
+        asked = [
+            p.strip()
+            for a in sorted(self.articles, key=lambda a: a.id)
+            for p in a.phrasings
+            if p.strip().endswith("?") and len(p.split()) >= 4 and p[:1].isupper()
+        ]
+        if not asked:
+            asked = [a.title for a in self.articles if a.title.strip()] or ["…"]
+        best = min(asked, key=len)
+        return best[:1].lower() + best[1:]
+
 
 CALIBRATION_FILE = "calibration.json"
 

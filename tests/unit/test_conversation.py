@@ -181,3 +181,25 @@ def test_a_question_in_another_language_is_asked_back_with_a_line_in_that_langua
     (swedish,) = chat.say("jag har glömt mitt lösenord")
     assert swedish.kind is ReplyKind.ANSWER and "ruotsiksi" not in swedish.text
     assert "Swedish" not in swedish.text
+
+
+def test_the_example_question_in_a_greeting_is_from_the_base_in_use(tmp_path: Path) -> None:
+    """An imported base about schools was told "till exempel ”hur bokar jag en
+    poolbil?”", a question about the example municipality's cars it cannot answer."""
+    from tests.conftest import ORG_YAML, sqlite_store, write_article
+
+    arts = tmp_path / "articles"
+    write_article(
+        arts,
+        "hr/semester.md",
+        "id: hr-semester\narea: hr\ntitle: Semester\nquestions:\n"
+        "  - Hur ansöker jag om semester?\n  - semester ansökan\n",
+    )
+    org = tmp_path / "organisation.yaml"
+    org.write_text(ORG_YAML, encoding="utf-8")
+    kb = load_knowledge_base(arts, org)
+    chat = Chat(kb, sqlite_store(tmp_path / "s.db"))
+    for said in ("hej", "   "):
+        [reply] = chat.say(said)
+        assert "”hur ansöker jag om semester?”" in reply.text, reply.text
+        assert "poolbil" not in reply.text
