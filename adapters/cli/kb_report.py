@@ -74,8 +74,11 @@ def render(report: QualityReport, top: int) -> list[str]:
         f"  vardagsfrågor                   {report.predicted_everyday_answered:6.1%} "
         f"(av {report.everyday_asked})",
         "Frågor om andra myndigheters ärenden hamnar oftast mellan de två.",
-        "Verkliga frågor är oftast längre från formuleringarna än de är från varandra: "
-        "se siffrorna som ett tak.",
+        "Verkliga frågor kan hamna en bra bit över eller under: här prövas varje formulering "
+        "utan sig själv, och hur nära artikelns andra formuleringar riktiga frågor ligger "
+        "vet bara frågorna. Jämför artiklar med varandra och banken med sig själv före och "
+        "efter en ändring; mät med riktiga frågor (stodbot eval questions) innan ni lovar "
+        "en siffra.",
         "",
         "Artiklar som hittas sämst (rätt av prövade, + bland valen, → kom först i stället):",
     ]
