@@ -225,7 +225,9 @@ def main() -> None:
             if args.blind:
                 ins, out, misses = blind(articles, embeddings, calibration)
                 cells = [pct(ins, k) for k in (*RANK, *IN_SCOPE)]
-                answered = f"{100 * out['answered'] / sum(out.values()):.1f} (of {sum(out.values())})"
+                answered = (
+                    f"{100 * out['answered'] / sum(out.values()):.1f} (of {sum(out.values())})"
+                )
                 print(f"| {mode} | {calibration} | {' | '.join(cells)} | {answered} |", flush=True)
                 if args.show:
                     print("\n".join(misses))
@@ -242,7 +244,10 @@ def main() -> None:
             if args.show:
                 print("\n".join(misses))
     if args.blind:
-        print(f"columns: semantic, answer models, {', '.join((*RANK, *IN_SCOPE))}, out of scope answered")
+        print(
+            f"columns: semantic, answer models, {', '.join((*RANK, *IN_SCOPE))}, "
+            "out of scope answered"
+        )
         return
     print("\nin scope: % of 200 held-out phrasings (top 1 / top 3: the ranking alone, before")
     print("the answer models decide)")

@@ -35,9 +35,9 @@ class KnowledgeBase:
     @property
     def example_question(self) -> str:
         """A question this base answers, to show how to ask ("skriv till exempel …"): the
-        shortest phrasing of four words or more that is written as a question (capital letter first, question mark last), first
-        letter lower case. Drawn from the base, so an imported one does not suggest a
-        question about the example municipality's pool cars."""
+        shortest phrasing of four words or more written as a question (a capital letter
+        first, a question mark last), first letter lower case. Drawn from the base, so an
+        imported one does not suggest a question about the example municipality's cars."""
         asked = [
             p.strip()
             for a in sorted(self.articles, key=lambda a: a.id)

@@ -237,9 +237,7 @@ def import_rows(
             area = by_name.get(_one_line(raw_area).casefold()) or by_name.get(slugify(raw_area))
             if area is None and default_area:
                 problems.append(
-                    ImportProblem(
-                        n, f"okänt område '{raw_area}' – lades i '{default_area}'", True
-                    )
+                    ImportProblem(n, f"okänt område '{raw_area}' – lades i '{default_area}'", True)
                 )
                 area = default_area
             elif area is None:

@@ -43,8 +43,8 @@ def lint(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
                     Problem(
                         _path(p),
                         _line(p, i),
-                        f"question {question!r} has only stop words, so it can never match: "
-                        'write what it is about ("tack, det löste sig" → leave it out; '
+                        f"frågan {question!r} har bara småord och kan aldrig matcha: skriv vad den "
+                        'handlar om ("tack, det löste sig" → ta bort den; '
                         '"ok" → "är det ok att ta med privat fika till jobbet?")',
                     )
                 )
@@ -55,7 +55,7 @@ def lint(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
                     Problem(
                         _path(p),
                         _line(p, i),
-                        f"the same question is in '{seen[0].article.id}' "
+                        f"samma fråga finns i '{seen[0].article.id}' "
                         f"({_path(seen[0])}:{_line(seen[0], seen[1])}): {question!r}",
                     )
                 )
@@ -83,7 +83,7 @@ def lint(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
                         Problem(
                             _path(p),
                             _line(p, i),
-                            f"near-duplicate of a question in '{oid}' "
+                            f"nästan samma som en fråga i '{oid}' "
                             f"({_path(op)}:{_line(op, j)}): "
                             f"{p.article.questions[i]!r} ~ {op.article.questions[j]!r}",
                             "warning",
@@ -95,20 +95,25 @@ def lint(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
         for ref in p.article.follow_up:
             if ref not in ids:
                 problems.append(
-                    Problem(
-                        _path(p), _line(p, key="follow_up"), f"follow-up '{ref}' does not exist"
-                    )
+                    Problem(_path(p), _line(p, key="follow_up"), f"follow_up '{ref}' finns inte")
                 )
         reviewed = p.article.reviewed
         if reviewed is None:
-            problems.append(Problem(_path(p), _line(p, key="id"), "no 'reviewed' date", "warning"))
+            problems.append(
+                Problem(
+                    _path(p),
+                    _line(p, key="id"),
+                    "inget datum i 'reviewed' (när artikeln senast granskades)",
+                    "warning",
+                )
+            )
         elif reviewed + REVIEW_INTERVAL < today:
             due = reviewed + REVIEW_INTERVAL
             problems.append(
                 Problem(
                     _path(p),
                     _line(p, key="reviewed"),
-                    f"past its review date: reviewed {reviewed}, due {due}",
+                    f"dags att granska igen: granskad {reviewed}, senast {due}",
                     "warning",
                 )
             )
@@ -132,8 +137,8 @@ def _intro_path(parsed: Sequence[ParsedArticle]) -> list[Problem]:
                     Problem(
                         _path(p),
                         _line(p, key="intro"),
-                        f"intro week {week} has {len(on)} articles (at most "
-                        f"{INTRO_WEEK_MOST} read well in a week): {ids}",
+                        f"introduktionsvecka {week} har {len(on)} artiklar (högst "
+                        f"{INTRO_WEEK_MOST} hinns med på en vecka): {ids}",
                         "warning",
                     )
                 )
@@ -145,8 +150,8 @@ def _intro_path(parsed: Sequence[ParsedArticle]) -> list[Problem]:
                 Problem(
                     _path(first),
                     _line(first, key="intro"),
-                    f"intro week {week} has no articles: that Monday sends no checklist "
-                    f"(the path has {last} weeks)",
+                    f"introduktionsvecka {week} har inga artiklar: den måndagen skickas ingen "
+                    f"checklista (introduktionen är {last} veckor)",
                     "warning",
                 )
             )

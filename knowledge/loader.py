@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,8 @@ class Problem:
     severity: str = "error"  # "error" skips the article; "warning" keeps it
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        label = {"error": "fel", "warning": "varning"}.get(self.severity, self.severity)
+        return f"{self.path}:{self.line}: {label}: {self.message}"
 
 
 class OrganisationError(ValueError):
@@ -93,22 +95,24 @@ def parse_article(path: Path) -> ParsedArticle | Problem:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return Problem(path, 1, f"cannot read file: {exc}")
+        return Problem(path, 1, f"filen går inte att läsa: {exc}")
     split = _front_matter(text)
     if split is None:
-        return Problem(path, 1, "no YAML front matter (the file must start with a '---' block)")
+        return Problem(
+            path, 1, "inget huvud i YAML (filen ska börja med ett block mellan '---'-rader)"
+        )
     source, body, _ = split
     try:
         data = yaml.load(source, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        return Problem(path, line, f"invalid YAML: {getattr(exc, 'problem', exc)}")
+        return Problem(path, line, f"felaktig YAML: {getattr(exc, 'problem', exc)}")
     if not isinstance(data, dict):
-        return Problem(path, 2, "front matter must be a mapping of keys")
+        return Problem(path, 2, "huvudet ska bestå av nycklar med värden (nyckel: värde)")
     keys, qlines = _key_lines(source)
     if not body.strip():
-        return Problem(path, len(text.splitlines()) or 1, "empty answer (the body is empty)")
+        return Problem(path, len(text.splitlines()) or 1, "svaret är tomt (inget under huvudet)")
     try:
         meta = ArticleIn.model_validate(data)
     except ValidationError as exc:
@@ -116,7 +120,7 @@ def parse_article(path: Path) -> ParsedArticle | Problem:
         key = str(err["loc"][0]) if err["loc"] else ""
         line = keys.get(key, 2)
         where = ".".join(str(p) for p in err["loc"])
-        return Problem(path, line, f"{where}: {err['msg']}")
+        return Problem(path, line, f"{where}: {_in_swedish(err)}")
     article = Article(
         id=meta.id,
         area=meta.area,
@@ -132,6 +136,29 @@ def parse_article(path: Path) -> ParsedArticle | Problem:
         source=path,
     )
     return ParsedArticle(article, keys, qlines)
+
+
+# What an editor is told for the schema's most common complaints (pydantic's own
+# message, in English, for the rest).
+_SCHEMA_SV = {
+    "missing": "saknas",
+    "extra_forbidden": "okänd nyckel (stavfel?)",
+    "too_short": "får inte vara tom",
+    "string_too_short": "får inte vara tom",
+    "string_pattern_mismatch": "bara a–z, 0–9 och bindestreck, med liten bokstav först",
+    "string_type": "ska vara en text",
+    "list_type": "ska vara en lista (rader som börjar med '- ')",
+    "date_from_datetime_parsing": "ska vara ett datum, ÅÅÅÅ-MM-DD",
+    "date_parsing": "ska vara ett datum, ÅÅÅÅ-MM-DD",
+    "date_type": "ska vara ett datum, ÅÅÅÅ-MM-DD",
+    "int_parsing": "ska vara ett heltal",
+}
+
+
+def _in_swedish(err: Mapping[str, Any]) -> str:
+    if err.get("type") == "value_error" and str(err.get("msg", "")).endswith("empty question"):
+        return "en tom fråga"
+    return _SCHEMA_SV.get(str(err.get("type")), str(err.get("msg", "")))
 
 
 @dataclass(frozen=True)
@@ -159,11 +186,13 @@ def load_articles(root: Path, area_ids: frozenset[str] | None = None) -> LoadRes
         art = result.article
         if area_ids is not None and art.area not in area_ids:
             line = result.key_lines.get("area", 2)
-            problems.append(Problem(path, line, f"unknown area '{art.area}'"))
+            problems.append(
+                Problem(path, line, f"okänt område '{art.area}' (finns inte i organisationsfilen)")
+            )
             continue
         if art.id in seen:
             line = result.key_lines.get("id", 2)
-            problems.append(Problem(path, line, f"duplicate id '{art.id}' (also {seen[art.id]})"))
+            problems.append(Problem(path, line, f"id '{art.id}' finns redan ({seen[art.id]})"))
             continue
         seen[art.id] = path
         parsed.append(result)

@@ -62,7 +62,7 @@ def test_lint_exit_code_follows_errors(
     assert main(["kb", "lint"]) == 0
     write_article(tmp_path / "a", "bad.md", "id: hr-bad\narea: nope\ntitle: X\nquestions: [Y?]\n")
     assert main(["kb", "lint"]) == 1
-    assert "bad.md:3: error: unknown area 'nope'" in capsys.readouterr().out
+    assert "bad.md:3: fel: okänt område 'nope'" in capsys.readouterr().out
 
 
 def test_eval_questions_prints_shares(capsys: pytest.CaptureFixture[str]) -> None:

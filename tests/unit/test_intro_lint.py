@@ -31,18 +31,18 @@ def test_a_crowded_week_and_a_gap_are_warnings(tiny_base: tuple[Path, Path]) -> 
         _with_intro(arts, 1, n)
     _with_intro(arts, 3, 1)
     problems = lint(load_knowledge_base(arts, org), today=date(2026, 11, 26))
-    intro = [p for p in problems if "intro week" in p.message]
+    intro = [p for p in problems if "introduktionsvecka" in p.message]
     assert {p.severity for p in intro} == {"warning"}
-    assert sum("intro week 1 has 4 articles" in p.message for p in intro) == 4
-    assert [p.message.split(":")[0] for p in intro if "no articles" in p.message] == [
-        "intro week 2 has no articles"
+    assert sum("introduktionsvecka 1 har 4 artiklar" in p.message for p in intro) == 4
+    assert [p.message.split(":")[0] for p in intro if "inga artiklar" in p.message] == [
+        "introduktionsvecka 2 har inga artiklar"
     ]
     assert all(p.line == 8 for p in intro)  # the intro: line of each file
 
 
 def test_the_example_path_lints_clean(example_kb: KnowledgeBase) -> None:
     problems = lint(example_kb, today=date(2026, 11, 26))
-    assert not [p for p in problems if "intro week" in p.message]
+    assert not [p for p in problems if "introduktionsvecka" in p.message]
     weeks = sorted(a.intro.week for a in example_kb.articles if a.intro)
     assert set(weeks) == set(range(1, 13)) and len(weeks) == 33
 

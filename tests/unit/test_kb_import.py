@@ -126,7 +126,7 @@ def test_reviewed_date_is_written_and_lint_stops_asking_for_one(
     assert main(["kb", "import", str(src), "--out", str(base)]) == 0
     capsys.readouterr()
     main(["kb", "lint"])
-    assert "no 'reviewed' date" in capsys.readouterr().out  # without: one warning each
+    assert "inget datum i 'reviewed'" in capsys.readouterr().out  # without: one warning each
     first = set(_articles(base))
     args = ["kb", "import", str(src), "--out", str(base), "--force", "--reviewed", "2026-11-30"]
     assert main(args) == 0

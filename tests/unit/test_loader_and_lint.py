@@ -16,7 +16,7 @@ def test_broken_article_is_skipped_and_the_rest_loads(tiny_base: tuple[Path, Pat
     write_article(arts, "hr/broken.md", "id: hr-broken\narea: hr\ntitle: [unclosed\n")
     kb = load_knowledge_base(arts, org)
     assert {a.id for a in kb.articles} == {"hr-lonespec", "it-dator", "kansli-diarium"}
-    assert any("broken.md" in str(p.path) and "invalid YAML" in p.message for p in kb.problems)
+    assert any("broken.md" in str(p.path) and "felaktig YAML" in p.message for p in kb.problems)
 
 
 def test_lint_names_file_and_line_of_planted_errors(tiny_base: tuple[Path, Path]) -> None:
@@ -55,14 +55,14 @@ def test_lint_names_file_and_line_of_planted_errors(tiny_base: tuple[Path, Path]
         )
 
     assert has("hr/schema.md", 5, "questions"), text
-    assert has("x/unknown.md", 3, "unknown area 'ekonomi'"), text
-    assert has("it/dup.md", 7, "same question is in 'hr-lonespec'"), text
-    assert has("it/dup.md", 8, "follow-up 'finns-inte' does not exist"), text
-    assert has("it/dup.md", 9, "past its review date"), text
+    assert has("x/unknown.md", 3, "okänt område 'ekonomi'"), text
+    assert has("it/dup.md", 7, "samma fråga finns i 'hr-lonespec'"), text
+    assert has("it/dup.md", 8, "follow_up 'finns-inte' finns inte"), text
+    assert has("it/dup.md", 9, "dags att granska igen"), text
     assert any(
         str(p.path).endswith("kansli/near.md") or "kansli-near" in p.message
         for p in problems
-        if "near-duplicate" in p.message
+        if "nästan samma som" in p.message
     ), text
 
 
@@ -98,4 +98,4 @@ def test_a_phrasing_of_stop_words_only_says_what_to_do(tiny_base: tuple[Path, Pa
     problems = [p for p in lint(load_knowledge_base(arts, org)) if p.path.name == "tack.md"]
     (problem,) = problems
     assert problem.line == 6 and "'ok'" in problem.message  # "---" is line 1
-    assert "only stop words" in problem.message and "write what it is about" in problem.message
+    assert "bara småord" in problem.message and "skriv vad den" in problem.message
