@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from knowledge.masking import mask
+from knowledge.masking import mask, mask_messages
 from knowledge.model import Organisation
 from routing.ports import Tx
 
@@ -198,7 +198,8 @@ class Roles:
 
 def released(record: Record, names: Iterable[str]) -> Record:
     """The version to release after the secrecy review: every text masked (``mask``
-    with the organisation's ``names``) and every person's id a role."""
+    with the organisation's ``names``; each person's texts together, ``mask_messages``)
+    and every person's id a role."""
     known = tuple(names)
     role = Roles(record.asker)
     for user in (*(e.actor for e in record.entries), record.claimed_by):
@@ -211,17 +212,42 @@ def released(record: Record, names: Iterable[str]) -> Record:
     def text(value: str | None) -> str | None:
         return None if value is None else mask(role.in_text(value), known)
 
+    # Each person's texts in order (the asker's question first) are masked as one: what
+    # they split over two messages ("850312", then "-2384") is found across them.
+    texts = [record.question, *(e.text for e in record.entries)]
+    authors = [record.asker, *(e.actor for e in record.entries)]
+    masked = [text(x) for x in texts]
+    chains: dict[str, list[int]] = {}
+    for i, (author, value) in enumerate(zip(authors, texts, strict=True)):
+        if value:
+            chains.setdefault(author, []).append(i)
+    for chain in chains.values():
+        parts = [role.in_text(texts[i] or "") for i in chain]
+        for i, done in zip(chain, mask_messages(parts, known), strict=True):
+            masked[i] = done
+    question, entry_texts = masked[0], masked[1:]
+    # A transfer's reason is its event's text after "hr → it: ", masked with it.
+    reasons: dict[tuple[datetime, str], str] = {}
+    for e, shown in zip(record.entries, entry_texts, strict=True):
+        if e.kind == "transfer" and (found := _TRANSFER.match(shown or "")):
+            reasons[(e.at, e.actor)] = found["reason"]
+
     return replace(
         record,
         asker=ASKER_ROLE,
         claimed_by=role(record.claimed_by),
-        question=text(record.question),
+        question=question,
         entries=tuple(
-            replace(e, actor=role(e.actor) or "", text=text(e.text)) for e in record.entries
+            replace(e, actor=role(e.actor) or "", text=done)
+            for e, done in zip(record.entries, entry_texts, strict=True)
         ),
         status_changes=tuple(replace(c, actor=role(c.actor) or "") for c in record.status_changes),
         transfers=tuple(
-            replace(t, actor=role(t.actor) or "", reason=text(t.reason) or "")
+            replace(
+                t,
+                actor=role(t.actor) or "",
+                reason=reasons.get((t.at, t.actor), text(t.reason) or ""),
+            )
             for t in record.transfers
         ),
         audit=tuple(replace(a, actor=role(a.actor) or "") for a in record.audit),
