@@ -659,7 +659,7 @@ class ConversationService:
         area = self.org.area(ticket.area_id)
         if area is not None:
             said = self.texts()("info_from_asker", ticket=ticket.id, text=preview(text))
-            turn.notify_all(area_notice(area, said))
+            turn.notify_all(area_notice(area, said, ticket.id))
 
     def _ticket_feedback(
         self, turn: Turn, ticket_id: int, solved: bool, keep_state: bool = False

@@ -63,6 +63,23 @@ class Logged:
 
 
 @dataclass(frozen=True)
+class Message:
+    """A message the bot sent (or has still to send) about the ticket: the receipt, a
+    notice to the asker, a card or notice in the area's room, an escalation, a
+    registration. ``to``: the person (``person``), else the room, channel or registry;
+    ``text`` None once retention has emptied it, and for a registration (the record
+    itself is what is sent)."""
+
+    at: datetime
+    sent_at: datetime | None
+    channel: str
+    to: str
+    person: bool
+    kind: str
+    text: str | None
+
+
+@dataclass(frozen=True)
 class Record:
     ticket_id: int
     municipality: str
@@ -91,6 +108,7 @@ class Record:
     transfers: tuple[Transfer, ...]
     masked: bool = False
     audit: tuple[Logged, ...] = ()  # every audit entry about it: exports, notes, ratings
+    messages: tuple[Message, ...] = ()  # what the bot sent about it (expedierat)
 
 
 def _loads(value: str | None) -> dict[str, object]:
@@ -135,6 +153,18 @@ def build(tx: Tx, org: Organisation, ticket_id: int) -> Record | None:
                     str(new["status"]),
                 )
             )
+    messages = tuple(
+        Message(
+            m.created_at or ticket.created_at,
+            m.sent_at,
+            m.channel,
+            m.user_id or m.conversation_id,
+            m.user_id is not None,
+            m.kind,
+            text if isinstance(text := m.payload.get("text"), str) else None,
+        )
+        for m in tx.outbox.about_ticket(ticket_id)
+    )
     areas = [ticket.original_area_id]
     for t in transfers:
         areas.extend(x for x in (t.from_area, t.to_area) if x not in areas)
@@ -169,6 +199,7 @@ def build(tx: Tx, org: Organisation, ticket_id: int) -> Record | None:
         status_changes=tuple(sorted(changes, key=lambda c: c.at)),
         transfers=tuple(transfers),
         audit=tuple(logged),
+        messages=messages,
     )
 
 
@@ -207,6 +238,8 @@ def released(record: Record, names: Iterable[str]) -> Record:
     for user in (*(c.actor for c in record.status_changes), *(t.actor for t in record.transfers)):
         role(user)
     for user in (a.actor for a in record.audit):
+        role(user)
+    for user in (m.to for m in record.messages if m.person):
         role(user)
 
     def text(value: str | None) -> str | None:
@@ -251,5 +284,9 @@ def released(record: Record, names: Iterable[str]) -> Record:
             for t in record.transfers
         ),
         audit=tuple(replace(a, actor=role(a.actor) or "") for a in record.audit),
+        messages=tuple(
+            replace(m, to=(role(m.to) if m.person else text(m.to)) or "", text=text(m.text))
+            for m in record.messages
+        ),
         masked=True,
     )

@@ -381,6 +381,8 @@ def _outbox_item(r: Any) -> OutboxItem:
         txn_id=r["txn_id"],
         created_at=r["created_at"],
         attempts=r["attempts"],
+        ticket_id=r["ticket_id"],
+        sent_at=r["sent_at"],
     )
 
 
@@ -502,6 +504,13 @@ class SqlOutbox:
         ).scalar_one_or_none()
         data = json.loads(raw) if raw else None
         return dict(data) if data else None  # "{}": emptied by retention
+
+    def about_ticket(self, ticket_id: int) -> list[OutboxItem]:
+        c = t.outbox.c
+        rows = self.conn.execute(
+            select(t.outbox).where(c.ticket_id == ticket_id).order_by(c.id)
+        ).mappings()
+        return [_outbox_item(r) for r in rows]
 
 
 class AuditKeyMissing(RuntimeError):

@@ -235,17 +235,12 @@ def test_person_extract_shows_who_had_their_ticket_out(
     ), data["audit_log"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the messages the bot sent about the ticket (the receipt 'som ärende 1' with "
-    "its deadline, the answer notices, the escalation to the lead) are expedierade "
-    "handlingar but only in the outbox, unlinked to the ticket. Fix: a ticket_id column "
-    "on outbox rows queued for a ticket, and the record's 'meddelanden' from it (texts "
-    "masked in the released version)",
-)
 def test_the_export_holds_the_messages_sent_about_the_ticket(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The messages the bot sent about the ticket (the receipt 'som ärende 1' with its
+    deadline, the answer notices, the escalation to the lead) are expedierade handlingar,
+    but were only in the outbox, unlinked to the ticket."""
     from adapters.cli.main import main
 
     assert main(["records", "export", "--ticket", "1", "--out", str(tmp_path / "a")]) == 0
@@ -325,3 +320,37 @@ def test_an_uncaught_exception_reaches_stderr_masked(where: str) -> None:
     )
     assert "RuntimeError" in done.stderr  # it was reported
     assert "19850312-2384" not in done.stderr and "070-123 45 67" not in done.stderr
+
+
+def test_the_masked_export_holds_the_answer_sent_to_the_asker_masked(
+    example_kb: KnowledgeBase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What the desk sends on a staff command (the claim and the answer, to the asker)
+    is in the ticket's export, and only that ticket's: its text masked and its
+    recipient a role in the released version. The staff member's own confirmation
+    ('Svaret är skickat …') repeats the history and is not one of them."""
+    from adapters.cli.main import main
+    from tests.unit.records_world import IT
+
+    env(monkeypatch, tmp_path / "stodbot.db")
+    w = World(example_kb, sqlite_store(tmp_path / "stodbot.db"))
+    first = w.ticket(MANAGER, IT_QUESTION)
+    w.ticket("@bo.chef:exempelkommun.se", IT_QUESTION)  # ticket 2: its receipt is not 1's
+    w.say(IT, f"ta {first}")
+    w.say(IT, f"svara {first} Ring mig på 070-123 45 67 så löser vi det")
+    out = tmp_path / "ut"
+    assert main(["records", "export", "--ticket", "1", "--masked", "--out", str(out)]) == 0
+    data = json.loads((out / "arende-1-maskerad.json").read_text(encoding="utf-8"))
+    sent = data["meddelanden"]
+    assert [m["till"] for m in sent] == ["Frågeställaren"] * 3, sent
+    assert "som ärende **1**" in sent[0]["text"] and "har tagit ditt ärende" in sent[1]["text"]
+    assert "Ring mig på [telefon]" in sent[2]["text"]
+    shown = json.dumps(data, ensure_ascii=False)
+    assert (
+        "070-123" not in shown and "ärende **2**" not in shown and "Svaret är skickat" not in shown
+    )
+    html = (out / "arende-1-maskerad.html").read_text(encoding="utf-8")
+    assert "<h2>Meddelanden</h2>" in html and "Ring mig på [telefon]" in html
