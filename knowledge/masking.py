@@ -305,6 +305,17 @@ def has_personnummer(text: str | None) -> bool:
     return bool(text) and any(f.kind == "personnummer" for f in find(text or ""))
 
 
+def mentioned(display_names: Iterable[str], texts: Iterable[str | None]) -> list[str]:
+    """The ``display_names`` that ``texts`` mention: a word of the name (two letters or
+    more) is a word of the texts, in any case and however composed."""
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"\w{2,}", unicodedata.normalize("NFC", text).casefold()))
+
+    said = words(" ".join(t for t in texts if t))
+    return [n for n in display_names if n and words(n) & said]
+
+
 def known_names(org: Organisation, extra: Iterable[str] = ()) -> tuple[str, ...]:
     """The people's names the organisation file gives: each area's lead ("HR-chef
     Maria Lindqvist" gives "Maria Lindqvist"), each partner's local contact, and the

@@ -124,6 +124,9 @@ class PeopleRepo(Protocol):
 
     def set_display_name(self, user_id: str, name: str, at: datetime) -> None: ...
 
+    def display_names(self) -> list[str]:
+        """Every display name stored, once each (to mask them where text is shown)."""
+
     def direct(self, user_id: str) -> Direct | None:
         """Where the person last wrote to the bot alone (not in a shared room), or None."""
 

@@ -77,6 +77,13 @@ class SqlPeople:
     def set_display_name(self, user_id: str, name: str, at: datetime) -> None:
         self._set(user_id, at, display_name=name)
 
+    def display_names(self) -> list[str]:
+        c = t.people.c
+        rows = self.conn.execute(
+            select(c.display_name).where(c.display_name.is_not(None)).distinct()
+        ).scalars()
+        return sorted(n for n in rows if n)
+
     def direct(self, user_id: str) -> Direct | None:
         p = t.people.c
         row = self.conn.execute(

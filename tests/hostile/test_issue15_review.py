@@ -270,16 +270,11 @@ async def test_one_registration_that_cannot_be_built_does_not_stop_the_others(
         assert row.attempts == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the weekly gap example is masked with the organisation file's names only: "
-    "the asker's own display name (people.display_name, which the bot knows) stays. "
-    "Fix: a People.display_names() port method; load_summary passes the display names "
-    "that the chosen examples mention to build_summary/_gaps, and known_names(org, them)",
-)
 def test_the_weekly_gap_example_masks_the_askers_own_name(
     example_kb: KnowledgeBase, sql_store: object
 ) -> None:
+    """The weekly gap example was masked with the organisation file's names only: the
+    asker's own display name (people.display_name, which the bot knows) stayed."""
     from bot.reports import load_summary
     from routing.report import week_of
     from tests.unit.test_masking_flows import ASKER, HR_STAFF, NOW, Chat
