@@ -38,7 +38,9 @@ def status_text(t: Texts, ticket: Ticket, name: Names = str, asker: bool = False
 
 
 def to_sender(msg: IncomingMessage, reply: Reply, dedupe_key: str | None = None) -> Outgoing:
-    """A reply to whoever sent ``msg``, in the same conversation."""
+    """A reply to whoever sent ``msg``, in the same conversation. A ticket's receipt
+    (its number and the time promised) is one of the ticket's messages; a confirmation
+    or a view of a ticket is not: what it says is in the ticket's history."""
     return Outgoing(
         channel=msg.channel,
         conversation_id=msg.conversation.conversation_id,
@@ -47,6 +49,7 @@ def to_sender(msg: IncomingMessage, reply: Reply, dedupe_key: str | None = None)
         kind="reply",
         payload=reply.to_payload(),
         dedupe_key=dedupe_key,
+        ticket_id=reply.ticket_id if reply.kind is ReplyKind.ROUTED else None,
     )
 
 
@@ -74,6 +77,7 @@ def to_asker(
         user_id=ticket.asker_id,
         kind=kind,
         payload=reply.to_payload(),
+        ticket_id=ticket.id,
     )
 
 
@@ -116,6 +120,7 @@ def ask_rating_later(tx: Tx, ticket: Ticket, at: datetime, closed: str) -> None:
             user_id=ticket.asker_id,
             kind="notice",
             payload=replace(reply, kind=ReplyKind.NOTICE).to_payload(),
+            ticket_id=ticket.id,
         ),
         at,
     )
@@ -174,10 +179,17 @@ def await_ticket_feedback(tx: Tx, ticket: Ticket, at: object) -> None:
     tx.states.put(key, state.to_dict(), at)  # type: ignore[arg-type]
 
 
-def area_notice(area: Area, text: str) -> list[Outgoing]:
-    """A message to the area's room and channel (a new draft for its lead, say)."""
+def area_notice(area: Area, text: str, ticket_id: int | None = None) -> list[Outgoing]:
+    """A message to the area's room and channel (a new draft for its lead, say; what an
+    asker added to ticket ``ticket_id``)."""
     return [
-        Outgoing(channel=ch, conversation_id=room, kind="notice", payload={"text": text})
+        Outgoing(
+            channel=ch,
+            conversation_id=room,
+            kind="notice",
+            payload={"text": text},
+            ticket_id=ticket_id,
+        )
         for ch, room in _destinations(area)
     ]
 
@@ -264,7 +276,7 @@ def ticket_card(
     payload["language"] = t.language  # the card's buttons: the organisation's language
     payload["card"] = card_view(org, ticket, t, update=kind != "ticket_card", name=name)
     return [
-        Outgoing(channel=ch, conversation_id=room, kind=kind, payload=payload)
+        Outgoing(channel=ch, conversation_id=room, kind=kind, payload=payload, ticket_id=ticket.id)
         for ch, room in _destinations(area)
     ]
 
@@ -279,7 +291,13 @@ def moved_card(org: Organisation, ticket: Ticket, from_area: str, t: Texts) -> l
     payload["status"] = "moved"
     payload["card"] = {"title": text.replace("**", ""), "facts": []}
     return [
-        Outgoing(channel=ch, conversation_id=room, kind="ticket_update", payload=payload)
+        Outgoing(
+            channel=ch,
+            conversation_id=room,
+            kind="ticket_update",
+            payload=payload,
+            ticket_id=ticket.id,
+        )
         for ch, room in _destinations(old)
         if (ch, room) not in _destinations(new)
     ]
@@ -308,6 +326,7 @@ def escalation(org: Organisation, ticket: Ticket, t: Texts) -> list[Outgoing]:
             payload=payload,
             user_id=area.lead_user,
             dedupe_key=f"escalation:{ticket.id}:{ch}",
+            ticket_id=ticket.id,
         )
         for ch, room in places
     ]

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.intro.progress import HR_AREA, progress_in
-from knowledge.masking import known_names, mask
+from knowledge.masking import mask
+from routing.names import names_to_mask
 from routing.policy import Role
 from routing.ports import AuditEntry, QuestionRow, Tx
 from routing.report import week_bounds
@@ -32,10 +33,14 @@ def load_summary(
     now = now or service.clock()
     first, _ = week_bounds(previous_weeks(week)[0])
     _, end = week_bounds(week)
+    start, _ = week_bounds(week)
     with service.store.transaction() as tx:
         questions = tx.questions.between(first, end + COME_BACK)
         tickets = tx.tickets.created_between(first, end)
         viewer_areas = service.desk.text_areas(tx, viewer, now, "report") if viewer else []
+        # the examples come from the week's questions: the names they may mention
+        week_texts = [q.text for q in questions if start <= q.asked_at < end]
+        names = names_to_mask(service.org, tx.people, week_texts) if viewer_areas else None
     analyzer = service.kb.matcher.analyzer
     return build_summary(
         service.org,
@@ -47,6 +52,7 @@ def load_summary(
         now,
         normalise=lambda text: " ".join(analyzer.surface(text)),
         viewer_areas=viewer_areas,
+        names=names,
     )
 
 
@@ -99,7 +105,12 @@ def load_yearly(
         **more,
     )
     if lead_version:  # the free text of the lead's version, masked for personal data
-        names = known_names(service.org)
+        examples = [g.example for g in yearly.gaps if g.example]
+        if tx is None:
+            with service.store.transaction() as own:
+                names = names_to_mask(service.org, own.people, examples)
+        else:
+            names = names_to_mask(service.org, tx.people, examples)
         yearly = replace(
             yearly,
             gaps=tuple(

@@ -38,12 +38,13 @@ from bot.texts import IN_SWEDISH, NO, YES, Texts
 from bot.turn import Turn
 from knowledge.base import KnowledgeBase
 from knowledge.language import detect
-from knowledge.masking import known_names, mask
+from knowledge.masking import mask
 from knowledge.matcher import Outcome, Result, Thresholds
 from knowledge.model import Area, Article
 from knowledge.phrasings import PhrasingError
 from routing.calendar import BusinessCalendar
 from routing.desk import Desk
+from routing.names import names_to_mask
 from routing.ports import Direct, QuestionEntry, Store, StoreUnavailable, Tx
 from routing.roles import OrganisationRoles, Roles
 from routing.router import AreaRouter
@@ -88,7 +89,6 @@ class ConversationService:
         # draft articles from tickets (publicera 42): beside the articles by default
         self.drafts_dir = drafts_dir or (kb.root.parent / "drafts" if kb.root else None)
         self.org = kb.organisation
-        self._names = known_names(kb.organisation)  # masked out of suggested phrasings
         self.store = store
         self.roles = roles or OrganisationRoles(kb.organisation)
         self.thresholds = thresholds
@@ -538,9 +538,9 @@ class ConversationService:
 
     def masked(self, wording: str, person: str, turn: Turn) -> str:
         """``wording`` without personal data (``knowledge.masking``): the organisation's
-        names and the display name of ``person``, who wrote it."""
-        name = turn.tx.people.display_name(person)
-        names = known_names(self.org, [name]) if name else self._names  # "Svensson, Sven"
+        names, the display name of ``person``, who wrote it ("Svensson, Sven"), and those
+        of others that it mentions (``routing.names``)."""
+        names = names_to_mask(self.org, turn.tx.people, [wording], writers=[person])
         return " ".join(mask(wording, names).split())
 
     def suggest(
@@ -659,7 +659,7 @@ class ConversationService:
         area = self.org.area(ticket.area_id)
         if area is not None:
             said = self.texts()("info_from_asker", ticket=ticket.id, text=preview(text))
-            turn.notify_all(area_notice(area, said))
+            turn.notify_all(area_notice(area, said, ticket.id))
 
     def _ticket_feedback(
         self, turn: Turn, ticket_id: int, solved: bool, keep_state: bool = False

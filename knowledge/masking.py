@@ -24,6 +24,9 @@ something was there and the wording still reads as a question:
 - ``[iban]``: SE + 22 digits with the mod-97 check, or after "IBAN".
 - ``[namn]``: the names of people the organisation file knows, and Matrix user ids.
 
+``mask_messages`` masks the messages one person sent in a row as parts of one text,
+so that a number sent in parts ("850312", then "-2384") is found.
+
 Names the organisation file does not know (a colleague's, a child's) are not found;
 what is masked is a help, never a guarantee. Every pattern starts only where a run
 of digits or word characters starts and repeats a bounded number of times, so that
@@ -34,9 +37,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from knowledge.model import Organisation
 
@@ -217,13 +221,79 @@ def find(text: str, names: Iterable[str] = ()) -> list[Found]:
 
 def mask(text: str, names: Iterable[str] = ()) -> str:
     """``text`` (NFC-composed) with personal data replaced by placeholders."""
-    text = unicodedata.normalize("NFC", text)
-    out, at = [], 0
-    for f in find(text, names):
-        out += [text[at : f.start], PLACEHOLDER[f.kind]]
-        at = f.end
-    out.append(text[at:])
-    return "".join(out)
+    return mask_messages([text], names)[0]
+
+
+def mask_messages(texts: Sequence[str], names: Iterable[str] = ()) -> list[str]:
+    """Messages one person sent in a row (a ticket's question and the asker's additions),
+    each masked (NFC-composed) as a part of the whole, so that what is split over two
+    of them is found: a personnummer sent as "850312" and then "-2384", a phone number
+    as "070-174" and "06 43". The messages are read as one text twice: with a line
+    break between them (which the patterns span as they span one inside a message),
+    and run together (a message sent in the middle of a number), of which only what
+    spans a boundary and overlaps nothing found the first way is taken. Each part of
+    a find is replaced in the message that holds it."""
+    parts = [unicodedata.normalize("NFC", t) for t in texts]
+    names = tuple(names)
+    taken = _pieces(parts, "\n", names)
+    for pieces in _pieces(parts, "", names) if len(parts) > 1 else ():
+        if len(pieces) < 2 or pieces[0][1].kind in _WORDS or _glued(parts, pieces):
+            continue  # within one message, words run together ("…@k.se" + "hej"), or two
+            # runs of digits made one ("20261202" + "0730": a date and a time)
+        under = [q for q in taken if any(_overlap(p, x) for p in pieces for x in q)]
+        if all(_covers(pieces, x) for q in under for x in q):  # the longer reading
+            taken = [q for q in taken if q not in under] + [pieces]
+    out = []
+    for i, part in enumerate(parts):
+        mine = sorted((f for pieces in taken for n, f in pieces if n == i), key=lambda f: f.start)
+        text, at = [], 0
+        for f in mine:
+            text += [part[at : f.start], PLACEHOLDER[f.kind]]
+            at = f.end
+        text.append(part[at:])
+        out.append("".join(text))
+    return out
+
+
+def _pieces(parts: Sequence[str], sep: str, names: Sequence[str]) -> list[list[tuple[int, Found]]]:
+    """What ``find`` finds in ``parts`` joined by ``sep``, each find as its pieces
+    (part number, span in that part), whitespace alone left out."""
+    whole = sep.join(parts)
+    if not unicodedata.is_normalized("NFC", whole):  # a part begins with a combining mark
+        return [[(i, f) for f in find(p, names)] for i, p in enumerate(parts)] if sep else []
+    starts, at = [], 0
+    for part in parts:
+        starts.append(at)
+        at += len(part) + len(sep)
+    out = []
+    for f in find(whole, names):
+        pieces = []
+        for i, (s, part) in enumerate(zip(starts, parts, strict=True)):
+            a, b = max(f.start, s), min(f.end, s + len(part))
+            if a < b and whole[a:b].strip():
+                pieces.append((i, Found(f.kind, a - s, b - s)))
+        out.append(pieces)
+    return out
+
+
+_WORDS = ("e-post", "namn")  # read with a line break only: a number may be sent in parts
+
+
+def _glued(parts: Sequence[str], pieces: list[tuple[int, Found]]) -> bool:
+    """Whether a find crosses from one message into the next where both are letters or
+    digits: read as run together, that is one word or number made of two."""
+    return any(
+        j == i + 1 and parts[i][-1:].isalnum() and parts[j][:1].isalnum()
+        for (i, _), (j, _) in pairwise(pieces)
+    )
+
+
+def _overlap(p: tuple[int, Found], q: tuple[int, Found]) -> bool:
+    return p[0] == q[0] and p[1].start < q[1].end and q[1].start < p[1].end
+
+
+def _covers(pieces: list[tuple[int, Found]], q: tuple[int, Found]) -> bool:
+    return any(p[0] == q[0] and p[1].start <= q[1].start and q[1].end <= p[1].end for p in pieces)
 
 
 def has_personal_data(text: str, names: Iterable[str] = ()) -> bool:
@@ -233,6 +303,17 @@ def has_personal_data(text: str, names: Iterable[str] = ()) -> bool:
 def has_personnummer(text: str | None) -> bool:
     """Whether ``text`` holds a personnummer or samordningsnummer (staff see a banner)."""
     return bool(text) and any(f.kind == "personnummer" for f in find(text or ""))
+
+
+def mentioned(display_names: Iterable[str], texts: Iterable[str | None]) -> list[str]:
+    """The ``display_names`` that ``texts`` mention: a word of the name (two letters or
+    more) is a word of the texts, in any case and however composed."""
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"\w{2,}", unicodedata.normalize("NFC", text).casefold()))
+
+    said = words(" ".join(t for t in texts if t))
+    return [n for n in display_names if n and words(n) & said]
 
 
 def known_names(org: Organisation, extra: Iterable[str] = ()) -> tuple[str, ...]:

@@ -70,6 +70,9 @@ class Outgoing:
     address: str = ""
     user_id: str | None = None
     dedupe_key: str | None = None  # at most one row per key, ever
+    # The ticket it is sent about (a receipt, a notice to the asker, a card, an
+    # escalation, a registration): one of the ticket's records' messages.
+    ticket_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class OutboxItem(Outgoing):
     txn_id: str = ""
     created_at: datetime | None = None
     attempts: int = 0
+    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,9 @@ class PeopleRepo(Protocol):
         """The name the person's client showed last, for others to read; never for access."""
 
     def set_display_name(self, user_id: str, name: str, at: datetime) -> None: ...
+
+    def display_names(self) -> list[str]:
+        """Every display name stored, once each (to mask them where text is shown)."""
 
     def direct(self, user_id: str) -> Direct | None:
         """Where the person last wrote to the bot alone (not in a shared room), or None."""
@@ -274,6 +281,9 @@ class OutboxRepo(Protocol):
 
     def payload(self, item_id: int) -> dict[str, Any] | None:
         """What row ``item_id`` carries (None once retention has emptied or deleted it)."""
+
+    def about_ticket(self, ticket_id: int) -> list[OutboxItem]:
+        """The messages queued about ``ticket_id``, sent or not, oldest first."""
 
 
 class AuditRepo(Protocol):

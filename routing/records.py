@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from knowledge.masking import mask
+from knowledge.masking import mask, mask_messages
 from knowledge.model import Organisation
 from routing.ports import Tx
 
@@ -63,6 +63,23 @@ class Logged:
 
 
 @dataclass(frozen=True)
+class Message:
+    """A message the bot sent (or has still to send) about the ticket: the receipt, a
+    notice to the asker, a card or notice in the area's room, an escalation, a
+    registration. ``to``: the person (``person``), else the room, channel or registry;
+    ``text`` None once retention has emptied it, and for a registration (the record
+    itself is what is sent)."""
+
+    at: datetime
+    sent_at: datetime | None
+    channel: str
+    to: str
+    person: bool
+    kind: str
+    text: str | None
+
+
+@dataclass(frozen=True)
 class Record:
     ticket_id: int
     municipality: str
@@ -91,6 +108,7 @@ class Record:
     transfers: tuple[Transfer, ...]
     masked: bool = False
     audit: tuple[Logged, ...] = ()  # every audit entry about it: exports, notes, ratings
+    messages: tuple[Message, ...] = ()  # what the bot sent about it (expedierat)
 
 
 def _loads(value: str | None) -> dict[str, object]:
@@ -135,6 +153,18 @@ def build(tx: Tx, org: Organisation, ticket_id: int) -> Record | None:
                     str(new["status"]),
                 )
             )
+    messages = tuple(
+        Message(
+            m.created_at or ticket.created_at,
+            m.sent_at,
+            m.channel,
+            m.user_id or m.conversation_id,
+            m.user_id is not None,
+            m.kind,
+            text if isinstance(text := m.payload.get("text"), str) else None,
+        )
+        for m in tx.outbox.about_ticket(ticket_id)
+    )
     areas = [ticket.original_area_id]
     for t in transfers:
         areas.extend(x for x in (t.from_area, t.to_area) if x not in areas)
@@ -169,6 +199,7 @@ def build(tx: Tx, org: Organisation, ticket_id: int) -> Record | None:
         status_changes=tuple(sorted(changes, key=lambda c: c.at)),
         transfers=tuple(transfers),
         audit=tuple(logged),
+        messages=messages,
     )
 
 
@@ -198,7 +229,8 @@ class Roles:
 
 def released(record: Record, names: Iterable[str]) -> Record:
     """The version to release after the secrecy review: every text masked (``mask``
-    with the organisation's ``names``) and every person's id a role."""
+    with the organisation's ``names``; each person's texts together, ``mask_messages``)
+    and every person's id a role."""
     known = tuple(names)
     role = Roles(record.asker)
     for user in (*(e.actor for e in record.entries), record.claimed_by):
@@ -207,23 +239,54 @@ def released(record: Record, names: Iterable[str]) -> Record:
         role(user)
     for user in (a.actor for a in record.audit):
         role(user)
+    for user in (m.to for m in record.messages if m.person):
+        role(user)
 
     def text(value: str | None) -> str | None:
         return None if value is None else mask(role.in_text(value), known)
+
+    # Each person's texts in order (the asker's question first) are masked as one: what
+    # they split over two messages ("850312", then "-2384") is found across them.
+    texts = [record.question, *(e.text for e in record.entries)]
+    authors = [record.asker, *(e.actor for e in record.entries)]
+    masked = [text(x) for x in texts]
+    chains: dict[str, list[int]] = {}
+    for i, (author, value) in enumerate(zip(authors, texts, strict=True)):
+        if value:
+            chains.setdefault(author, []).append(i)
+    for chain in chains.values():
+        parts = [role.in_text(texts[i] or "") for i in chain]
+        for i, done in zip(chain, mask_messages(parts, known), strict=True):
+            masked[i] = done
+    question, entry_texts = masked[0], masked[1:]
+    # A transfer's reason is its event's text after "hr → it: ", masked with it.
+    reasons: dict[tuple[datetime, str], str] = {}
+    for e, shown in zip(record.entries, entry_texts, strict=True):
+        if e.kind == "transfer" and (found := _TRANSFER.match(shown or "")):
+            reasons[(e.at, e.actor)] = found["reason"]
 
     return replace(
         record,
         asker=ASKER_ROLE,
         claimed_by=role(record.claimed_by),
-        question=text(record.question),
+        question=question,
         entries=tuple(
-            replace(e, actor=role(e.actor) or "", text=text(e.text)) for e in record.entries
+            replace(e, actor=role(e.actor) or "", text=done)
+            for e, done in zip(record.entries, entry_texts, strict=True)
         ),
         status_changes=tuple(replace(c, actor=role(c.actor) or "") for c in record.status_changes),
         transfers=tuple(
-            replace(t, actor=role(t.actor) or "", reason=text(t.reason) or "")
+            replace(
+                t,
+                actor=role(t.actor) or "",
+                reason=reasons.get((t.at, t.actor), text(t.reason) or ""),
+            )
             for t in record.transfers
         ),
         audit=tuple(replace(a, actor=role(a.actor) or "") for a in record.audit),
+        messages=tuple(
+            replace(m, to=(role(m.to) if m.person else text(m.to)) or "", text=text(m.text))
+            for m in record.messages
+        ),
         masked=True,
     )

@@ -31,5 +31,6 @@ def queue(tx: Tx, org: Organisation, ticket: Ticket, event: str, at: datetime) -
         kind=event,
         payload={"ticket_id": ticket.id, "event": event, "area_id": area.id},
         dedupe_key=dedupe_key(ticket.id, event),
+        ticket_id=ticket.id,
     )
     return tx.outbox.add(item, at) is not None

@@ -265,17 +265,20 @@ def build_summary(
     review_interval: timedelta = timedelta(days=365),
     gap_limit: int = 5,
     viewer_areas: Sequence[str] = (),
+    names: Sequence[str] | None = None,
 ) -> Summary:
     """``questions``: the demand log from the first of the five weeks until three days
     after the reported one (for the come-back rule); ``tickets``: created in the five weeks.
     ``viewer_areas``: the areas whose staff is reading; only their knowledge gaps carry an
-    example question. Leave it empty for anything leadership sees."""
+    example question. Leave it empty for anything leadership sees. ``names``: the names
+    masked in the examples (``routing.names.names_to_mask``); None: the organisation's."""
     counted = count_weeks(org, calendar, week, questions, tickets, now, normalise)
     areas, units, total = publish(counted)
     start, end = week_bounds(week)
     first, _ = week_bounds(counted.weeks[0])
     current = [q for q in questions if start <= q.asked_at < end]
-    gaps = _gaps(current, org, normalise, gap_limit, viewer_areas)
+    people = known_names(org) if names is None else names
+    gaps = _gaps(current, org, normalise, gap_limit, viewer_areas, people)
     flags = _flags(articles, questions, first, now.date(), review_interval)
     return Summary(week, counted.weeks, areas, units, total, gaps, flags)
 
@@ -286,9 +289,9 @@ def _gaps(
     normalise: Callable[[str], str],
     limit: int,
     viewer_areas: Sequence[str],
+    people: Sequence[str],
 ) -> tuple[GapGroup, ...]:
     names = {a.id: a.name for a in org.areas}
-    people = known_names(org)
     groups = group_gaps(questions, normalise, org.triage.id)[:limit]
     # An area's groups add up to at most its routed and not-helpful questions, which
     # the summary shows: protected as parts of that, so that no small group is the

@@ -8,14 +8,13 @@ import argparse
 import getpass
 import json
 import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from adapters.records.render import json_text, to_html
-from knowledge.masking import known_names
 from routing import records
+from routing.names import names_to_mask
 from routing.ports import AuditEntry
 
 
@@ -76,10 +75,11 @@ def records_export(args: argparse.Namespace) -> int:
         record = records.build(tx, org, args.ticket)
         if record is None:
             raise CliError(f"ärende {args.ticket} finns inte")
-        if args.masked:
-            names = [n for p in tx_names(tx, record) if (n := tx.people.display_name(p))]
-            names += mentioned(tx.people.conn, record)  # a colleague's name the bot knows
-            record = records.released(record, known_names(org, names))
+        if args.masked:  # the people's display names, and any other the texts mention
+            texts = [record.question, *(e.text for e in record.entries)]
+            texts += [x.reason for x in record.transfers] + [m.text for m in record.messages]
+            names = names_to_mask(org, tx.people, texts, writers=tx_names(record))
+            record = records.released(record, names)
         out = Path(args.out)
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -110,24 +110,11 @@ def records_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def mentioned(conn: Any, record: records.Record) -> list[str]:
-    """The display names the bot has stored (anyone's) that the record's texts mention,
-    a word of three letters or more of the name written in them (``conn``: the
-    export's own transaction's connection)."""
-    from sqlalchemy import select
-
-    from adapters.sql import tables as t
-
-    texts = [record.question or "", *(e.text or "" for e in record.entries)]
-    texts += [x.reason for x in record.transfers]
-    words = set(re.findall(r"\w{3,}", " ".join(texts).casefold()))
-    stored = conn.execute(select(t.people.c.display_name).distinct()).scalars()
-    return [n for n in stored if n and any(w in words for w in re.findall(r"\w{3,}", n.casefold()))]
-
-
-def tx_names(tx: Any, record: records.Record) -> list[str]:
-    """The people a record names (asker, staff), whose display names are masked too."""
+def tx_names(record: records.Record) -> list[str]:
+    """The people a record names (asker, staff, the messages' recipients), whose display
+    names are masked too."""
     people = {record.asker, *(e.actor for e in record.entries)}
+    people.update(m.to for m in record.messages if m.person)
     if record.claimed_by:
         people.add(record.claimed_by)
     return sorted(p for p in people if p != records.SYSTEM)

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.texts import swedish_date
-from routing.records import SECRECY, Record
+from routing.records import SECRECY, Message, Record
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 KINDS = {
@@ -34,6 +34,14 @@ KINDS = {
     "merged": "Sammanslaget med annat ärende (dubblett)",
     "merged_from": "Dubblett sammanslagen hit",
 }
+MESSAGES = {
+    "reply": "Kvitto till frågeställaren",
+    "notice": "Meddelande",
+    "ticket_card": "Ärendekort till områdets rum eller kanal",
+    "ticket_update": "Ärendekortet uppdaterat",
+    "escalation": "Eskalering till områdesansvarig",
+}
+REGISTRY = {"created": "Registrering: ärendet skapat", "closed": "Registrering: ärendet stängt"}
 STATUSES = {
     "open": "öppet",
     "claimed": "taget",
@@ -65,6 +73,11 @@ def _iso(at: datetime | None) -> str | None:
 
 def _time(at: datetime | None) -> dict[str, str | None] | None:
     return None if at is None else {"utc": _iso(at), "lokal": local(at)}
+
+
+def _message_kind(m: Message) -> str:
+    table = REGISTRY if m.channel == "registry" else MESSAGES
+    return table.get(m.kind, m.kind)
 
 
 def to_json(record: Record) -> dict[str, Any]:
@@ -122,6 +135,18 @@ def to_json(record: Record) -> dict[str, Any]:
         ],
         "granskningslogg": [
             {"tid": _time(a.at), "av": a.actor, "handling": a.action} for a in r.audit
+        ],
+        "meddelanden": [
+            {
+                "tid": _time(m.at),
+                "skickat": _time(m.sent_at),
+                "kanal": m.channel,
+                "till": m.to,
+                "typ": m.kind,
+                "beskrivning": _message_kind(m),
+                "text": _clean(m.text),
+            }
+            for m in r.messages
         ],
     }
 
@@ -238,6 +263,25 @@ def to_html(record: Record) -> str:
     for a in r.audit:
         out.append(
             f"<tr><td>{_e(local(a.at))}</td><td>{_e(a.actor)}</td><td>{_e(a.action)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    out.append("<h2>Meddelanden</h2>")
+    out.append(
+        "<table><caption>Det Stödbot skickat om ärendet: kvitto, meddelanden, "
+        "ärendekort, eskaleringar och registreringar</caption>"
+    )
+    out.append(
+        '<thead><tr><th scope="col">Tid</th><th scope="col">Skickat</th>'
+        '<th scope="col">Till</th><th scope="col">Meddelande</th>'
+        '<th scope="col">Text</th></tr></thead><tbody>'
+    )
+    for m in r.messages:
+        sent = local(m.sent_at) or "inte skickat"
+        shown = "–" if m.text is None else m.text
+        out.append(
+            f"<tr><td>{_e(local(m.at))}</td><td>{_e(sent)}</td>"
+            f"<td>{_e(m.to)} ({_e(m.channel)})</td><td>{_e(_message_kind(m))}</td>"
+            f'<td class="text">{_e(shown)}</td></tr>'
         )
     out.append("</tbody></table>")
     out.append("</main>")

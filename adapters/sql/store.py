@@ -77,6 +77,13 @@ class SqlPeople:
     def set_display_name(self, user_id: str, name: str, at: datetime) -> None:
         self._set(user_id, at, display_name=name)
 
+    def display_names(self) -> list[str]:
+        c = t.people.c
+        rows = self.conn.execute(
+            select(c.display_name).where(c.display_name.is_not(None)).distinct()
+        ).scalars()
+        return sorted(n for n in rows if n)
+
     def direct(self, user_id: str) -> Direct | None:
         p = t.people.c
         row = self.conn.execute(
@@ -381,6 +388,8 @@ def _outbox_item(r: Any) -> OutboxItem:
         txn_id=r["txn_id"],
         created_at=r["created_at"],
         attempts=r["attempts"],
+        ticket_id=r["ticket_id"],
+        sent_at=r["sent_at"],
     )
 
 
@@ -502,6 +511,13 @@ class SqlOutbox:
         ).scalar_one_or_none()
         data = json.loads(raw) if raw else None
         return dict(data) if data else None  # "{}": emptied by retention
+
+    def about_ticket(self, ticket_id: int) -> list[OutboxItem]:
+        c = t.outbox.c
+        rows = self.conn.execute(
+            select(t.outbox).where(c.ticket_id == ticket_id).order_by(c.id)
+        ).mappings()
+        return [_outbox_item(r) for r in rows]
 
 
 class AuditKeyMissing(RuntimeError):

@@ -180,7 +180,9 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("lease_owner", String(64)),  # the instance sending it, until lease_until
     Column("lease_until", UTC_TIME),
+    Column("ticket_id", Integer),  # the ticket it is about: in the ticket's records export
     Index("ix_outbox_pending", "channel", "sent_at"),
+    Index("ix_outbox_ticket_id", "ticket_id"),
 )
 
 leases = Table(  # one holder at a time per name (the Matrix sync), until expires_at

@@ -66,6 +66,15 @@ def test_a_persons_direct_chat_is_the_last_one_they_wrote_in(any_store: SqlStore
         assert tx.people.language("@anna:k") == "sv"  # the other columns stay
 
 
+def test_every_stored_display_name_is_listed_once(any_store: SqlStore) -> None:
+    with any_store.transaction() as tx:
+        tx.people.set_display_name("@a:k", "Bo Chefsson", NOW)
+        tx.people.set_display_name("@b:k", "Bo Chefsson", NOW)  # two people, one name
+        tx.people.set_display_name("@c:k", "Åsa Öberg", NOW)
+        tx.people.set_unit("@d:k", "klf", NOW)  # no display name
+        assert tx.people.display_names() == ["Bo Chefsson", "Åsa Öberg"]
+
+
 def test_a_conversation_state_says_when_it_was_written(any_store: SqlStore) -> None:
     with any_store.transaction() as tx:
         assert tx.states.updated_at("matrix|!dm|@anna:k") is None

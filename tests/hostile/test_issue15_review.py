@@ -60,14 +60,9 @@ def test_registry_mail_survives_a_line_break_in_the_area_name(world: World) -> N
     assert b"\r\nBcc:" not in msg.as_bytes().split(b"\r\n\r\n", 1)[0] + b"\r\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="masking is per event: a personnummer whose date and last four arrive in "
-    "two messages is released as a birth date plus four digits. Fix: mask the "
-    "released events' texts joined (with a separator the patterns span) and split back, "
-    "or mask a bare 6/8-digit real date followed in the next asker event by 4 digits",
-)
 def test_masked_export_personnummer_split_over_two_messages(world: World) -> None:
+    """A personnummer whose date and last four arrive in two messages of the asker was
+    released as a birth date plus four digits: each event was masked on its own."""
     with world.store.transaction() as tx:
         record = records.build(tx, world.service.org, 1)
     assert record is not None
@@ -79,6 +74,28 @@ def test_masked_export_personnummer_split_over_two_messages(world: World) -> Non
     out = records.released(replace(record, entries=(*split, *rest)), ())
     texts = " ".join(e.text or "" for e in out.entries[:2])
     assert "850312" not in texts and "2384" not in texts, texts
+
+
+def test_masked_export_masks_across_the_askers_texts_with_others_between(world: World) -> None:
+    """Each person's texts are masked as one, in order, whatever others wrote between
+    them: the date in the asker's first addition, a handläggare's question, the last
+    four in the asker's next. A transfer's reason is masked as its event's text is."""
+    with world.store.transaction() as tx:
+        record = records.build(tx, world.service.org, 1)
+    assert record is not None
+    entries = list(record.entries)
+    first, second = (i for i, e in enumerate(entries) if e.kind == "asker_info")
+    assert any(e.actor != MANAGER for e in entries[first + 1 : second])  # someone between
+    entries[first] = replace(entries[first], text="Jag glömde: mitt nummer 850312")
+    entries[second] = replace(entries[second], text="-2384, Barn- och utbildning")
+    [moved] = [i for i, e in enumerate(entries) if e.kind == "transfer"]
+    entries[moved] = replace(entries[moved], text="hr → it: pnr 850312-2384 i förmånen")
+    transfers = tuple(replace(t, reason="pnr 850312-2384 i förmånen") for t in record.transfers)
+    out = records.released(replace(record, entries=tuple(entries), transfers=transfers), ())
+    assert out.entries[first].text == "Jag glömde: mitt nummer [personnummer]"
+    assert out.entries[second].text == "[personnummer], Barn- och utbildning"
+    assert out.entries[moved].text == "hr → it: pnr [personnummer] i förmånen"
+    assert [t.reason for t in out.transfers] == ["pnr [personnummer] i förmånen"]
 
 
 def test_masking_of_a_log_line_keeps_a_traceback_free_of_personnummer() -> None:
@@ -218,17 +235,12 @@ def test_person_extract_shows_who_had_their_ticket_out(
     ), data["audit_log"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the messages the bot sent about the ticket (the receipt 'som ärende 1' with "
-    "its deadline, the answer notices, the escalation to the lead) are expedierade "
-    "handlingar but only in the outbox, unlinked to the ticket. Fix: a ticket_id column "
-    "on outbox rows queued for a ticket, and the record's 'meddelanden' from it (texts "
-    "masked in the released version)",
-)
 def test_the_export_holds_the_messages_sent_about_the_ticket(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The messages the bot sent about the ticket (the receipt 'som ärende 1' with its
+    deadline, the answer notices, the escalation to the lead) are expedierade handlingar,
+    but were only in the outbox, unlinked to the ticket."""
     from adapters.cli.main import main
 
     assert main(["records", "export", "--ticket", "1", "--out", str(tmp_path / "a")]) == 0
@@ -258,16 +270,11 @@ async def test_one_registration_that_cannot_be_built_does_not_stop_the_others(
         assert row.attempts == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the weekly gap example is masked with the organisation file's names only: "
-    "the asker's own display name (people.display_name, which the bot knows) stays. "
-    "Fix: a People.display_names() port method; load_summary passes the display names "
-    "that the chosen examples mention to build_summary/_gaps, and known_names(org, them)",
-)
 def test_the_weekly_gap_example_masks_the_askers_own_name(
     example_kb: KnowledgeBase, sql_store: object
 ) -> None:
+    """The weekly gap example was masked with the organisation file's names only: the
+    asker's own display name (people.display_name, which the bot knows) stayed."""
     from bot.reports import load_summary
     from routing.report import week_of
     from tests.unit.test_masking_flows import ASKER, HR_STAFF, NOW, Chat
@@ -308,3 +315,37 @@ def test_an_uncaught_exception_reaches_stderr_masked(where: str) -> None:
     )
     assert "RuntimeError" in done.stderr  # it was reported
     assert "19850312-2384" not in done.stderr and "070-123 45 67" not in done.stderr
+
+
+def test_the_masked_export_holds_the_answer_sent_to_the_asker_masked(
+    example_kb: KnowledgeBase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What the desk sends on a staff command (the claim and the answer, to the asker)
+    is in the ticket's export, and only that ticket's: its text masked and its
+    recipient a role in the released version. The staff member's own confirmation
+    ('Svaret är skickat …') repeats the history and is not one of them."""
+    from adapters.cli.main import main
+    from tests.unit.records_world import IT
+
+    env(monkeypatch, tmp_path / "stodbot.db")
+    w = World(example_kb, sqlite_store(tmp_path / "stodbot.db"))
+    first = w.ticket(MANAGER, IT_QUESTION)
+    w.ticket("@bo.chef:exempelkommun.se", IT_QUESTION)  # ticket 2: its receipt is not 1's
+    w.say(IT, f"ta {first}")
+    w.say(IT, f"svara {first} Ring mig på 070-123 45 67 så löser vi det")
+    out = tmp_path / "ut"
+    assert main(["records", "export", "--ticket", "1", "--masked", "--out", str(out)]) == 0
+    data = json.loads((out / "arende-1-maskerad.json").read_text(encoding="utf-8"))
+    sent = data["meddelanden"]
+    assert [m["till"] for m in sent] == ["Frågeställaren"] * 3, sent
+    assert "som ärende **1**" in sent[0]["text"] and "har tagit ditt ärende" in sent[1]["text"]
+    assert "Ring mig på [telefon]" in sent[2]["text"]
+    shown = json.dumps(data, ensure_ascii=False)
+    assert (
+        "070-123" not in shown and "ärende **2**" not in shown and "Svaret är skickat" not in shown
+    )
+    html = (out / "arende-1-maskerad.html").read_text(encoding="utf-8")
+    assert "<h2>Meddelanden</h2>" in html and "Ring mig på [telefon]" in html

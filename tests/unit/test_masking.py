@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.base import KnowledgeBase
-from knowledge.masking import known_names, mask
+from knowledge.masking import known_names, mask, mask_messages
 from knowledge.model import Organisation
 
 
@@ -74,3 +74,49 @@ def test_names_are_masked_however_the_text_is_composed(example_kb: KnowledgeBase
 def test_a_display_name_is_masked_in_the_forms_people_write_it(display: str) -> None:
     names = known_names(Organisation("Kommun", ()), [display])
     assert mask("sven svenssons lön, fråga Svensson", names) == "[namn] lön, fråga [namn]"
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        (
+            ["Mitt personnummer är 850312", "-2384"],
+            ["Mitt personnummer är [personnummer]", "[personnummer]"],
+        ),
+        (["pnr 850312", "2384 tack"], ["pnr [personnummer]", "[personnummer] tack"]),
+        (["ring 070-174", " 06 43"], ["ring [telefon]", "[telefon]"]),
+        (["bg 5050", "-1055"], ["bg [bankgiro]", "[bankgiro]"]),
+        (["Hej, jag heter Anna", "Chefsson"], ["Hej, jag heter [namn]", "[namn]"]),
+        # a date and a time in two messages, as in one: no personnummer
+        (["Stämpling 20261202", "0730 saknas"], ["Stämpling 20261202", "0730 saknas"]),
+        (["mejla anna.chefsson@k.se", "hej"], ["mejla [e-post]", "hej"]),  # not "…k.sehej"
+        (["ärende 4711", "2026-12-02 hände det"], ["ärende 4711", "2026-12-02 hände det"]),
+    ],
+)
+def test_what_one_person_splits_over_two_messages_is_masked(
+    messages: list[str], expected: list[str]
+) -> None:
+    names = known_names(Organisation("Kommun", ()), ["Anna Chefsson"])
+    assert mask_messages(messages, names) == expected
+
+
+def test_masking_messages_in_a_row_finds_nothing_more_in_the_corpus(
+    example_kb: KnowledgeBase,
+) -> None:
+    """Precision across messages: the corpus's lines sent one after another are masked
+    as each alone, and a line sent in two parts at any space as the whole line (one
+    placeholder per part)."""
+    import re
+
+    from knowledge.masking_eval import CORPUS, read_corpus
+
+    names = known_names(example_kb.organisation)
+    for path in (CORPUS, CORPUS.parent / "masking_blind1.txt"):
+        lines = [e.text for e in read_corpus(path)]
+        assert mask_messages(lines, names) == [mask(x, names) for x in lines]
+        for line in lines:
+            whole = mask(line, names)
+            for space in re.finditer(" ", line):
+                parts = mask_messages([line[: space.start()], line[space.end() :]], names)
+                joined = re.sub(r"(\[[a-z-]+\])(?: \1)+", r"\1", " ".join(parts))
+                assert joined == whole, (line, parts)

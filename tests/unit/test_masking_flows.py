@@ -113,3 +113,38 @@ def test_the_weekly_gap_example_is_masked_for_the_areas_staff(
     assert "cykelförmån" in example and "[personnummer]" in example
     assert "[namn]" in example and "[e-post]" in example
     assert PNR not in example and "Lindqvist" not in example and "anna@" not in example
+
+
+def test_the_yearly_example_and_a_suggestion_mask_a_colleagues_stored_name(
+    example_kb: KnowledgeBase, sql_store: SqlStore
+) -> None:
+    """The display name of someone other than the writer, which the bot has stored,
+    is masked wherever text leaves the ticket (routing.names, one rule): in the yearly
+    analysis's lead version and in a suggested phrasing, not only in the weekly."""
+    from datetime import timedelta
+
+    from bot.reports import load_yearly
+    from knowledge.matcher import Thresholds
+
+    colleague = "@bo.chef:exempelkommun.se"
+    chat = Chat(example_kb, sql_store)
+    with chat.store.transaction() as tx:
+        tx.people.set_display_name(colleague, "Chefsson, Bo (BoU)", NOW)
+    chat.ticket("Jag har inte fått någon cykelförmån på lönen, Bo Chefsson på BoU säger samma")
+    yearly = load_yearly(chat.service, "hr", 2026, NOW, lead_version=True)
+    [example] = [g.example for g in yearly.gaps if g.example]
+    assert "cykelförmån" in example and "Chefsson" not in example, example
+
+    chat.service = ConversationService(  # every question offers choices: a picked one teaches
+        example_kb,
+        sql_store,
+        thresholds=Thresholds(answer=1.01, clarify=0.0),
+        clock=lambda: NOW + timedelta(hours=1),
+    )
+    [choices] = chat.say(ASKER, "poolbilen åt Bo Chefsson i morgon")
+    assert choices.kind is ReplyKind.CLARIFY
+    chat.say(ASKER, "1")
+    chat.say(ASKER, "ja")
+    with sql_store.transaction() as tx:
+        [suggestion] = tx.suggestions.pending()
+    assert suggestion.text == "poolbilen åt [namn] i morgon", suggestion.text
