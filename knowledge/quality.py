@@ -117,7 +117,8 @@ def quality_report(
         held: dict[str, str] = {}
         kept: list[Article] = []
         for a in articles:
-            questions = _phrasings(a)[1:]  # the title stays: it is the article's headline
+            phrasings = _phrasings(a)  # the title stays: it is the article's headline
+            questions = phrasings[1:] if phrasings[:1] == [a.title] else phrasings
             if r >= len(questions):
                 kept.append(a)
                 continue
