@@ -196,11 +196,16 @@ def import_rows(
             by_name[area_id.casefold()] = area_id
             by_name[_one_line(name).casefold()] = area_id
             by_name.setdefault(slugify(name), area_id)
-            # "IT-drift (tillsammans med grannkommunerna)" is written "IT-drift"
+        # "IT-drift (tillsammans med grannkommunerna)" is written "IT-drift"; a short
+        # name two areas share ("IT (drift)", "IT (utveckling)") names neither
+        shorts: dict[str, set[str]] = {}
+        for area_id, name in areas.items():
             short = re.sub(r"\s*\([^)]*\)", " ", _one_line(name)).strip()
-            if short:
-                by_name.setdefault(short.casefold(), area_id)
-                by_name.setdefault(slugify(short), area_id)
+            for key in {short.casefold(), slugify(short)} - {""}:
+                shorts.setdefault(key, set()).add(area_id)
+        for key, owners in shorts.items():
+            if len(owners) == 1:
+                by_name.setdefault(key, next(iter(owners)))
     if default_area and areas is None:
         default_area = slugify(default_area) or None
     elif default_area and areas is not None and default_area not in areas:

@@ -319,3 +319,13 @@ def test_an_area_is_known_by_its_name_without_the_part_in_brackets() -> None:
     assert [a.area for a in result.articles] == ["it", "ekonomi"]
     [problem] = result.problems
     assert "okänt område 'Skolförvaltningen'" in str(problem)
+
+
+def test_a_short_name_two_areas_share_names_neither() -> None:
+    result = import_rows(
+        ["fråga", "svar", "område"],
+        [["Hur beställer jag en dator?", "I IT-portalen.", "IT"]],
+        areas={"drift": "IT (drift)", "utv": "IT (utveckling)"},
+    )
+    assert result.articles == ()
+    assert "okänt område 'IT'" in str(result.problems[0])
