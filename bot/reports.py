@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -32,8 +33,7 @@ def load_summary(
     access policy allows (and audits); None (no question text) for leadership."""
     now = now or service.clock()
     first, _ = week_bounds(previous_weeks(week)[0])
-    _, end = week_bounds(week)
-    start, _ = week_bounds(week)
+    start, end = week_bounds(week)
     with service.store.transaction() as tx:
         questions = tx.questions.between(first, end + COME_BACK)
         tickets = tx.tickets.created_between(first, end)
@@ -75,11 +75,8 @@ def load_yearly(
     operator's terminal, which gets leadership's version unless ``lead_version``.
     ``tx``: the caller's open transaction (a chat turn), else one of its own."""
     now = now or service.clock()
-    if tx is None:
-        with service.store.transaction() as own:
-            read = _yearly_rows(service, own, area_id, year, now, viewer, lead_version)
-    else:
-        read = _yearly_rows(service, tx, area_id, year, now, viewer, lead_version)
+    with _open(service, tx) as rows_tx:
+        read = _yearly_rows(service, rows_tx, area_id, year, now, viewer, lead_version)
     if read is None:  # raised only now: the refusal's audit entry is committed
         raise NotAllowed(area_id)
     lead_version, questions, tickets, more = read
@@ -106,11 +103,8 @@ def load_yearly(
     )
     if lead_version:  # the free text of the lead's version, masked for personal data
         examples = [g.example for g in yearly.gaps if g.example]
-        if tx is None:
-            with service.store.transaction() as own:
-                names = names_to_mask(service.org, own.people, examples)
-        else:
-            names = names_to_mask(service.org, tx.people, examples)
+        with _open(service, tx) as names_tx:
+            names = names_to_mask(service.org, names_tx.people, examples)
         yearly = replace(
             yearly,
             gaps=tuple(
@@ -118,6 +112,11 @@ def load_yearly(
             ),
         )
     return yearly
+
+
+def _open(service: ConversationService, tx: Tx | None) -> AbstractContextManager[Tx]:
+    """The caller's open transaction (not committed here), else one of its own."""
+    return nullcontext(tx) if tx is not None else service.store.transaction()
 
 
 def _yearly_rows(
