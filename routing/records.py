@@ -249,7 +249,7 @@ def released(record: Record, names: Iterable[str]) -> Record:
     # they split over two messages ("850312", then "-2384") is found across them.
     texts = [record.question, *(e.text for e in record.entries)]
     authors = [record.asker, *(e.actor for e in record.entries)]
-    masked = [text(x) for x in texts]
+    masked = list(texts)  # an empty or emptied text stays as it is; the rest below
     chains: dict[str, list[int]] = {}
     for i, (author, value) in enumerate(zip(authors, texts, strict=True)):
         if value:
